@@ -1,0 +1,212 @@
+"""The cluster as one immutable value.
+
+`Cluster` holds the object store (kind -> namespace -> name -> object; "" is the namespace of
+cluster-scoped objects), the indices reducers need to stay fast, the logical clock, the global
+resourceVersion counter (etcd's revision), the controllers' work queue, the seed from which
+names and uids are derived, and the writes not yet dispatched to the informers (`changes`).
+
+Every write goes through `put` or `remove`, which keep the indices in the same step as the
+store; nothing is ever recomputed from scratch. Each costs O(log n) in the number of objects
+(pyrsistent's hash array mapped tries): see benchmarks/apply_pods.py.
+
+Models: etcd's single revision counter; the informer indexers controllers use (pods by node as
+the scheduler cache keeps them, objects by owner uid as the garbage collector's graph does).
+Simplifies: one store per kind name, whatever the group.
+Covered by: tests/test_cluster.py, tests/test_properties_engine.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterator
+from typing import Any, TypeAlias
+
+import attrs
+from pyrsistent import PMap, PSet, PVector, pmap, pset, pvector
+
+from kubefold.core.kinds import kind_info
+from kubefold.core.objects import KObject, Pod, ResourceList
+from kubefold.core.quantity import add_resource_lists, subtract_resource_lists
+from kubefold.core.resources import counts_on_node, node_usage
+from kubefold.core.schema import parse_time
+from kubefold.core.workqueue import WorkQueue
+
+Ref: TypeAlias = tuple[str, str, str]  # (kind, namespace, name)
+
+DEFAULT_EPOCH = parse_time("2024-01-01T00:00:00Z")
+BOOTSTRAP_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+
+
+@attrs.frozen
+class Change:
+    """One write as an informer sees it: `old` None on create, `new` None on delete."""
+
+    kind: str
+    namespace: str
+    name: str
+    old: Any
+    new: Any
+
+
+@attrs.frozen
+class Cluster:
+    objects: PMap[str, PMap[str, PMap[str, KObject]]] = attrs.field(factory=pmap)
+    uids: PMap[str, Ref] = attrs.field(factory=pmap)
+    owned: PMap[str, PSet[Ref]] = attrs.field(factory=pmap)
+    pods_by_node: PMap[str, PSet[tuple[str, str]]] = attrs.field(factory=pmap)
+    node_requested: PMap[str, ResourceList] = attrs.field(factory=pmap)
+    clock_start: int = DEFAULT_EPOCH
+    now: int = DEFAULT_EPOCH
+    resource_version: int = 0
+    queue: WorkQueue = attrs.field(factory=WorkQueue)
+    seed: int = 0
+    changes: PVector[Change] = attrs.field(factory=pvector)
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def get(self, kind: str, namespace: str | None, name: str) -> Any:
+        """The object, or None."""
+        return self.objects.get(kind, pmap()).get(namespace or "", pmap()).get(name)
+
+    def list(self, kind: str, namespace: str | None = None) -> Iterator[Any]:
+        """Objects of a kind, in one namespace or all; O(k) in the objects returned."""
+        by_ns = self.objects.get(kind, pmap())
+        if namespace is not None:
+            yield from by_ns.get(namespace, pmap()).values()
+            return
+        for objs in by_ns.values():
+            yield from objs.values()
+
+    def count(self, kind: str) -> int:
+        return sum(len(objs) for objs in self.objects.get(kind, pmap()).values())
+
+    def by_uid(self, uid: str) -> Any:
+        ref = self.uids.get(uid)
+        return None if ref is None else self.get(*ref)
+
+    def owned_by(self, uid: str, kind: str | None = None) -> list[Any]:
+        """Objects whose ownerReferences name `uid` (any kind, or one kind), sorted by ref."""
+        refs = sorted(self.owned.get(uid, pset()))
+        return [self.get(*r) for r in refs if kind is None or r[0] == kind]
+
+    def pods_on_node(self, node: str) -> list[Pod]:
+        keys = sorted(self.pods_by_node.get(node, pset()))
+        return [self.get("Pod", ns, name) for ns, name in keys]
+
+    @property
+    def elapsed(self) -> int:
+        """Seconds since the clock's start: what an event's `at:` counts."""
+        return self.now - self.clock_start
+
+    # -- writes (the API server reducer is the only caller) ----------------------------------
+
+    def put(self, obj: Any) -> Cluster:
+        """Store `obj` (created or replaced), update every index, and record the change."""
+        kind = obj.kind
+        ns = obj.metadata.namespace or ""
+        name = obj.metadata.name
+        old = self.get(kind, ns, name)
+        by_ns = self.objects.get(kind, pmap())
+        objects = self.objects.set(kind, by_ns.set(ns, by_ns.get(ns, pmap()).set(name, obj)))
+        cluster = attrs.evolve(self, objects=objects,
+                               changes=self.changes.append(Change(kind, ns, name, old, obj)))
+        return cluster._reindex((kind, ns, name), old, obj)
+
+    def remove(self, kind: str, namespace: str | None, name: str) -> Cluster:
+        """Delete the object from the store and the indices, and record the change."""
+        ns = namespace or ""
+        old = self.get(kind, ns, name)
+        if old is None:
+            return self
+        by_ns = self.objects[kind]
+        remaining = by_ns[ns].remove(name)
+        by_ns = by_ns.set(ns, remaining) if remaining else by_ns.remove(ns)
+        objects = self.objects.set(kind, by_ns) if by_ns else self.objects.remove(kind)
+        cluster = attrs.evolve(self, objects=objects,
+                               changes=self.changes.append(Change(kind, ns, name, old, None)))
+        return cluster._reindex((kind, ns, name), old, None)
+
+    def _reindex(self, ref: Ref, old: Any, new: Any) -> Cluster:
+        uids, owned = self.uids, self.owned
+        old_uid = old.metadata.uid if old is not None else None
+        new_uid = new.metadata.uid if new is not None else None
+        if old_uid and old_uid != new_uid:
+            uids = uids.remove(old_uid)
+        if new_uid:
+            uids = uids.set(new_uid, ref)
+        old_owners = {o.uid for o in old.metadata.owner_references} if old is not None else set()
+        new_owners = {o.uid for o in new.metadata.owner_references} if new is not None else set()
+        for uid in old_owners - new_owners:
+            left = owned[uid].remove(ref)
+            owned = owned.set(uid, left) if left else owned.remove(uid)
+        for uid in new_owners - old_owners:
+            owned = owned.set(uid, owned.get(uid, pset()).add(ref))
+        cluster = attrs.evolve(self, uids=uids, owned=owned)
+        if ref[0] == "Pod":
+            cluster = cluster._reindex_pod(ref, old, new)
+        return cluster
+
+    def _reindex_pod(self, ref: Ref, old: Pod | None, new: Pod | None) -> Cluster:
+        by_node, requested = self.pods_by_node, self.node_requested
+        key = (ref[1], ref[2])
+        old_node = old.spec.node_name if old is not None else None
+        new_node = new.spec.node_name if new is not None else None
+        if old_node and old_node != new_node:
+            left = by_node[old_node].remove(key)
+            by_node = by_node.set(old_node, left) if left else by_node.remove(old_node)
+        if new_node and new_node != old_node:
+            by_node = by_node.set(new_node, by_node.get(new_node, pset()).add(key))
+        if old is not None and counts_on_node(old):
+            assert old_node is not None
+            requested = requested.set(
+                old_node, subtract_resource_lists(requested[old_node], node_usage(old)))
+        if new is not None and counts_on_node(new):
+            assert new_node is not None
+            requested = requested.set(
+                new_node, add_resource_lists(requested.get(new_node, pmap()), node_usage(new)))
+        return attrs.evolve(self, pods_by_node=by_node, node_requested=requested)
+
+    def bump_resource_version(self) -> tuple[str, Cluster]:
+        rv = self.resource_version + 1
+        return str(rv), attrs.evolve(self, resource_version=rv)
+
+    def new_uid(self, ref: Ref) -> str:
+        """A uid derived from the seed, the revision and the object's identity."""
+        digest = hashlib.sha256(
+            f"{self.seed}/{self.resource_version}/{'/'.join(ref)}".encode()).digest()
+        return str(uuid.UUID(bytes=digest[:16], version=4))
+
+    def random_bits(self, *salt: object) -> int:
+        """Deterministic 64 bits from the seed, the revision and `salt`: kubefold's only chance."""
+        text = "/".join([str(self.seed), str(self.resource_version), *map(str, salt)])
+        return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+
+    def enqueue(self, controller: str, key: str) -> Cluster:
+        """Queue a key for a controller now (workqueue Add)."""
+        return attrs.evolve(self, queue=self.queue.add((controller, key)))
+
+    def enqueue_after(self, controller: str, key: str, seconds: int) -> Cluster:
+        """Queue a key for a controller `seconds` from now (AddAfter / RequeueAfter)."""
+        item = (controller, key)
+        return attrs.evolve(self, queue=self.queue.add_after(item, self.now + seconds, self.now))
+
+    def enqueue_rate_limited(self, controller: str, key: str) -> Cluster:
+        """Requeue after a failure with exponential backoff (AddRateLimited)."""
+        item = (controller, key)
+        return attrs.evolve(self, queue=self.queue.add_rate_limited(item, self.now))
+
+    def forget(self, controller: str, key: str) -> Cluster:
+        """Reset a key's backoff after a successful sync (Forget)."""
+        return attrs.evolve(self, queue=self.queue.forget((controller, key)))
+
+    def take_changes(self) -> tuple[PVector[Change], Cluster]:
+        return self.changes, attrs.evolve(self, changes=pvector())
+
+
+def ref_of(obj: Any) -> Ref:
+    return (obj.kind, obj.metadata.namespace or "", obj.metadata.name)
+
+
+def is_namespaced(kind: str) -> bool:
+    return kind_info(kind).namespaced

@@ -1,0 +1,127 @@
+"""Events: what happens to a cluster, as values.
+
+External events come from the world (a user's `apply`, `delete`, `scale`, `rollout`, time
+passing, node health, container exits and probe results); the internal event `Reconcile` is one
+control-plane component's turn. Every event may carry `at` (seconds since the clock's start) and
+`origin` (the file and document or line it was read from, for messages; not part of equality).
+
+Covered by: tests/test_codec.py, tests/test_manager.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+import attrs
+
+
+def _common() -> Any:
+    return attrs.field(default=None, kw_only=True)
+
+
+def _origin() -> Any:
+    return attrs.field(default="", kw_only=True, eq=False, hash=False)
+
+
+@attrs.frozen
+class Apply:
+    """Create the object, or update it to this manifest (kubectl apply)."""
+
+    object: Any
+    at: int | None = _common()
+    origin: str = _origin()
+
+
+@attrs.frozen
+class Delete:
+    kind: str
+    name: str
+    namespace: str | None = None
+    propagation_policy: str | None = None  # Background (default), Foreground, Orphan
+    grace_period_seconds: int | None = None
+    at: int | None = _common()
+    origin: str = _origin()
+
+
+@attrs.frozen
+class Scale:
+    kind: str
+    name: str
+    replicas: int
+    namespace: str | None = None
+    at: int | None = _common()
+    origin: str = _origin()
+
+
+ROLLOUT_ACTIONS = ("undo", "pause", "resume", "restart")
+
+
+@attrs.frozen
+class Rollout:
+    """kubectl rollout undo|pause|resume|restart."""
+
+    action: str
+    kind: str
+    name: str
+    namespace: str | None = None
+    to_revision: int | None = None
+    at: int | None = _common()
+    origin: str = _origin()
+
+
+@attrs.frozen
+class Tick:
+    """Time passes: the clock moves forward by `seconds`."""
+
+    seconds: int
+    at: int | None = _common()
+    origin: str = _origin()
+
+
+@attrs.frozen
+class NodeHealth:
+    """A node's kubelet stops (`ready: false`) or comes back (`ready: true`)."""
+
+    name: str
+    ready: bool
+    at: int | None = _common()
+    origin: str = _origin()
+
+
+@attrs.frozen
+class PodEvent:
+    """Something happens inside a pod: a container exits with a code, or turns (un)ready."""
+
+    namespace: str
+    name: str
+    container: str | None = None
+    exit: int | None = None
+    ready: bool | None = None
+    at: int | None = _common()
+    origin: str = _origin()
+
+
+@attrs.frozen
+class Reconcile:
+    """One turn of a controller for one key (`default/web`, a node's or a pod's name)."""
+
+    controller: str
+    key: str
+    at: int | None = _common()
+    origin: str = _origin()
+
+
+Event: TypeAlias = Apply | Delete | Scale | Rollout | Tick | NodeHealth | PodEvent | Reconcile
+
+VERBS: dict[str, type] = {
+    "apply": Apply,
+    "delete": Delete,
+    "scale": Scale,
+    "rollout": Rollout,
+    "tick": Tick,
+    "node": NodeHealth,
+    "pod": PodEvent,
+    "reconcile": Reconcile,
+}
+
+EXTERNAL = (Apply, Delete, Scale, Rollout, Tick, NodeHealth, PodEvent)

@@ -1,0 +1,37 @@
+"""kubefold: the Kubernetes control plane as a pure-functional fold.
+
+The public API: build or load a cluster value, apply events, inspect any state.
+
+    import kubefold
+    cluster = kubefold.empty_cluster()
+    for event in kubefold.load_events("examples/rolling-update.yaml"):
+        cluster = kubefold.step(cluster, event)
+    print(cluster.get("Deployment", "default", "web").status)
+    print(kubefold.dump(cluster))
+"""
+
+from kubefold.core.cluster import Cluster
+from kubefold.core.codec import decode_log, decode_object, dump_snapshot, encode_object
+from kubefold.core.errors import FieldError, InputError, Status
+from kubefold.core.events import (
+    Apply,
+    Delete,
+    Event,
+    NodeHealth,
+    PodEvent,
+    Reconcile,
+    Rollout,
+    Scale,
+    Tick,
+)
+from kubefold.core.quantity import Quantity, parse_quantity
+from kubefold.io import dump, load_events, load_log, load_objects, load_snapshot, write_dump
+from kubefold.reducers.manager import Outcome, apply_event, empty_cluster, replay, step, trace
+
+__all__ = [
+    "Apply", "Cluster", "Delete", "Event", "FieldError", "InputError", "NodeHealth", "Outcome",
+    "PodEvent", "Quantity", "Reconcile", "Rollout", "Scale", "Status", "Tick", "apply_event",
+    "decode_log", "decode_object", "dump", "dump_snapshot", "empty_cluster", "encode_object",
+    "load_events", "load_log", "load_objects", "load_snapshot", "parse_quantity", "replay",
+    "step", "trace", "write_dump",
+]

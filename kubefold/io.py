@@ -1,0 +1,57 @@
+"""Files in and out: the shell's side of snapshots, manifests and event logs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kubefold.core import codec
+from kubefold.core.cluster import Cluster
+from kubefold.core.errors import InputError
+from kubefold.core.events import Event
+from kubefold.core.objects import KObject
+from kubefold.reducers import apiserver, manager
+
+
+def read_text(path: str | Path) -> str:
+    """A file's text, or an InputError naming it."""
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(str(path), "", "no such file") from None
+    except IsADirectoryError:
+        raise InputError(str(path), "", "is a directory, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"byte {exc.start}", "not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(str(path), "", exc.strerror or str(exc)) from None
+
+
+def load_objects(path: str | Path) -> tuple[KObject, ...]:
+    """The objects of a manifest or snapshot file."""
+    return codec.load_snapshot(read_text(path), str(path)).objects
+
+
+def load_snapshot(path: str | Path, seed: int = 0) -> Cluster:
+    """A cluster restored from a snapshot file (a `v1 List` or a stream of objects)."""
+    snapshot = codec.load_snapshot(read_text(path), str(path))
+    cluster = apiserver.restore(Cluster(seed=seed), snapshot.objects, snapshot.latest_time)
+    return manager.dispatch(cluster)[0]
+
+
+def load_log(path: str | Path) -> codec.Log:
+    """The events of a log file (YAML stream, JSON Lines, watch stream or audit log)."""
+    return codec.decode_log(read_text(path), str(path))
+
+
+def load_events(*paths: str | Path) -> tuple[Event, ...]:
+    return tuple(e for p in paths for e in load_log(p).events)
+
+
+def dump(cluster: Cluster) -> str:
+    """The cluster as a snapshot: a `v1 List` sorted by kind, namespace and name."""
+    return codec.dump_snapshot(obj for kind in cluster.objects for obj in cluster.list(kind))
+
+
+def write_dump(cluster: Cluster, path: str | Path) -> None:
+    Path(path).write_text(dump(cluster), encoding="utf-8")

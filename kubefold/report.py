@@ -1,0 +1,117 @@
+"""Readable accounts of a replay: one line per event, one per write, and a summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from kubefold.core.cluster import Change, Cluster
+from kubefold.core.codec import encode_object
+from kubefold.core.events import Apply, Delete, Reconcile, Rollout, Scale, Tick
+from kubefold.core.schema import format_time
+from kubefold.reducers.manager import Outcome
+
+IGNORED_PATHS = ("metadata.resourceVersion", "metadata.managedFields")
+MAX_DIFFS = 4
+
+
+def describe_event(event: Any) -> str:
+    if isinstance(event, Apply):
+        obj = event.object
+        if hasattr(obj, "metadata"):
+            ns = f"{obj.metadata.namespace}/" if obj.metadata.namespace else ""
+            return f"apply {obj.kind} {ns}{obj.metadata.name or obj.metadata.generate_name}"
+        return f"apply {obj.get('kind', '?')}"
+    if isinstance(event, Delete | Scale | Rollout):
+        ns = f"{event.namespace}/" if event.namespace else ""
+        verb = {Delete: "delete", Scale: "scale", Rollout: "rollout"}[type(event)]
+        extra = ""
+        if isinstance(event, Scale):
+            extra = f" to {event.replicas}"
+        elif isinstance(event, Rollout):
+            verb = f"rollout {event.action}"
+        return f"{verb} {event.kind} {ns}{event.name}{extra}"
+    if isinstance(event, Tick):
+        return f"tick {event.seconds}s"
+    if isinstance(event, Reconcile):
+        return f"reconcile {event.controller} {event.key}"
+    name = type(event).__name__
+    fields = {k: v for k, v in vars(event).items() if k not in ("at", "origin")} \
+        if hasattr(event, "__dict__") else {}
+    return f"{name} {fields}" if fields else name
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+    elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        for i, v in enumerate(value):
+            out.update(_flatten(v, f"{prefix}[{i}]"))
+    else:
+        out[prefix] = value
+    return out
+
+
+def diff(old: Any, new: Any) -> list[str]:
+    """`path: old -> new` for each changed leaf, resourceVersion and managedFields left out."""
+    a, b = _flatten(encode_object(old)), _flatten(encode_object(new))
+    lines = []
+    for path in sorted(set(a) | set(b)):
+        if path.startswith(IGNORED_PATHS) or a.get(path) == b.get(path):
+            continue
+        lines.append(f"{path}: {_short(a.get(path))} -> {_short(b.get(path))}")
+    return lines
+
+
+def _short(value: Any) -> str:
+    text = "-" if value is None else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def describe_change(change: Change) -> str:
+    ref = f"{change.kind} {change.namespace + '/' if change.namespace else ''}{change.name}"
+    if change.old is None:
+        return f"created {ref}"
+    if change.new is None:
+        return f"deleted {ref}"
+    if change.old.metadata.deletion_timestamp is None and \
+            change.new.metadata.deletion_timestamp is not None:
+        return f"marked {ref} for deletion"
+    lines = diff(change.old, change.new)
+    shown = "; ".join(lines[:MAX_DIFFS])
+    more = f" (+{len(lines) - MAX_DIFFS} more)" if len(lines) > MAX_DIFFS else ""
+    return f"updated {ref}: {shown}{more}"
+
+
+def describe_outcome(index: int, outcome: Outcome, before: Cluster) -> list[str]:
+    clock = f"+{outcome.cluster.elapsed}s"
+    lines = [f"#{index} [{clock}] {describe_event(outcome.event)}"]
+    if outcome.rejected is not None:
+        lines.append(f"    rejected: {outcome.rejected}")
+        return lines
+    lines.extend(f"    {describe_change(c)}" for c in outcome.changes)
+    for turn in outcome.turns:
+        for c in turn.changes:
+            lines.append(f"    {turn.controller} {turn.key}: {describe_change(c)}")
+    if not outcome.settled:
+        lines.append("    did not settle: the controllers were still busy at the turn bound")
+    return lines
+
+
+def summary(cluster: Cluster, outcomes: Iterable[Outcome], skipped: Iterable[str]) -> list[str]:
+    outcomes = list(outcomes)
+    rejected = [o for o in outcomes if o.rejected is not None]
+    lines = [f"events: {len(outcomes) - len(rejected)} applied, {len(rejected)} rejected"]
+    for o in rejected:
+        origin = getattr(o.event, "origin", "") or describe_event(o.event)
+        lines.append(f"  rejected {origin}: {o.rejected}")
+    skipped = list(skipped)
+    if skipped:
+        lines.append(f"skipped: {len(skipped)} log entries that change nothing")
+    kinds = Counter({kind: cluster.count(kind) for kind in cluster.objects})
+    lines.append("objects: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+    lines.append(f"clock: {format_time(cluster.now)} (+{cluster.elapsed}s)")
+    return lines

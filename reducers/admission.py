@@ -1,0 +1,116 @@
+"""The admission plugins kube-apiserver runs by default that change what kubefold models.
+
+Models (v1.34): plugin/pkg/admission/namespace/lifecycle (NamespaceLifecycle: no content in a
+missing or terminating namespace; default, kube-system and kube-public cannot be deleted),
+plugin/pkg/admission/defaulttolerationseconds (not-ready and unreachable NoExecute
+tolerations of 300 s), plugin/pkg/admission/priority (priorityClassName to priority, the
+global default class, the two system classes).
+Simplifies: ServiceAccount admission, LimitRanger, ResourceQuota and the webhooks are not run;
+a pod keeps the serviceAccountName it was given.
+Covered by: tests/test_apiserver.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from kubefold.core.cluster import Cluster
+from kubefold.core.errors import Status, forbidden_status, not_found_status
+from kubefold.core.kinds import kind_info
+from kubefold.core.objects import Pod, Toleration
+
+IMMORTAL_NAMESPACES = ("default", "kube-system", "kube-public")
+NOT_READY_TAINT = "node.kubernetes.io/not-ready"
+UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
+DEFAULT_TOLERATION_SECONDS = 300
+SYSTEM_PRIORITY_CLASSES = {"system-node-critical": 2000001000,
+                           "system-cluster-critical": 2000000000}
+
+
+def namespace_lifecycle(cluster: Cluster, obj: Any) -> Status | None:
+    """Reject content in a namespace that does not exist or is being terminated."""
+    info = kind_info(obj.kind)
+    if not info.namespaced or obj.kind == "Namespace":
+        return None
+    ns_name = obj.metadata.namespace
+    namespace = cluster.get("Namespace", "", ns_name)
+    if namespace is None:
+        return not_found_status("namespaces", ns_name)
+    if namespace.metadata.deletion_timestamp is not None or namespace.status.phase == "Terminating":
+        return forbidden_status(
+            info.qualified_resource, obj.metadata.name or obj.metadata.generate_name or "",
+            f"unable to create new content in namespace {ns_name} because it is being "
+            "terminated")
+    return None
+
+
+def namespace_deletion(name: str) -> Status | None:
+    """NamespaceLifecycle on delete: the immortal namespaces stay."""
+    if name in IMMORTAL_NAMESPACES:
+        return forbidden_status("namespaces", name, "this namespace may not be deleted")
+    return None
+
+
+def _tolerates(pod: Pod, key: str) -> bool:
+    return any(t.effect in (None, "", "NoExecute") and (t.key == key or (not t.key and
+               t.operator == "Exists")) for t in pod.spec.tolerations)
+
+
+def default_toleration_seconds(pod: Pod) -> Pod:
+    """Add `node.kubernetes.io/{not-ready,unreachable}:NoExecute for 300s` unless tolerated."""
+    added = [Toleration(key=key, operator="Exists", effect="NoExecute",
+                        toleration_seconds=DEFAULT_TOLERATION_SECONDS)
+             for key in (NOT_READY_TAINT, UNREACHABLE_TAINT) if not _tolerates(pod, key)]
+    if not added:
+        return pod
+    tolerations = pod.spec.tolerations.extend(added)
+    return attrs.evolve(pod, spec=attrs.evolve(pod.spec, tolerations=tolerations))
+
+
+def priority(cluster: Cluster, pod: Pod) -> Pod | Status:
+    """Resolve priorityClassName to the pod's priority (and preemptionPolicy)."""
+    name = pod.spec.priority_class_name
+    policy = None
+    if name:
+        if name in SYSTEM_PRIORITY_CLASSES:
+            value = SYSTEM_PRIORITY_CLASSES[name]
+        else:
+            pc = cluster.get("PriorityClass", "", name)
+            if pc is None:
+                return forbidden_status("pods", pod.metadata.name or "",
+                                        f"no PriorityClass with name {name} was found")
+            value, policy = pc.value or 0, pc.preemption_policy
+    else:
+        default = _global_default(cluster)
+        value = default.value or 0 if default is not None else 0
+        if default is not None:
+            name, policy = default.metadata.name, default.preemption_policy
+    if pod.spec.priority is not None and pod.spec.priority != value:
+        return forbidden_status("pods", pod.metadata.name or "",
+                                "the integer value of priority "
+                                f"({pod.spec.priority}) must not be provided in pod spec; "
+                                "priority admission controller computed "
+                                f"{value} from the given PriorityClass name")
+    spec = attrs.evolve(pod.spec, priority=value, priority_class_name=name,
+                        preemption_policy=policy or pod.spec.preemption_policy
+                        or "PreemptLowerPriority")
+    return attrs.evolve(pod, spec=spec)
+
+
+def _global_default(cluster: Cluster) -> Any:
+    """The PriorityClass with globalDefault (the lowest value if several, as Go picks)."""
+    defaults = [pc for pc in cluster.list("PriorityClass") if pc.global_default]
+    return min(defaults, key=lambda pc: (pc.value or 0, pc.metadata.name), default=None)
+
+
+def admit_create(cluster: Cluster, obj: Any) -> Any | Status:
+    """Mutating then validating admission for a create: the object as admitted, or a Status."""
+    rejected = namespace_lifecycle(cluster, obj)
+    if rejected is not None:
+        return rejected
+    if obj.kind == "Pod":
+        obj = default_toleration_seconds(obj)
+        return priority(cluster, obj)
+    return obj

@@ -1,0 +1,232 @@
+"""The controller manager: composes the API server and the controllers into `step`.
+
+`step(cluster, event)` applies one event and returns the new cluster; `apply_event` returns an
+`Outcome` that also says whether the event was rejected and which writes each component made.
+`replay` folds a sequence of events.
+
+- **auto** mode (the default): after each external event the queued work runs, one reconcile
+  at a time in queue order, until the queue is empty (a fixpoint: nothing left to do) or a
+  bound on turns is reached; `tick` and `at:` advance the clock, and work that was waiting for
+  a time (requeue-after, backoffs) becomes ready when its time comes.
+- **manual** mode: nothing runs unless the log says so, one `reconcile` event at a time. Writes
+  still queue keys, so the queue shows what a controller would do next.
+
+Controllers are registered in `REGISTRY` (one line each): a name, a `sync(cluster, key)` and a
+`watch(cluster, change)` that says which keys a write enqueues, as the informer event handlers
+decide. Writes are dispatched from `cluster.changes` after every component's turn.
+
+Models: kube-controller-manager's informers feeding per-controller work queues
+(k8s.io/client-go/tools/cache, util/workqueue); one reconcile is one `processNextWorkItem`.
+Simplifies: all controllers share one queue (their items are (controller, key) pairs), and the
+turns are sequential, so no two reconciles ever interleave within one another.
+Covered by: tests/test_manager.py, tests/test_properties_engine.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import attrs
+
+from kubefold.core.cluster import Change, Cluster
+from kubefold.core.errors import Status, bad_request
+from kubefold.core.events import (
+    Apply,
+    Delete,
+    Event,
+    NodeHealth,
+    PodEvent,
+    Reconcile,
+    Rollout,
+    Scale,
+    Tick,
+)
+from kubefold.reducers import apiserver, rollout
+
+MAX_TURNS = 100_000  # per external event in auto mode; a bound, never reached when all is well
+
+
+@attrs.frozen
+class Controller:
+    """A registered control-plane component."""
+
+    name: str
+    sync: Callable[[Cluster, str], Cluster]
+    watch: Callable[[Cluster, Change], Iterable[str]]
+
+
+@attrs.frozen
+class Turn:
+    """One reconcile in auto mode, with the writes it made."""
+
+    controller: str
+    key: str
+    changes: tuple[Change, ...]
+
+
+@attrs.frozen
+class Outcome:
+    """What one event did: the new cluster, the rejection if any, the writes the event made
+    directly, and the reconciles that followed (auto mode)."""
+
+    cluster: Cluster
+    event: Any
+    rejected: Status | None = None
+    changes: tuple[Change, ...] = ()
+    turns: tuple[Turn, ...] = ()
+    settled: bool = True
+
+
+REGISTRY: tuple[Controller, ...] = ()
+# External events a later module handles (pod: and node: belong to the kubelet's world).
+WORLD_HANDLERS: dict[type, Callable[[Cluster, Any], apiserver.Result]] = {}
+
+
+def controllers() -> dict[str, Controller]:
+    return {c.name: c for c in REGISTRY}
+
+
+# -- dispatch --------------------------------------------------------------------------------
+
+
+def dispatch(cluster: Cluster, registry: Iterable[Controller] = ()) -> tuple[Cluster, tuple]:
+    """Hand the pending writes to each controller's informer handlers; queue the keys."""
+    changes, cluster = cluster.take_changes()
+    queue = cluster.queue
+    for change in changes:
+        for controller in registry or REGISTRY:
+            for key in controller.watch(cluster, change):
+                queue = queue.add((controller.name, key))
+    return attrs.evolve(cluster, queue=queue), tuple(changes)
+
+
+# -- external events -------------------------------------------------------------------------
+
+
+def advance(cluster: Cluster, to: int) -> Cluster:
+    """Move the clock forward to `to` (never back) and release the work that falls due."""
+    if to <= cluster.now:
+        return cluster
+    return attrs.evolve(cluster, now=to, queue=cluster.queue.promote_due(to))
+
+
+def _external(cluster: Cluster, event: Any) -> apiserver.Result | Cluster:
+    """The API request (or clock move) an external event stands for."""
+    if isinstance(event, Tick):
+        return advance(cluster, cluster.now + event.seconds)
+    if isinstance(event, Apply):
+        return apiserver.apply(cluster, event.object)
+    if isinstance(event, Delete):
+        return apiserver.delete(cluster, event.kind, event.namespace, event.name,
+                                event.propagation_policy, event.grace_period_seconds)
+    if isinstance(event, Scale):
+        return apiserver.scale(cluster, event.kind, event.namespace, event.name, event.replicas)
+    if isinstance(event, Rollout):
+        return rollout.handle(cluster, event)
+    handler = WORLD_HANDLERS.get(type(event))
+    if handler is not None:
+        return handler(cluster, event)
+    if isinstance(event, NodeHealth | PodEvent):
+        return Status("NotImplemented", 501,
+                      f"{type(event).__name__} events need the kubelet, which is not modelled "
+                      "yet; the event changes nothing")
+    return bad_request(f"unknown event {event!r}")
+
+
+def _reconcile(cluster: Cluster, controller: str, key: str) -> Cluster | Status:
+    found = controllers().get(controller)
+    if found is None:
+        known = ", ".join(sorted(controllers())) or "none registered"
+        return bad_request(f'unknown controller "{controller}" (known: {known})')
+    return found.sync(cluster, key)
+
+
+# -- step ------------------------------------------------------------------------------------
+
+
+def apply_event(cluster: Cluster, event: Event, mode: str = "auto") -> Outcome:
+    """Apply one event; in auto mode, then run the queued work to a fixpoint."""
+    if mode not in ("auto", "manual"):
+        raise ValueError(f"mode must be auto or manual, not {mode!r}")
+    if event.at is not None and cluster.clock_start + event.at > cluster.now:
+        # `at:` is time passing before the event, as a tick would be.
+        cluster = _settle(advance(cluster, cluster.clock_start + event.at), mode)
+    before = cluster
+    if isinstance(event, Reconcile):
+        item = (event.controller, event.key)
+        result: Any = _reconcile(cluster, event.controller, event.key)
+        if isinstance(result, Cluster):
+            result = attrs.evolve(result, queue=_unqueue(result.queue, item))
+    else:
+        result = _external(cluster, event)
+    if isinstance(result, Status):
+        return Outcome(before, event, rejected=result)
+    cluster = result.cluster if isinstance(result, apiserver.Written) else result
+    cluster, changes = dispatch(cluster)
+    if mode == "manual":
+        return Outcome(cluster, event, changes=changes)
+    cluster, turns, settled = run_until_settled(cluster)
+    return Outcome(cluster, event, changes=changes, turns=turns, settled=settled)
+
+
+def _settle(cluster: Cluster, mode: str) -> Cluster:
+    return cluster if mode == "manual" else run_until_settled(dispatch(cluster)[0])[0]
+
+
+def _unqueue(queue: Any, item: tuple[str, str]) -> Any:
+    """A reconcile run by hand takes its item off the ready queue, if it was there."""
+    if item not in queue.queued:
+        return queue
+    rest = queue
+    kept = []
+    while (popped := rest.pop()) is not None:
+        got, rest = popped
+        if got != item:
+            kept.append(got)
+    for got in kept:
+        rest = rest.add(got)
+    return rest
+
+
+def run_until_settled(cluster: Cluster, max_turns: int = MAX_TURNS
+                      ) -> tuple[Cluster, tuple[Turn, ...], bool]:
+    """Pop and run queued reconciles until the queue is empty."""
+    turns: list[Turn] = []
+    for _ in range(max_turns):
+        popped = cluster.queue.pop()
+        if popped is None:
+            return cluster, tuple(turns), True
+        (name, key), queue = popped
+        cluster = attrs.evolve(cluster, queue=queue)
+        result = _reconcile(cluster, name, key)
+        if isinstance(result, Status):
+            continue
+        cluster, changes = dispatch(result)
+        if changes:
+            turns.append(Turn(name, key, changes))
+    return cluster, tuple(turns), False
+
+
+def step(cluster: Cluster, event: Event, mode: str = "auto") -> Cluster:
+    """The fold's step: the cluster after `event`."""
+    return apply_event(cluster, event, mode).cluster
+
+
+def trace(cluster: Cluster, events: Iterable[Event], mode: str = "auto") -> Iterator[Outcome]:
+    """Every event's Outcome, in order."""
+    for event in events:
+        outcome = apply_event(cluster, event, mode)
+        cluster = outcome.cluster
+        yield outcome
+
+
+def replay(cluster: Cluster, events: Iterable[Event], mode: str = "auto") -> Cluster:
+    for event in events:
+        cluster = step(cluster, event, mode)
+    return cluster
+
+
+def empty_cluster(seed: int = 0) -> Cluster:
+    """A new cluster: the bootstrap namespaces and nothing else."""
+    return dispatch(apiserver.ensure_bootstrap_namespaces(Cluster(seed=seed)))[0]
