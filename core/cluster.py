@@ -17,6 +17,7 @@ Covered by: tests/test_cluster.py, tests/test_properties_engine.py.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import uuid
 from collections.abc import Iterator
@@ -85,12 +86,12 @@ class Cluster:
         ref = self.uids.get(uid)
         return None if ref is None else self.get(*ref)
 
-    def owned_by(self, uid: str, kind: str | None = None) -> list[Any]:
+    def owned_by(self, uid: str, kind: str | None = None) -> builtins.list[Any]:
         """Objects whose ownerReferences name `uid` (any kind, or one kind), sorted by ref."""
         refs = sorted(self.owned.get(uid, pset()))
         return [self.get(*r) for r in refs if kind is None or r[0] == kind]
 
-    def pods_on_node(self, node: str) -> list[Pod]:
+    def pods_on_node(self, node: str) -> builtins.list[Pod]:
         keys = sorted(self.pods_by_node.get(node, pset()))
         return [self.get("Pod", ns, name) for ns, name in keys]
 

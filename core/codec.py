@@ -295,7 +295,7 @@ def _apply(body: Mapping[str, Any], at: int | None, origin: str) -> Apply:
 
 def _watch_event(doc: Mapping[str, Any], origin: str) -> Event | None:
     kind = doc["type"]
-    obj = doc.get("object")
+    obj: Any = doc.get("object")
     if kind in ("BOOKMARK", "ERROR"):
         return None
     if not is_object(obj):
@@ -325,7 +325,7 @@ def _audit_event(doc: Mapping[str, Any], origin: str) -> tuple[Event | None, str
         if kind is None:
             return None, f"unknown resource {ref['resource']!r}"
         return Delete(kind, ref.get("name", ""), ref.get("namespace"), origin=origin), ""
-    body = doc.get("responseObject") if verb == "patch" else doc.get("requestObject")
+    body: Any = doc.get("responseObject") if verb == "patch" else doc.get("requestObject")
     if not is_object(body):
         body = doc.get("responseObject")
     if not is_object(body):

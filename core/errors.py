@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import attrs
-from pyrsistent import PVector, pvector
 
 from kubefold.core.schema import thaw
 
@@ -135,7 +134,7 @@ class Status:
     reason: str
     code: int
     message: str
-    causes: PVector[FieldError] = attrs.field(default=pvector(), converter=pvector)
+    causes: tuple[FieldError, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.reason}: {self.message}"
@@ -144,7 +143,7 @@ class Status:
 def invalid_status(kind: str, name: str, errors: Iterable[FieldError]) -> Status:
     """errors.NewInvalid: `Deployment.apps "web" is invalid: <aggregate>`."""
     errs = list(errors)
-    return Status("Invalid", 422, f'{kind} "{name}" is invalid: {aggregate(errs)}', errs)
+    return Status("Invalid", 422, f'{kind} "{name}" is invalid: {aggregate(errs)}', tuple(errs))
 
 
 def already_exists(resource: str, name: str) -> Status:

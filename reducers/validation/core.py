@@ -50,7 +50,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
-from pyrsistent import pvector
+from pyrsistent import pmap, pvector
 
 from kubefold.core.errors import (
     DUPLICATE,
@@ -841,7 +841,7 @@ def _validate_spec_tail(spec: PodSpec, path: str) -> list[FieldError]:
         errs += _validate_preemption_policy(spec.preemption_policy,
                                             child(path, "preemptionPolicy"))
     if spec.overhead:
-        errs += validate_resource_requirements(spec.overhead, {}, child(path, "overhead"))
+        errs += validate_resource_requirements(spec.overhead, pmap(), child(path, "overhead"))
     return errs
 
 
