@@ -57,6 +57,7 @@ class Cluster:
     owned: PMap[str, PSet[Ref]] = attrs.field(factory=pmap)
     pods_by_node: PMap[str, PSet[tuple[str, str]]] = attrs.field(factory=pmap)
     node_requested: PMap[str, ResourceList] = attrs.field(factory=pmap)
+    node_order: PVector[str] = attrs.field(factory=pvector)
     clock_start: int = DEFAULT_EPOCH
     now: int = DEFAULT_EPOCH
     resource_version: int = 0
@@ -90,6 +91,10 @@ class Cluster:
         """Objects whose ownerReferences name `uid` (any kind, or one kind), sorted by ref."""
         refs = sorted(self.owned.get(uid, pset()))
         return [self.get(*r) for r in refs if kind is None or r[0] == kind]
+
+    def node_names(self) -> PVector[str]:
+        """Node names in the order the nodes were added (the scheduler's node list)."""
+        return self.node_order
 
     def pods_on_node(self, node: str) -> builtins.list[Pod]:
         keys = sorted(self.pods_by_node.get(node, pset()))
@@ -146,6 +151,10 @@ class Cluster:
         cluster = attrs.evolve(self, uids=uids, owned=owned)
         if ref[0] == "Pod":
             cluster = cluster._reindex_pod(ref, old, new)
+        elif ref[0] == "Node" and (old is None) != (new is None):
+            order = cluster.node_order
+            order = order.append(ref[2]) if old is None else order.remove(ref[2])
+            cluster = attrs.evolve(cluster, node_order=order)
         return cluster
 
     def _reindex_pod(self, ref: Ref, old: Pod | None, new: Pod | None) -> Cluster:

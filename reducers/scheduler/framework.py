@@ -1,0 +1,164 @@
+"""The scheduling framework's values: statuses, node infos, cycle state, the plugin contract.
+
+Plugins are plain objects with a `name` and any of the extension-point methods below; a plugin
+module exposes `new(args: Mapping[str, Any]) -> plugin` to build one from its
+KubeSchedulerConfiguration args. Everything here is pure: a cycle reads a `Snapshot` of the
+cluster and returns values; nothing is mutated.
+
+Extension points (methods a plugin may define; `state` is the `CycleState` of this cycle):
+- `pre_filter(state, pod, snapshot) -> (state, PreFilterResult | None, Status)`
+- `filter(state, pod, node_info) -> Status`
+- `post_filter(state, pod, snapshot, statuses: Mapping[str, Status]) -> (PostFilterResult | None, Status)`
+- `pre_score(state, pod, snapshot, nodes: Sequence[NodeInfo]) -> (state, Status)`
+- `score(state, pod, node_info) -> (int, Status)`
+- `normalize_score(state, pod, scores: list[NodeScore]) -> (list[NodeScore], Status)`
+- `less(pod_a, pod_b) -> bool` (QueueSort)
+
+Models: pkg/scheduler/framework/interface.go, types.go (NodeInfo, Resource, HostPortInfo,
+ImageStateSummary), cycle_state.go, and k8s.io/kube-scheduler/framework Status codes (v1.34).
+Simplifies: no Permit/Wait, no extenders, no volume plugins; the cycle is sequential.
+Covered by: tests/test_scheduler_*.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from functools import cached_property
+from typing import Any
+
+import attrs
+from pyrsistent import PMap, pmap
+
+from kubefold.core.cluster import Cluster
+from kubefold.core.objects import Node, Pod, ResourceList
+
+# Status codes (fwk.Code)
+SUCCESS = 0
+ERROR = 1
+UNSCHEDULABLE = 2
+UNSCHEDULABLE_AND_UNRESOLVABLE = 3
+WAIT = 4
+SKIP = 5
+PENDING = 6
+
+MAX_NODE_SCORE = 100
+MIN_NODE_SCORE = 0
+
+
+@attrs.frozen
+class Status:
+    """fwk.Status: a code, the reasons shown to users, and the plugin that returned it."""
+
+    code: int = SUCCESS
+    reasons: tuple[str, ...] = ()
+    plugin: str = ""
+
+    def is_success(self) -> bool:
+        return self.code == SUCCESS
+
+    def is_skip(self) -> bool:
+        return self.code == SKIP
+
+    def is_rejected(self) -> bool:
+        """Unschedulable, UnschedulableAndUnresolvable or Pending."""
+        return self.code in (UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE, PENDING)
+
+    def message(self) -> str:
+        return ", ".join(self.reasons)
+
+    def with_plugin(self, plugin: str) -> Status:
+        return self if self.plugin else attrs.evolve(self, plugin=plugin)
+
+
+OK = Status()
+
+
+def unschedulable(*reasons: str, unresolvable: bool = False) -> Status:
+    code = UNSCHEDULABLE_AND_UNRESOLVABLE if unresolvable else UNSCHEDULABLE
+    return Status(code, tuple(reasons))
+
+
+@attrs.frozen
+class NodeScore:
+    name: str
+    score: int
+
+
+@attrs.frozen
+class PreFilterResult:
+    """The nodes PreFilter allows (None means all)."""
+
+    node_names: frozenset[str] | None = None
+
+
+@attrs.frozen
+class PostFilterResult:
+    nominated_node_name: str | None = None
+
+
+@attrs.frozen
+class CycleState:
+    """Data plugins pass from one extension point to the next within one cycle."""
+
+    data: PMap[str, Any] = attrs.field(factory=pmap)
+    skip_filter_plugins: frozenset[str] = frozenset()
+    skip_score_plugins: frozenset[str] = frozenset()
+
+    def read(self, key: str) -> Any:
+        return self.data.get(key)
+
+    def write(self, key: str, value: Any) -> CycleState:
+        return attrs.evolve(self, data=self.data.set(key, value))
+
+
+@attrs.frozen
+class NodeInfo:
+    """What the scheduler knows of one node: the node, the pods on it (terminal ones left
+    out), their requests, and the derived facts plugins read."""
+
+    node: Node
+    pods: tuple[Pod, ...]
+    requested: ResourceList  # sum of the pods' requests, "pods" included
+
+    @property
+    def name(self) -> str:
+        return self.node.metadata.name or ""
+
+    @property
+    def allocatable(self) -> ResourceList:
+        return self.node.status.allocatable
+
+
+class Snapshot:
+    """A cycle's read-only view of the cluster: nodes in the scheduler's order and NodeInfos
+    built on demand (each node at most once per cycle), so a cycle that examines k nodes costs
+    O(k) however many nodes the cluster has."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self._infos: dict[str, NodeInfo] = {}
+
+    @cached_property
+    def node_names(self) -> Sequence[str]:
+        return self.cluster.node_names()
+
+    def __len__(self) -> int:
+        return len(self.node_names)
+
+    def get(self, name: str) -> NodeInfo | None:
+        info = self._infos.get(name)
+        if info is None:
+            node = self.cluster.get("Node", "", name)
+            if node is None:
+                return None
+            pods = tuple(p for p in self.cluster.pods_on_node(name)
+                         if p.status.phase not in ("Succeeded", "Failed"))
+            info = NodeInfo(node, pods, self.cluster.node_requested.get(name, pmap()))
+            self._infos[name] = info
+        return info
+
+    def __iter__(self) -> Iterator[NodeInfo]:
+        for name in self.node_names:
+            info = self.get(name)
+            if info is not None:
+                yield info
