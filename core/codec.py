@@ -46,7 +46,7 @@ from kubefold.core.events import (
 )
 from kubefold.core.kinds import KINDS, kind_info
 from kubefold.core.objects import KObject
-from kubefold.core.schema import DecodeError, decode, encode, freeze, parse_time
+from kubefold.core.schema import DecodeError, decode, encode, freeze, parse_time, thaw
 
 # -- YAML ------------------------------------------------------------------------------------
 
@@ -405,3 +405,43 @@ def decode_log(text: str, source: str) -> Log:
                 last_at = event.at
             events.append(event)
     return Log(tuple(events), tuple(skipped))
+
+
+def encode_event(event: Event) -> dict[str, Any]:
+    """An event as a log document (the inverse of `decode_document` for kubefold's verbs)."""
+    doc: dict[str, Any]
+    if isinstance(event, Apply):
+        obj = event.object
+        doc = {"apply": encode_object(obj) if hasattr(obj, "metadata") else thaw(obj)}
+    elif isinstance(event, Tick):
+        doc = {"tick": event.seconds}
+    else:
+        verb, fields = _EVENT_FIELDS[type(event)]
+        body = {json_key: getattr(event, attr) for attr, json_key in fields}
+        doc = {verb: {k: v for k, v in body.items() if v is not None}}
+    if event.at is not None:
+        doc = {"at": event.at, **doc}
+    return doc
+
+
+_EVENT_FIELDS: dict[type, tuple[str, tuple[tuple[str, str], ...]]] = {
+    Delete: ("delete", (("kind", "kind"), ("namespace", "namespace"), ("name", "name"),
+                        ("propagation_policy", "propagationPolicy"),
+                        ("grace_period_seconds", "gracePeriodSeconds"))),
+    Scale: ("scale", (("kind", "kind"), ("namespace", "namespace"), ("name", "name"),
+                      ("replicas", "replicas"))),
+    Rollout: ("rollout", (("action", "action"), ("kind", "kind"), ("namespace", "namespace"),
+                          ("name", "name"), ("to_revision", "toRevision"))),
+    NodeHealth: ("node", (("name", "name"), ("ready", "ready"))),
+    PodEvent: ("pod", (("namespace", "namespace"), ("name", "name"), ("container", "container"),
+                       ("exit", "exit"), ("ready", "ready"))),
+    Reconcile: ("reconcile", (("controller", "controller"), ("key", "key"))),
+}
+
+
+def dump_log(events: Iterable[Event], header: str = "") -> str:
+    """Events as a YAML stream that `decode_log` reads back to the same events."""
+    comment = "".join(f"# {line}\n" for line in header.splitlines())
+    body = yaml.dump_all([encode_event(e) for e in events], Dumper=_Dumper, sort_keys=False,
+                         default_flow_style=False, allow_unicode=True, width=100)
+    return comment + body

@@ -1,7 +1,9 @@
-"""The command line: `kubefold replay`. It parses arguments, calls the library and prints.
+"""The command line: `kubefold replay`, `check` and `explore`. It parses arguments, calls the
+library and prints.
 
-Exit status: 0 all well; 1 an event was rejected under --strict; 2 unreadable input or bad
-usage, with a message naming the file, the document or line and what is wrong.
+Exit status: 0 all well; 1 an invariant was violated (--check, check, explore) or an event was
+rejected under --strict; 2 unreadable input or bad usage, with a message naming the file, the
+document or line and what is wrong.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import sys
 from collections.abc import Sequence
 
 from kubefold import io, report
+from kubefold.core.codec import dump_log, encode_object
 from kubefold.core.errors import InputError
+from kubefold.properties import check, explorer, invariants
 from kubefold.reducers import manager
 
 
@@ -38,10 +42,38 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--dump", metavar="FILE", help="write the final state as a snapshot")
     replay.add_argument("--strict", action="store_true",
                         help="exit 1 if any event was rejected")
+    replay.add_argument("--check", action="store_true",
+                        help="check the safety invariants on every state and the transition "
+                        "properties on every step; exit 1 on a violation")
     replay.add_argument("--quiet", "-q", action="store_true",
                         help="print only the summary, not each event")
     replay.add_argument("--seed", type=int, default=0,
                         help="seed for generated names and tie-breaks (default 0)")
+    check = sub.add_parser("check", help="check the safety invariants of one state",
+                           description="Check the safety invariants of a snapshot; exit 1 on a "
+                           "violation.")
+    check.add_argument("snapshot", metavar="SNAPSHOT")
+    explore = sub.add_parser(
+        "explore", help="search event sequences against your manifests for a violation",
+        description="Search event sequences (template changes, rollout undo/pause/resume/"
+        "restart, time; --scale and --faults add scaling and node loss, crashes and failing "
+        "probes) against your Deployments, PDBs and Nodes for a violation of the safety "
+        "invariants, the rollout bounds, PDBs or convergence. On one, exit 1 and write the "
+        "shrunk counterexample as an event log that `kubefold replay --check` reproduces.")
+    explore.add_argument("manifests", nargs="+", metavar="MANIFEST")
+    explore.add_argument("--budget", type=int, default=200,
+                         help="how many sequences to try (default 200)")
+    explore.add_argument("--seed", type=int, default=0, help="search seed (default 0)")
+    explore.add_argument("--out", metavar="FILE", default="counterexample.yaml",
+                         help="where to write a counterexample (default counterexample.yaml)")
+    explore.add_argument("--faults", action="store_true",
+                         help="also node loss and return, container crashes, failing probes")
+    explore.add_argument("--scale", action="store_true", help="also scale events")
+    explore.add_argument("--max-events", type=int, default=12,
+                         help="longest sequence to try (default 12)")
+    explore.add_argument("--exhaustive", action="store_true",
+                         help="enumerate every interleaving up to --depth instead of sampling")
+    explore.add_argument("--depth", type=int, default=4, help="exhaustive depth (default 4)")
     return parser
 
 
@@ -51,21 +83,66 @@ def cmd_replay(args: argparse.Namespace) -> int:
     logs = [io.load_log(path) for path in args.logs]
     events = [e for log in logs for e in log.events]
     skipped = [s for log in logs for s in log.skipped]
-    outcomes = []
-    for index, outcome in enumerate(manager.trace(cluster, events, args.mode), 1):
+    findings: tuple = ()
+    if args.check:
+        checked = check.check_replay(cluster, events, args.mode)
+        outcomes, findings = list(checked.outcomes), checked.findings
+    else:
+        outcomes = list(manager.trace(cluster, events, args.mode))
+    start = cluster
+    for index, outcome in enumerate(outcomes, 1):
         if not args.quiet:
-            print("\n".join(report.describe_outcome(index, outcome, cluster)))
-        cluster = outcome.cluster
-        outcomes.append(outcome)
+            print("\n".join(report.describe_outcome(index, outcome, start)))
+        start = outcome.cluster
+    cluster = outcomes[-1].cluster if outcomes else cluster
     print("\n".join(report.summary(cluster, outcomes, skipped)))
+    if args.check:
+        print("\n".join(report.findings(findings)))
     if args.dump:
         io.write_dump(cluster, args.dump)
+    if findings:
+        return 1
     if args.strict and any(o.rejected is not None for o in outcomes):
         return 1
     return 0
 
 
-COMMANDS = {"replay": cmd_replay}
+def cmd_check(args: argparse.Namespace) -> int:
+    violations = check.check_snapshot(io.load_snapshot(args.snapshot))
+    for v in violations:
+        print(f"violated: {v}")
+    print(f"{len(violations)} violation(s) of {len(invariants.INVARIANTS)} invariants")
+    return 1 if violations else 0
+
+
+def cmd_explore(args: argparse.Namespace) -> int:
+    manifests = [encode_object(o) for path in args.manifests for o in io.load_objects(path)]
+    if not any(m.get("kind") == "Deployment" for m in manifests):
+        raise InputError(args.manifests[0], "", "explore needs at least one Deployment")
+    if args.exhaustive:
+        result = explorer.explore_exhaustive(manifests, depth=args.depth, seed=args.seed)
+        print(f"explored {result.states} states, {result.distinct_states} distinct, "
+              f"depth {args.depth}")
+    else:
+        with report.Progress(args.budget) as progress:
+            result = explorer.explore(manifests, budget=args.budget, seed=args.seed,
+                                      faults=args.faults, scale=args.scale,
+                                      max_actions=args.max_events, progress=progress.update)
+        print(f"tried {result.examples} sequences (seed {args.seed})")
+    if result.counterexample is None:
+        print("no violation found")
+        return 0
+    cx = result.counterexample
+    print("\n".join(report.explain(cx)))
+    header = (f"kubefold explore counterexample (seed {args.seed}): replay with\n"
+              f"  kubefold replay --check {'--mode manual ' if args.exhaustive else ''}"
+              f"{args.out}")
+    io.write_text(args.out, dump_log(cx.log, header))
+    print(f"counterexample written to {args.out}")
+    return 1
+
+
+COMMANDS = {"replay": cmd_replay, "check": cmd_check, "explore": cmd_explore}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

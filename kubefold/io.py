@@ -54,4 +54,12 @@ def dump(cluster: Cluster) -> str:
 
 
 def write_dump(cluster: Cluster, path: str | Path) -> None:
-    Path(path).write_text(dump(cluster), encoding="utf-8")
+    write_text(path, dump(cluster))
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write a file, or an InputError naming it."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(str(path), "", f"cannot write: {exc.strerror or exc}") from None

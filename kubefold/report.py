@@ -115,3 +115,50 @@ def summary(cluster: Cluster, outcomes: Iterable[Outcome], skipped: Iterable[str
     lines.append("objects: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
     lines.append(f"clock: {format_time(cluster.now)} (+{cluster.elapsed}s)")
     return lines
+
+
+def findings(found: Iterable[Any]) -> list[str]:
+    """The check's verdict: every violation with the event and step that caused it."""
+    found = list(found)
+    if not found:
+        return ["check: no invariant violated"]
+    lines = [f"check: {len(found)} violation(s)"]
+    for f in found:
+        lines.append(f"  violated after #{f.index} {describe_event(f.event)} ({f.step}): "
+                     f"{f.violation}")
+    return lines
+
+
+def explain(cx: Any) -> list[str]:
+    """A counterexample in plain words: what was set up, what happened, what broke."""
+    lines = [f"violation found: {len(cx.events)} event(s) after a setup of {len(cx.setup)}"]
+    lines.append("what happened:")
+    for i, event in enumerate(cx.events, 1):
+        lines.append(f"  {i}. {describe_event(event)}")
+    lines.append("what broke:")
+    for f in cx.findings:
+        lines.append(f"  after event {f.index} ({f.step}): {f.violation}")
+    return lines
+
+
+class Progress:
+    """A one-line progress display on a terminal (nothing when output is not a terminal)."""
+
+    def __init__(self, total: int) -> None:
+        import sys
+
+        self.total = total
+        self.stream = sys.stderr
+        self.live = self.stream.isatty()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def update(self, done: int) -> None:
+        if self.live and (done % 5 == 0 or done == self.total):
+            self.stream.write(f"\rexploring: {done}/{self.total} sequences")
+            self.stream.flush()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live:
+            self.stream.write("\n")

@@ -145,33 +145,42 @@ def _reconcile(cluster: Cluster, controller: str, key: str) -> Cluster | Status:
 # -- step ------------------------------------------------------------------------------------
 
 
-def apply_event(cluster: Cluster, event: Event, mode: str = "auto") -> Outcome:
-    """Apply one event; in auto mode, then run the queued work to a fixpoint."""
+Observer = Callable[[Cluster, "Turn | None"], None]
+
+
+def apply_event(cluster: Cluster, event: Event, mode: str = "auto",
+                observer: Observer | None = None) -> Outcome:
+    """Apply one event; in auto mode, then run the queued work to a fixpoint. `observer`, when
+    given, sees every intermediate state: after the event's own write (turn None) and after
+    each reconcile that wrote something — what the property checker needs to check each step."""
     if mode not in ("auto", "manual"):
         raise ValueError(f"mode must be auto or manual, not {mode!r}")
     if event.at is not None and cluster.clock_start + event.at > cluster.now:
         # `at:` is time passing before the event, as a tick would be.
-        cluster = _settle(advance(cluster, cluster.clock_start + event.at), mode)
+        cluster = _settle(advance(cluster, cluster.clock_start + event.at), mode, observer)
     before = cluster
     if isinstance(event, Reconcile):
-        item = (event.controller, event.key)
-        result: Any = _reconcile(cluster, event.controller, event.key)
-        if isinstance(result, Cluster):
-            result = attrs.evolve(result, queue=_unqueue(result.queue, item))
+        unqueued = attrs.evolve(cluster, queue=_unqueue(cluster.queue,
+                                                        (event.controller, event.key)))
+        result: Any = _reconcile(unqueued, event.controller, event.key)
     else:
         result = _external(cluster, event)
     if isinstance(result, Status):
         return Outcome(before, event, rejected=result)
     cluster = result.cluster if isinstance(result, apiserver.Written) else result
     cluster, changes = dispatch(cluster)
+    if observer is not None:
+        observer(cluster, None)
     if mode == "manual":
         return Outcome(cluster, event, changes=changes)
-    cluster, turns, settled = run_until_settled(cluster)
+    cluster, turns, settled = run_until_settled(cluster, observer=observer)
     return Outcome(cluster, event, changes=changes, turns=turns, settled=settled)
 
 
-def _settle(cluster: Cluster, mode: str) -> Cluster:
-    return cluster if mode == "manual" else run_until_settled(dispatch(cluster)[0])[0]
+def _settle(cluster: Cluster, mode: str, observer: Observer | None = None) -> Cluster:
+    if mode == "manual":
+        return cluster
+    return run_until_settled(dispatch(cluster)[0], observer=observer)[0]
 
 
 def _unqueue(queue: Any, item: tuple[str, str]) -> Any:
@@ -189,7 +198,8 @@ def _unqueue(queue: Any, item: tuple[str, str]) -> Any:
     return rest
 
 
-def run_until_settled(cluster: Cluster, max_turns: int = MAX_TURNS
+def run_until_settled(cluster: Cluster, max_turns: int = MAX_TURNS,
+                      observer: Observer | None = None
                       ) -> tuple[Cluster, tuple[Turn, ...], bool]:
     """Pop and run queued reconciles until the queue is empty."""
     turns: list[Turn] = []
@@ -205,6 +215,8 @@ def run_until_settled(cluster: Cluster, max_turns: int = MAX_TURNS
         cluster, changes = dispatch(result)
         if changes:
             turns.append(Turn(name, key, changes))
+            if observer is not None:
+                observer(cluster, turns[-1])
     return cluster, tuple(turns), False
 
 

@@ -1,0 +1,86 @@
+"""Checking a replay: every safety invariant on every state and every transition property on
+every step, including the intermediate states between one controller's turn and the next.
+
+Covered by: tests/test_properties_check.py, tests/test_cli.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from kubefold.core.cluster import Cluster
+from kubefold.properties.invariants import Violation, check_state
+from kubefold.properties.transitions import Monitor, observe
+from kubefold.reducers import manager
+
+
+@attrs.frozen
+class Finding:
+    """A violation, the event (1-based index and value) that led to it, and the step within it
+    (`the event itself`, or the controller turn)."""
+
+    index: int
+    event: Any
+    step: str
+    violation: Violation
+
+    def __str__(self) -> str:
+        origin = getattr(self.event, "origin", "") or f"event {self.index}"
+        return f"{origin} ({self.step}): {self.violation}"
+
+
+@attrs.frozen
+class CheckedReplay:
+    cluster: Cluster
+    outcomes: tuple[manager.Outcome, ...]
+    findings: tuple[Finding, ...]
+
+
+class _Checker:
+    """Follows one replay: keeps the previous state and the monitor between observations."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.previous = cluster
+        self.monitor = Monitor()
+        self.findings: list[Finding] = []
+        self.seen: set[tuple[str, str]] = set()
+        self.index = 0
+        self.event: Any = None
+        self._record(cluster, "the starting state", check_state(cluster))
+
+    def _record(self, cluster: Cluster, step: str, violations: Iterable[Violation]) -> None:
+        for v in violations:
+            key = (v.invariant, v.message)
+            if key not in self.seen:  # report a persisting violation once, where it began
+                self.seen.add(key)
+                self.findings.append(Finding(self.index, self.event, step, v))
+
+    def __call__(self, cluster: Cluster, turn: manager.Turn | None) -> None:
+        step = "the event itself" if turn is None else f"{turn.controller} {turn.key}"
+        self.monitor, violations = observe(self.monitor, self.previous, cluster, self.event)
+        self._record(cluster, step, [*violations, *check_state(cluster)])
+        self.previous = cluster
+
+
+def check_replay(cluster: Cluster, events: Iterable[Any], mode: str = "auto",
+                 stop_at_first: bool = False) -> CheckedReplay:
+    """Replay `events`, checking every state and step; stop after the first event with a
+    finding when `stop_at_first`."""
+    checker = _Checker(cluster)
+    outcomes = []
+    for index, event in enumerate(events, 1):
+        checker.index, checker.event = index, event
+        outcome = manager.apply_event(cluster, event, mode, observer=checker)
+        outcomes.append(outcome)
+        cluster = outcome.cluster
+        if stop_at_first and checker.findings:
+            break
+    return CheckedReplay(cluster, tuple(outcomes), tuple(checker.findings))
+
+
+def check_snapshot(cluster: Cluster) -> list[Violation]:
+    """The safety invariants of one state."""
+    return check_state(cluster)

@@ -1,0 +1,115 @@
+"""Hypothesis strategies for event sequences: what a team does on purpose, time, and (opt-in)
+scaling and faults. Actions name their targets abstractly (a Deployment by name, a node by name,
+a pod by its position among the pods that exist then); the explorer resolves each action into
+a concrete event against the state it is applied to, so a shrunk sequence is a plain event log.
+
+Examples shrink towards fewer actions and, within an action, towards the first target, the
+first image, no readiness delay and short waits.
+
+Covered by: tests/test_strategies.py, tests/test_explorer.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+from hypothesis import strategies as st
+
+
+@attrs.frozen
+class ChangeTemplate:
+    """Apply the Deployment's manifest with another image and a readiness delay."""
+
+    deployment: str
+    image: int
+    ready_after: int = 0
+
+
+@attrs.frozen
+class RolloutAction:
+    """kubectl rollout undo|pause|resume|restart."""
+
+    deployment: str
+    action: str
+    to_revision: int | None = None
+
+
+@attrs.frozen
+class Wait:
+    seconds: int
+
+
+@attrs.frozen
+class ScaleTo:
+    deployment: str
+    replicas: int
+
+
+@attrs.frozen
+class NodeDown:
+    node: str
+
+
+@attrs.frozen
+class NodeUp:
+    node: str
+
+
+@attrs.frozen
+class CrashPod:
+    """A container of the pod at this position (among pods sorted by name) exits with 1."""
+
+    position: int
+
+
+@attrs.frozen
+class FailProbe:
+    """The pod at this position turns not ready (its readiness probe fails)."""
+
+    position: int
+
+
+Action = (ChangeTemplate | RolloutAction | Wait | ScaleTo | NodeDown | NodeUp | CrashPod
+          | FailProbe)
+
+WAITS = (1, 5, 10, 30, 60, 300)
+READY_DELAYS = (0, 5, 10, 30)
+
+
+def actions(*, deployments: Sequence[str], nodes: Sequence[str] = (), faults: bool = False,
+            scale: bool = False, max_replicas: int = 10, images: int = 4
+            ) -> st.SearchStrategy[Action]:
+    """One action of the default alphabet: template changes, rollout undo/pause/resume/restart
+    and time; plus scaling with `scale` and node loss and return, container crashes and failing
+    probes with `faults`."""
+    if not deployments:
+        raise ValueError("actions() needs at least one Deployment name")
+    names = st.sampled_from(list(deployments))
+    choices: list[st.SearchStrategy[Action]] = [
+        st.builds(ChangeTemplate, names, st.integers(0, images - 1),
+                  st.sampled_from(READY_DELAYS)),
+        st.builds(Wait, st.sampled_from(WAITS)),
+        st.builds(RolloutAction, names, st.sampled_from(["undo", "pause", "resume", "restart"]),
+                  st.none()),
+    ]
+    if scale:
+        choices.append(st.builds(ScaleTo, names, st.integers(0, max_replicas)))
+    if faults:
+        positions = st.integers(0, 20)
+        choices += [st.builds(CrashPod, positions), st.builds(FailProbe, positions)]
+        if nodes:
+            node_names = st.sampled_from(list(nodes))
+            choices += [st.builds(NodeDown, node_names), st.builds(NodeUp, node_names)]
+    return st.one_of(choices)
+
+
+def action_sequences(*, deployments: Sequence[str], nodes: Sequence[str] = (),
+                     faults: bool = False, scale: bool = False, min_size: int = 1,
+                     max_size: int = 20) -> st.SearchStrategy[list[Action]]:
+    """Sequences of `actions()`; shrink towards shorter ones."""
+    if min_size < 0 or max_size < min_size:
+        raise ValueError(f"action_sequences: need 0 <= min_size <= max_size, got "
+                         f"{min_size} and {max_size}")
+    return st.lists(actions(deployments=deployments, nodes=nodes, faults=faults, scale=scale),
+                    min_size=min_size, max_size=max_size)

@@ -1,0 +1,138 @@
+"""Hypothesis strategies for Kubernetes objects, as manifests (plain dicts) that decode.
+
+House style: plural nouns, keyword-only arguments, `min_size`/`max_size` where a size applies;
+examples shrink towards small numbers, no taints, one zone, integer surge and unavailability,
+and the default strategy. Edge configurations (maxSurge 0, one replica, 100%) are drawn more
+often than their share, swarm style.
+
+Covered by: tests/test_strategies.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from kubefold.core.quantity import Quantity
+
+DNS_LABELS = st.from_regex(r"\A[a-z]([a-z0-9-]{0,6}[a-z0-9])?\Z")
+ZONES = ("zone-a", "zone-b", "zone-c")
+IMAGES = ("web:v1", "web:v2", "web:v3", "web:v4")
+
+
+def _check_range(name: str, low: int, high: int) -> None:
+    if low < 0 or high < low:
+        raise ValueError(f"{name}: need 0 <= min <= max, got {low} and {high}")
+
+
+def quantities(*, min_milli: int = 0, max_milli: int = 8000) -> st.SearchStrategy[Quantity]:
+    """CPU-style quantities in millis; shrinks towards `min_milli`."""
+    _check_range("quantities", min_milli, max_milli)
+    return st.integers(min_milli, max_milli).map(Quantity.from_milli)
+
+
+def label_sets(*, max_size: int = 3) -> st.SearchStrategy[dict[str, str]]:
+    """Small label maps with valid keys and values; shrinks towards {}."""
+    keys = st.sampled_from(["app", "tier", "team", "example.com/role"])
+    values = st.sampled_from(["web", "db", "a", "b"])
+    return st.dictionaries(keys, values, max_size=max_size)
+
+
+def int_or_percents(*, allow_zero: bool = True) -> st.SearchStrategy[int | str]:
+    """maxSurge / maxUnavailable values: small ints and percentages, edges favoured."""
+    edges = st.sampled_from([0, 1, "0%", "25%", "50%", "100%"] if allow_zero
+                            else [1, "25%", "50%", "100%"])
+    ints = st.integers(0 if allow_zero else 1, 5)
+    percents = st.integers(0 if allow_zero else 1, 100).map(lambda p: f"{p}%")
+    return st.one_of(edges, ints, percents)
+
+
+def _is_zero(value: int | str) -> bool:
+    return value in (0, "0%")
+
+
+@st.composite
+def rolling_updates(draw: st.DrawFn) -> dict[str, Any]:
+    """RollingUpdate parameters that validation accepts (not both zero)."""
+    surge = draw(int_or_percents())
+    unavailable = draw(int_or_percents(allow_zero=not _is_zero(surge)))
+    return {"maxSurge": surge, "maxUnavailable": unavailable}
+
+
+@st.composite
+def deployments(draw: st.DrawFn, *, name: str = "web", namespace: str = "default",
+                min_replicas: int = 0, max_replicas: int = 20,
+                strategy_types: tuple[str, ...] = ("RollingUpdate", "Recreate"),
+                cpu: str | None = "100m") -> dict[str, Any]:
+    """apps/v1 Deployments with every strategy field drawn; shrinks towards one replica of the
+    default RollingUpdate."""
+    _check_range("deployments", min_replicas, max_replicas)
+    replicas = draw(st.one_of(st.sampled_from([1, min_replicas, max_replicas]),
+                              st.integers(min_replicas, max_replicas)))
+    spec: dict[str, Any] = {
+        "replicas": replicas,
+        "selector": {"matchLabels": {"app": name}},
+        "template": {"metadata": {"labels": {"app": name}},
+                     "spec": {"containers": [{"name": "app", "image": IMAGES[0]}]}},
+    }
+    if cpu is not None:
+        spec["template"]["spec"]["containers"][0]["resources"] = {"requests": {"cpu": cpu}}
+    kind = draw(st.sampled_from(strategy_types))
+    if kind == "RollingUpdate":
+        spec["strategy"] = {"type": kind, "rollingUpdate": draw(rolling_updates())}
+    else:
+        spec["strategy"] = {"type": kind}
+    if draw(st.booleans()):
+        spec["minReadySeconds"] = draw(st.sampled_from([0, 5, 30]))
+    if draw(st.booleans()):
+        spec["revisionHistoryLimit"] = draw(st.integers(0, 3))
+    if draw(st.booleans()):
+        spec["progressDeadlineSeconds"] = draw(st.sampled_from([60, 600]))
+    return {"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": name, "namespace": namespace}, "spec": spec}
+
+
+@st.composite
+def nodes(draw: st.DrawFn, *, name: str = "node-1", tainted: bool = True) -> dict[str, Any]:
+    """Ready nodes with 1-8 cpus, 10-110 pod slots, a zone, and sometimes a taint."""
+    cpu = draw(st.sampled_from(["1", "2", "4", "8"]))
+    pods = draw(st.sampled_from(["10", "110"]))
+    capacity = {"cpu": cpu, "memory": "16Gi", "pods": pods}
+    spec: dict[str, Any] = {}
+    if tainted and draw(st.booleans()):
+        spec["taints"] = [{"key": "dedicated", "value": "infra",
+                           "effect": draw(st.sampled_from(["NoSchedule", "PreferNoSchedule"]))}]
+    return {"apiVersion": "v1", "kind": "Node",
+            "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name,
+                                                  "topology.kubernetes.io/zone":
+                                                      draw(st.sampled_from(ZONES))}},
+            "spec": spec,
+            "status": {"capacity": capacity, "allocatable": capacity,
+                       "conditions": [{"type": "Ready", "status": "True"}]}}
+
+
+@st.composite
+def pod_disruption_budgets(draw: st.DrawFn, *, app: str = "web", namespace: str = "default",
+                           max_replicas: int = 20) -> dict[str, Any]:
+    """policy/v1 PDBs selecting `app`, by minAvailable or maxUnavailable."""
+    field = draw(st.sampled_from(["minAvailable", "maxUnavailable"]))
+    value = draw(st.one_of(st.integers(0, max_replicas), st.sampled_from(["50%", "100%"])))
+    return {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+            "metadata": {"name": f"{app}-pdb", "namespace": namespace},
+            "spec": {field: value, "selector": {"matchLabels": {"app": app}}}}
+
+
+@st.composite
+def clusters(draw: st.DrawFn, *, min_nodes: int = 1, max_nodes: int = 3,
+             max_deployments: int = 2, pdbs: bool = True) -> list[dict[str, Any]]:
+    """Whole clusters as manifests: nodes, Deployments and maybe a PDB for each."""
+    _check_range("clusters", min_nodes, max_nodes)
+    count = draw(st.integers(min_nodes, max_nodes))
+    manifests = [draw(nodes(name=f"node-{i + 1}")) for i in range(count)]
+    for i in range(draw(st.integers(1, max(1, max_deployments)))):
+        name = ["web", "api", "db"][i % 3]
+        manifests.append(draw(deployments(name=name, max_replicas=6)))
+        if pdbs and draw(st.booleans()):
+            manifests.append(draw(pod_disruption_budgets(app=name, max_replicas=6)))
+    return manifests

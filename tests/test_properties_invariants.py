@@ -1,0 +1,102 @@
+"""Each safety invariant against a hand-built state that breaks it, and a healthy state that
+does not, so that none can pass vacuously."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from kubefold.properties.invariants import (
+    INVARIANTS,
+    check_state,
+    every_pod_is_on_an_existing_node,
+    no_node_is_overcommitted,
+    no_object_has_two_controllers,
+    no_two_pods_share_a_host_port,
+    owners_exist_or_deletion_is_pending,
+    resource_versions_are_below_the_counter,
+)
+from tests.helpers import new_pod, node, restore
+
+
+def bound_pod(name, node_name, cpu="100m", host_port=None, **meta):
+    pod = new_pod(name, node_name=node_name, cpu=cpu)
+    pod["status"] = {"phase": "Running"}
+    if host_port:
+        pod["spec"]["containers"][0]["ports"] = [{"containerPort": 80, "hostPort": host_port}]
+    pod["metadata"].update(meta)
+    return pod
+
+
+def owner_ref(uid, name="web", controller=True):
+    return {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": name, "uid": uid,
+            "controller": controller}
+
+
+def healthy():
+    rs = {"apiVersion": "apps/v1", "kind": "ReplicaSet",
+          "metadata": {"name": "web", "namespace": "default", "uid": "rs-1"},
+          "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+                   "template": {"metadata": {"labels": {"app": "web"}},
+                                "spec": {"containers": [{"name": "a", "image": "b"}]}}}}
+    return restore(node("n1", cpu="1"), rs,
+                   bound_pod("a", "n1", "500m", 8080, ownerReferences=[owner_ref("rs-1")]),
+                   bound_pod("b", "n1", "500m", 8081))
+
+
+def test_a_healthy_state_has_no_violations():
+    assert check_state(healthy()) == []
+
+
+def test_overcommitted_node():
+    cluster = restore(node("n1", cpu="1"), bound_pod("a", "n1", "600m"),
+                      bound_pod("b", "n1", "600m"))
+    [v] = list(no_node_is_overcommitted(cluster))
+    assert v.message == "node n1 has 1200m cpu requested of 1 allocatable"
+    assert v.objects == ("Node n1",)
+
+
+def test_pod_on_a_missing_node():
+    cluster = restore(bound_pod("a", "ghost"))
+    [v] = list(every_pod_is_on_an_existing_node(cluster))
+    assert "bound to node ghost" in v.message
+
+
+def test_host_port_clash():
+    cluster = restore(node("n1"), bound_pod("a", "n1", host_port=80),
+                      bound_pod("b", "n1", host_port=80))
+    [v] = list(no_two_pods_share_a_host_port(cluster))
+    assert v.message == "pods default/a and default/b both hold TCP host port 80 on node n1"
+
+
+def test_dangling_owner():
+    cluster = restore(node("n1"), bound_pod("a", "n1", ownerReferences=[owner_ref("gone")]))
+    [v] = list(owners_exist_or_deletion_is_pending(cluster))
+    assert "owned by ReplicaSet web (uid gone), which is gone" in v.message
+
+
+def test_dangling_owner_being_collected_is_fine():
+    pod = bound_pod("a", "n1", ownerReferences=[owner_ref("gone")],
+                    deletionTimestamp="2024-01-01T00:00:00Z")
+    assert list(owners_exist_or_deletion_is_pending(restore(node("n1"), pod))) == []
+
+
+def test_two_controllers():
+    pod = bound_pod("a", "n1", ownerReferences=[owner_ref("x", "one"), owner_ref("y", "two")])
+    cluster = restore(node("n1"), pod)
+    violations = list(no_object_has_two_controllers(cluster))
+    assert [v.message for v in violations] == [
+        "Pod default/a is controlled by 2 owners: ReplicaSet one, ReplicaSet two"]
+
+
+def test_resource_version_above_the_counter():
+    cluster = healthy()
+    cluster = attrs.evolve(cluster, resource_version=1)
+    assert list(resource_versions_are_below_the_counter(cluster))
+
+
+@pytest.mark.parametrize("invariant", INVARIANTS, ids=lambda f: f.__name__)
+def test_every_invariant_has_a_violating_state_here(invariant):
+    """A guard: an invariant added to INVARIANTS needs a test that breaks it in this file."""
+    with open(__file__) as source:
+        assert f"list({invariant.__name__}(" in source.read()
