@@ -60,14 +60,22 @@ def rolling_updates(draw: st.DrawFn) -> dict[str, Any]:
     return {"maxSurge": surge, "maxUnavailable": unavailable}
 
 
-@st.composite
-def deployments(draw: st.DrawFn, *, name: str = "web", namespace: str = "default",
-                min_replicas: int = 0, max_replicas: int = 20,
+def deployments(*, name: str = "web", namespace: str = "default", min_replicas: int = 0,
+                max_replicas: int = 20,
                 strategy_types: tuple[str, ...] = ("RollingUpdate", "Recreate"),
-                cpu: str | None = "100m") -> dict[str, Any]:
+                cpu: str | None = "100m") -> st.SearchStrategy[dict[str, Any]]:
     """apps/v1 Deployments with every strategy field drawn; shrinks towards one replica of the
     default RollingUpdate."""
     _check_range("deployments", min_replicas, max_replicas)
+    if not strategy_types:
+        raise ValueError("deployments: strategy_types may not be empty")
+    return _deployments(name, namespace, min_replicas, max_replicas, strategy_types, cpu)
+
+
+@st.composite
+def _deployments(draw: st.DrawFn, name: str, namespace: str, min_replicas: int,
+                 max_replicas: int, strategy_types: tuple[str, ...], cpu: str | None
+                 ) -> dict[str, Any]:
     replicas = draw(st.one_of(st.sampled_from([1, min_replicas, max_replicas]),
                               st.integers(min_replicas, max_replicas)))
     spec: dict[str, Any] = {
@@ -123,11 +131,17 @@ def pod_disruption_budgets(draw: st.DrawFn, *, app: str = "web", namespace: str 
             "spec": {field: value, "selector": {"matchLabels": {"app": app}}}}
 
 
-@st.composite
-def clusters(draw: st.DrawFn, *, min_nodes: int = 1, max_nodes: int = 3,
-             max_deployments: int = 2, pdbs: bool = True) -> list[dict[str, Any]]:
-    """Whole clusters as manifests: nodes, Deployments and maybe a PDB for each."""
+def clusters(*, min_nodes: int = 1, max_nodes: int = 3, max_deployments: int = 2,
+             pdbs: bool = True) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Whole clusters as manifests: nodes, Deployments and maybe a PDB for each; shrinks
+    towards one node and one Deployment."""
     _check_range("clusters", min_nodes, max_nodes)
+    return _clusters(min_nodes, max_nodes, max_deployments, pdbs)
+
+
+@st.composite
+def _clusters(draw: st.DrawFn, min_nodes: int, max_nodes: int, max_deployments: int,
+              pdbs: bool) -> list[dict[str, Any]]:
     count = draw(st.integers(min_nodes, max_nodes))
     manifests = [draw(nodes(name=f"node-{i + 1}")) for i in range(count)]
     for i in range(draw(st.integers(1, max(1, max_deployments)))):
