@@ -29,7 +29,7 @@ from pyrsistent import PMap, PSet, PVector, pmap, pset, pvector
 from kubefold.core.kinds import kind_info
 from kubefold.core.objects import KObject, Pod, ResourceList
 from kubefold.core.quantity import add_resource_lists, subtract_resource_lists
-from kubefold.core.resources import counts_on_node, node_usage
+from kubefold.core.resources import TERMINAL_PHASES, counts_on_node, node_usage
 from kubefold.core.schema import parse_time
 from kubefold.core.workqueue import WorkQueue
 
@@ -64,6 +64,10 @@ class Cluster:
     queue: WorkQueue = attrs.field(factory=WorkQueue)
     seed: int = 0
     changes: PVector[Change] = attrs.field(factory=pvector)
+    # kube-scheduler's state kept across cycles: nextStartNodeIndex, and the (namespace, name)
+    # of every pod not yet bound and not terminal (the scheduler's pending pods).
+    scheduler_next_start: int = 0
+    unscheduled_pods: PSet[tuple[str, str]] = attrs.field(factory=pset)
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -175,7 +179,13 @@ class Cluster:
             assert new_node is not None
             requested = requested.set(
                 new_node, add_resource_lists(requested.get(new_node, pmap()), node_usage(new)))
-        return attrs.evolve(self, pods_by_node=by_node, node_requested=requested)
+        unscheduled = self.unscheduled_pods
+        if new is not None and not new_node and new.status.phase not in TERMINAL_PHASES:
+            unscheduled = unscheduled.add(key)
+        elif key in unscheduled:
+            unscheduled = unscheduled.remove(key)
+        return attrs.evolve(self, pods_by_node=by_node, node_requested=requested,
+                            unscheduled_pods=unscheduled)
 
     def bump_resource_version(self) -> tuple[str, Cluster]:
         rv = self.resource_version + 1

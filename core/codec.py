@@ -36,7 +36,9 @@ from kubefold.core.events import (
     VERBS,
     Apply,
     Delete,
+    Drain,
     Event,
+    Evict,
     NodeHealth,
     PodEvent,
     Reconcile,
@@ -270,6 +272,11 @@ def _decode_verb(verb: str, body: Any, at: int | None, origin: str) -> Event:
         event = Rollout(action, f.get("kind", (str,), True), f.get("name", (str,), True),
                         f.get("namespace", (str,)), f.get("toRevision", (int,)),
                         at=at, origin=origin)
+    elif verb == "evict":
+        event = Evict(f.get("namespace", (str,), default="default"),
+                      f.get("name", (str,), True), at=at, origin=origin)
+    elif verb == "drain":
+        event = Drain(f.get("node", (str,), True), at=at, origin=origin)
     elif verb == "node":
         event = NodeHealth(f.get("name", (str,), True), f.get("ready", (bool,), True),
                            at=at, origin=origin)
@@ -436,6 +443,8 @@ _EVENT_FIELDS: dict[type, tuple[str, tuple[tuple[str, str], ...]]] = {
     PodEvent: ("pod", (("namespace", "namespace"), ("name", "name"), ("container", "container"),
                        ("exit", "exit"), ("ready", "ready"))),
     Reconcile: ("reconcile", (("controller", "controller"), ("key", "key"))),
+    Evict: ("evict", (("namespace", "namespace"), ("name", "name"))),
+    Drain: ("drain", (("node", "node"),)),
 }
 
 

@@ -102,6 +102,25 @@ class PodEvent:
 
 
 @attrs.frozen
+class Evict:
+    """A request to the Eviction API for one pod (honours PodDisruptionBudgets)."""
+
+    namespace: str
+    name: str
+    at: int | None = _common()
+    origin: str = _origin()
+
+
+@attrs.frozen
+class Drain:
+    """kubectl drain: cordon the node, then evict its pods through the Eviction API."""
+
+    node: str
+    at: int | None = _common()
+    origin: str = _origin()
+
+
+@attrs.frozen
 class Reconcile:
     """One turn of a controller for one key (`default/web`, a node's or a pod's name)."""
 
@@ -111,7 +130,8 @@ class Reconcile:
     origin: str = _origin()
 
 
-Event: TypeAlias = Apply | Delete | Scale | Rollout | Tick | NodeHealth | PodEvent | Reconcile
+Event: TypeAlias = (Apply | Delete | Scale | Rollout | Tick | NodeHealth | PodEvent | Evict
+                    | Drain | Reconcile)
 
 VERBS: dict[str, type] = {
     "apply": Apply,
@@ -121,7 +141,9 @@ VERBS: dict[str, type] = {
     "tick": Tick,
     "node": NodeHealth,
     "pod": PodEvent,
+    "evict": Evict,
+    "drain": Drain,
     "reconcile": Reconcile,
 }
 
-EXTERNAL = (Apply, Delete, Scale, Rollout, Tick, NodeHealth, PodEvent)
+EXTERNAL = (Apply, Delete, Scale, Rollout, Tick, NodeHealth, PodEvent, Evict, Drain)

@@ -42,7 +42,11 @@ from kubefold.core.objects import Condition, GenericObject, KObject, Namespace, 
 from kubefold.core.schema import DecodeError, format_time, thaw
 from kubefold.reducers import admission
 from kubefold.reducers.defaults import default_object
-from kubefold.reducers.validation import validate_create, validate_update
+from kubefold.reducers.validation import (
+    validate_create,
+    validate_status_update,
+    validate_update,
+)
 
 NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand
 MAX_GENERATED_NAME_LENGTH = 63 - 5
@@ -242,16 +246,18 @@ def update_status(cluster: Cluster, obj: Any) -> Result:
     if rejected is not None:
         return rejected
     new = with_status(old, status_of(obj))
-    return _write_update(cluster, new, old)
+    if obj.kind == "Deployment":  # deploymentStatusStrategy keeps the request's annotations
+        new = _meta(new, annotations=obj.metadata.annotations)
+    return _write_update(cluster, new, old, status_only=True)
 
 
-def _write_update(cluster: Cluster, new: Any, old: Any) -> Result:
+def _write_update(cluster: Cluster, new: Any, old: Any, status_only: bool = False) -> Result:
     if _spec_of(new) != _spec_of(old) and old.metadata.generation is not None:
         new = _meta(new, generation=old.metadata.generation + 1)
     if new == old:
         return Written(cluster, old)
     info = kind_info(new.kind, new.api_version)
-    errors = validate_update(new, old)
+    errors = validate_status_update(new, old) if status_only else validate_update(new, old)
     if errors:
         return invalid_status(info.qualified_kind, new.metadata.name or "", errors)
     if old.metadata.deletion_timestamp is not None and not new.metadata.finalizers \
@@ -263,6 +269,34 @@ def _write_update(cluster: Cluster, new: Any, old: Any) -> Result:
     new = _meta(new, resource_version=rv)
     return Written(cluster.put(new), new)
 
+
+
+def bind(cluster: Cluster, namespace: str, name: str, node_name: str) -> Result:
+    """POST pods/binding (BindingREST.Create -> setPodNodeAndMetadata): set spec.nodeName of
+    an unbound pod, not being deleted and without scheduling gates, and its PodScheduled
+    condition to True, in one write."""
+    old = cluster.get("Pod", namespace, name)
+    if old is None:
+        return not_found_status("pods", name)
+    if old.metadata.deletion_timestamp is not None:
+        return conflict("pods/binding", name,
+                        f"pod {name} is being deleted, cannot be assigned to a host")
+    if old.spec.node_name:
+        return conflict("pods/binding", name,
+                        f'pod {name} is already assigned to node "{old.spec.node_name}"')
+    if old.spec.extra.get("schedulingGates"):
+        return conflict("pods/binding", name,
+                        f"pod {name} has non-empty .spec.schedulingGates")
+    new = attrs.evolve(old, spec=attrs.evolve(old.spec, node_name=node_name))
+    scheduled = Condition(type="PodScheduled", status="True", last_transition_time=cluster.now)
+    for c in old.status.conditions:
+        if c.type == "PodScheduled" and c.status == "True":
+            scheduled = attrs.evolve(scheduled, last_transition_time=c.last_transition_time)
+    new = attrs.evolve(new, status=attrs.evolve(
+        new.status, conditions=set_condition(new.status.conditions, scheduled)))
+    rv, cluster = cluster.bump_resource_version()
+    new = _meta(new, resource_version=rv)
+    return Written(cluster.put(new), new)
 
 # -- apply (a user's create-or-update) --------------------------------------------------------
 

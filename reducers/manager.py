@@ -78,24 +78,37 @@ class Outcome:
     settled: bool = True
 
 
-REGISTRY: tuple[Controller, ...] = ()
-# External events a later module handles (pod: and node: belong to the kubelet's world).
+# The controllers that run, in this order; None means the default set of reducers/registry.py
+# (loaded on first use, since the controller modules import this one). Tests replace it.
+REGISTRY: tuple[Controller, ...] | None = None
+# External events that a component of the world handles (pod:, node:, evict:, drain:).
 WORLD_HANDLERS: dict[type, Callable[[Cluster, Any], apiserver.Result]] = {}
 
 
+def registry() -> tuple[Controller, ...]:
+    """The registered controllers; the first call loads the defaults and the world handlers."""
+    global REGISTRY
+    if REGISTRY is None:
+        from kubefold.reducers import registry as defaults
+
+        REGISTRY = defaults.CONTROLLERS
+        defaults.register_world(WORLD_HANDLERS)
+    return REGISTRY
+
+
 def controllers() -> dict[str, Controller]:
-    return {c.name: c for c in REGISTRY}
+    return {c.name: c for c in registry()}
 
 
 # -- dispatch --------------------------------------------------------------------------------
 
 
-def dispatch(cluster: Cluster, registry: Iterable[Controller] = ()) -> tuple[Cluster, tuple]:
+def dispatch(cluster: Cluster, registry_: Iterable[Controller] = ()) -> tuple[Cluster, tuple]:
     """Hand the pending writes to each controller's informer handlers; queue the keys."""
     changes, cluster = cluster.take_changes()
     queue = cluster.queue
     for change in changes:
-        for controller in registry or REGISTRY:
+        for controller in registry_ or registry():
             for key in controller.watch(cluster, change):
                 queue = queue.add((controller.name, key))
     return attrs.evolve(cluster, queue=queue), tuple(changes)
@@ -124,6 +137,7 @@ def _external(cluster: Cluster, event: Any) -> apiserver.Result | Cluster:
         return apiserver.scale(cluster, event.kind, event.namespace, event.name, event.replicas)
     if isinstance(event, Rollout):
         return rollout.handle(cluster, event)
+    registry()
     handler = WORLD_HANDLERS.get(type(event))
     if handler is not None:
         return handler(cluster, event)

@@ -610,7 +610,7 @@ def _canonical(q: Quantity) -> bool:
         return "e" in str(q)
     if q.format == BI:
         return str(q).endswith("i")
-    return True
+    return abs(q.amount) < 10**21  # past 999E, v1.34 prints without the magnitude
 
 
 @given(st.one_of(_decimal(DSI), _decimal(DEX), BINARY).filter(_canonical))

@@ -91,4 +91,19 @@ def validate_update(new: Any, old: Any) -> list[FieldError]:
     return errs
 
 
-__all__ = ["name_function", "validate_create", "validate_update"]
+_STATUS_UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
+    "Deployment": apps.validate_deployment_status_update,
+    "ReplicaSet": apps.validate_replica_set_status_update,
+}
+
+
+def validate_status_update(new: Any, old: Any) -> list[FieldError]:
+    """The field errors of a write to the status subresource: the status strategies validate
+    the status (and the metadata update), not the spec."""
+    validator = _STATUS_UPDATE.get(new.kind or "")
+    if validator is not None:
+        return validator(new, old)
+    return core.validate_object_meta_update(new.metadata, old.metadata)
+
+
+__all__ = ["name_function", "validate_create", "validate_status_update", "validate_update"]
