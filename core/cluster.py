@@ -71,9 +71,9 @@ class Cluster:
 
     # -- reads ------------------------------------------------------------------------------
 
-    def get(self, kind: str, namespace: str | None, name: str) -> Any:
+    def get(self, kind: str, namespace: str | None, name: str | None) -> Any:
         """The object, or None."""
-        return self.objects.get(kind, pmap()).get(namespace or "", pmap()).get(name)
+        return self.objects.get(kind, pmap()).get(namespace or "", pmap()).get(name or "")
 
     def list(self, kind: str, namespace: str | None = None) -> Iterator[Any]:
         """Objects of a kind, in one namespace or all; O(k) in the objects returned."""

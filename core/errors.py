@@ -146,17 +146,17 @@ def invalid_status(kind: str, name: str, errors: Iterable[FieldError]) -> Status
     return Status("Invalid", 422, f'{kind} "{name}" is invalid: {aggregate(errs)}', tuple(errs))
 
 
-def already_exists(resource: str, name: str) -> Status:
+def already_exists(resource: str, name: str | None) -> Status:
     """errors.NewAlreadyExists(qualifiedResource, name)."""
     return Status("AlreadyExists", 409, f'{resource} "{name}" already exists')
 
 
-def not_found_status(resource: str, name: str) -> Status:
+def not_found_status(resource: str, name: str | None) -> Status:
     """errors.NewNotFound(qualifiedResource, name)."""
     return Status("NotFound", 404, f'{resource} "{name}" not found')
 
 
-def conflict(resource: str, name: str, detail: str) -> Status:
+def conflict(resource: str, name: str | None, detail: str) -> Status:
     """errors.NewConflict: `Operation cannot be fulfilled on <resource> "<name>": <detail>`."""
     message = f'Operation cannot be fulfilled on {resource} "{name}": {detail}'
     return Status("Conflict", 409, message)

@@ -13,6 +13,10 @@ from kubefold.core.schema import format_time
 from kubefold.reducers.manager import Outcome
 
 IGNORED_PATHS = ("metadata.resourceVersion", "metadata.managedFields")
+# Bookkeeping that changes with everything else: left out of the account of a write.
+QUIET_SUFFIXES = ("lastHeartbeatTime", "lastUpdateTime", "lastTransitionTime", "lastProbeTime",
+                  "observedGeneration", "startedAt", "finishedAt", "startTime", "imageID",
+                  "containerID", "generation")
 MAX_DIFFS = 4
 
 
@@ -49,18 +53,37 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
             out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
     elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
         for i, v in enumerate(value):
-            out.update(_flatten(v, f"{prefix}[{i}]"))
+            label = v.get("type") or v.get("name") or v.get("key") or i
+            out.update(_flatten(v, f"{prefix}[{label}]"))
     else:
         out[prefix] = value
     return out
 
 
+def _conditions(obj: dict[str, Any]) -> dict[str, str]:
+    """`Type: Status (Reason)` for each status condition."""
+    out = {}
+    for c in (obj.get("status") or {}).get("conditions") or []:
+        reason = f" ({c['reason']})" if c.get("reason") else ""
+        out[str(c.get("type"))] = f"{c.get('status')}{reason}"
+    return out
+
+
 def diff(old: Any, new: Any) -> list[str]:
-    """`path: old -> new` for each changed leaf, resourceVersion and managedFields left out."""
-    a, b = _flatten(encode_object(old)), _flatten(encode_object(new))
+    """`path: old -> new` for each changed leaf (resourceVersion, managedFields and
+    bookkeeping times left out); conditions summed up as `Type: Status (Reason)`."""
+    old_doc, new_doc = encode_object(old), encode_object(new)
+    a, b = _flatten(old_doc), _flatten(new_doc)
     lines = []
+    ca, cb = _conditions(old_doc), _conditions(new_doc)
+    for ctype in sorted(set(ca) | set(cb)):
+        if ca.get(ctype) != cb.get(ctype):
+            lines.append(f"{ctype}: {ca.get(ctype, '-')} -> {cb.get(ctype, '-')}")
+    a = {k: v for k, v in a.items() if not k.startswith("status.conditions[")}
+    b = {k: v for k, v in b.items() if not k.startswith("status.conditions[")}
     for path in sorted(set(a) | set(b)):
-        if path.startswith(IGNORED_PATHS) or a.get(path) == b.get(path):
+        if path.startswith(IGNORED_PATHS) or path.endswith(QUIET_SUFFIXES) \
+                or a.get(path) == b.get(path):
             continue
         lines.append(f"{path}: {_short(a.get(path))} -> {_short(b.get(path))}")
     return lines
@@ -81,6 +104,8 @@ def describe_change(change: Change) -> str:
             change.new.metadata.deletion_timestamp is not None:
         return f"marked {ref} for deletion"
     lines = diff(change.old, change.new)
+    if not lines:
+        return f"updated {ref} (bookkeeping only)"
     shown = "; ".join(lines[:MAX_DIFFS])
     more = f" (+{len(lines) - MAX_DIFFS} more)" if len(lines) > MAX_DIFFS else ""
     return f"updated {ref}: {shown}{more}"

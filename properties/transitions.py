@@ -64,7 +64,7 @@ def _key(obj: Any) -> str:
 
 def deployment_pods(cluster: Cluster, d: Any) -> list[Any]:
     """The pods of a Deployment's ReplicaSets, by the owner index."""
-    pods = []
+    pods: list[Any] = []
     for rs in cluster.owned_by(d.metadata.uid or "", "ReplicaSet"):
         if rs is not None:
             pods.extend(p for p in cluster.owned_by(rs.metadata.uid or "", "Pod") if p)

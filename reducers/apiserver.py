@@ -337,13 +337,14 @@ def _system_annotation(key: str) -> bool:
 # -- delete ----------------------------------------------------------------------------------
 
 
-def delete(cluster: Cluster, kind: str, namespace: str | None, name: str,
+def delete(cluster: Cluster, kind: str, namespace: str | None, name: str | None,
            propagation_policy: str | None = None,
            grace_period_seconds: int | None = None) -> Result:
     """DELETE: graceful for bound pods, deferred while finalizers remain, immediate otherwise.
     Orphan and Foreground propagation add their finalizers for the garbage collector."""
     info = kind_info(kind)
     namespace = (namespace or "default") if info.namespaced else ""
+    name = name or ""
     old = cluster.get(kind, namespace, name)
     if old is None:
         return not_found_status(info.qualified_resource, name)
@@ -409,7 +410,8 @@ def _shorten_grace(cluster: Cluster, old: Any, grace: int) -> Result:
     return Written(cluster.put(new), new)
 
 
-def finish_deletion(cluster: Cluster, kind: str, namespace: str | None, name: str) -> Result:
+def finish_deletion(cluster: Cluster, kind: str, namespace: str | None, name: str | None
+                    ) -> Result:
     """The kubelet's final delete (grace 0) of a terminating pod, or a forced removal."""
     return delete(cluster, kind, namespace, name, grace_period_seconds=0)
 

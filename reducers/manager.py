@@ -126,8 +126,6 @@ def advance(cluster: Cluster, to: int) -> Cluster:
 
 def _external(cluster: Cluster, event: Any) -> apiserver.Result | Cluster:
     """The API request (or clock move) an external event stands for."""
-    if isinstance(event, Tick):
-        return advance(cluster, cluster.now + event.seconds)
     if isinstance(event, Apply):
         return apiserver.apply(cluster, event.object)
     if isinstance(event, Delete):
@@ -169,9 +167,15 @@ def apply_event(cluster: Cluster, event: Event, mode: str = "auto",
     each reconcile that wrote something — what the property checker needs to check each step."""
     if mode not in ("auto", "manual"):
         raise ValueError(f"mode must be auto or manual, not {mode!r}")
+    turns: tuple[Turn, ...] = ()
+    settled = True
     if event.at is not None and cluster.clock_start + event.at > cluster.now:
         # `at:` is time passing before the event, as a tick would be.
-        cluster = _settle(advance(cluster, cluster.clock_start + event.at), mode, observer)
+        cluster, turns, settled = pass_time(cluster, cluster.clock_start + event.at, mode,
+                                            observer)
+    if isinstance(event, Tick):
+        cluster, more, settled = pass_time(cluster, cluster.now + event.seconds, mode, observer)
+        return Outcome(cluster, event, turns=turns + more, settled=settled)
     before = cluster
     if isinstance(event, Reconcile):
         unqueued = attrs.evolve(cluster, queue=_unqueue(cluster.queue,
@@ -180,21 +184,36 @@ def apply_event(cluster: Cluster, event: Event, mode: str = "auto",
     else:
         result = _external(cluster, event)
     if isinstance(result, Status):
-        return Outcome(before, event, rejected=result)
+        return Outcome(before, event, rejected=result, turns=turns)
     cluster = result.cluster if isinstance(result, apiserver.Written) else result
     cluster, changes = dispatch(cluster)
     if observer is not None:
         observer(cluster, None)
     if mode == "manual":
         return Outcome(cluster, event, changes=changes)
-    cluster, turns, settled = run_until_settled(cluster, observer=observer)
-    return Outcome(cluster, event, changes=changes, turns=turns, settled=settled)
+    cluster, more, settled = run_until_settled(cluster, observer=observer)
+    return Outcome(cluster, event, changes=changes, turns=turns + more, settled=settled)
 
 
-def _settle(cluster: Cluster, mode: str, observer: Observer | None = None) -> Cluster:
+def pass_time(cluster: Cluster, to: int, mode: str, observer: Observer | None = None
+              ) -> tuple[Cluster, tuple[Turn, ...], bool]:
+    """Move the clock to `to`. In auto mode, stop at each moment work falls due and run it then,
+    so what happens at 30 s is stamped 30 s even within one long tick; in manual mode, jump and
+    leave the due work queued."""
     if mode == "manual":
-        return cluster
-    return run_until_settled(dispatch(cluster)[0], observer=observer)[0]
+        return advance(cluster, to), (), True
+    turns: list[Turn] = []
+    settled = True
+    while True:
+        due = cluster.queue.next_due()
+        moment = to if due is None or due > to else max(due, cluster.now)
+        cluster = advance(cluster, moment)
+        cluster = attrs.evolve(cluster, queue=cluster.queue.promote_due(cluster.now))
+        cluster, more, ok = run_until_settled(dispatch(cluster)[0], observer=observer)
+        turns.extend(more)
+        settled = settled and ok
+        if moment >= to and (cluster.queue.next_due() or to + 1) > to:
+            return cluster, tuple(turns), settled
 
 
 def _unqueue(queue: Any, item: tuple[str, str]) -> Any:

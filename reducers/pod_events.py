@@ -18,8 +18,9 @@ Models (v1.34): pkg/kubelet/kubelet_pods.go (generateAPIPodStatus, getPhase),
 pkg/kubelet/status/generate.go (GeneratePodReadyCondition, GenerateContainersReadyCondition:
 reasons ContainersNotReady / PodCompleted, message `containers with unready status: [...]`),
 pkg/kubelet/container restart policy (ShouldContainerBeRestarted).
-Simplifies: no probes, no restart back-off (a restart is immediate), no init containers, no
-IPs; the pod need not be bound to a node (there may be no scheduler yet).
+Simplifies: no probes, no init containers, no IPs. A pod on a node whose kubelet runs only has
+the exit reported: the kubelet restarts the container with its CrashLoopBackOff. A pod with no
+running kubelet (unbound, or its node's kubelet stopped) is restarted here at once.
 Covered by: tests/test_replicaset.py (the `pod:` event end to end).
 """
 
@@ -63,7 +64,7 @@ def handle(cluster: Cluster, event: PodEvent) -> apiserver.Result:
         pods = [pod]
     written: apiserver.Result = apiserver.Written(cluster, None)
     for pod in pods:
-        status = pod_status_after(pod, event, cluster.now)
+        status = pod_status_after(pod, event, cluster.now, _kubelet_runs(cluster, pod))
         if isinstance(status, Status):
             return status
         written = apiserver.update_status(
@@ -75,8 +76,19 @@ def handle(cluster: Cluster, event: PodEvent) -> apiserver.Result:
     return written
 
 
-def pod_status_after(pod: Pod, event: PodEvent, now: int) -> PodStatus | Status:
-    """The pod's status once the event has happened."""
+def _kubelet_runs(cluster: Cluster, pod: Pod) -> bool:
+    """Whether a running kubelet looks after the pod (then it restarts exited containers)."""
+    from kubefold.reducers.kubelet import KUBELET_ANNOTATION, STOPPED
+
+    node = cluster.get("Node", "", pod.spec.node_name) if pod.spec.node_name else None
+    return node is not None and node.metadata.annotations.get(KUBELET_ANNOTATION) != STOPPED
+
+
+def pod_status_after(pod: Pod, event: PodEvent, now: int, kubelet_runs: bool = False
+                     ) -> PodStatus | Status:
+    """The pod's status once the event has happened. With a running kubelet on the pod's node,
+    an exited container is only reported terminated: the kubelet restarts it with its
+    CrashLoopBackOff."""
     names = [c.name or "" for c in pod.spec.containers]
     if event.container is not None and event.container not in names:
         return bad_request(f"container {event.container} is not valid for pod "
@@ -88,15 +100,20 @@ def pod_status_after(pod: Pod, event: PodEvent, now: int) -> PodStatus | Status:
         old = statuses.get(c.name) or ContainerStatus(
             name=c.name, image=c.image, restart_count=0, ready=False, started=False)
         if c.name in targets:
-            old = _container_after(old, event, pod.spec.restart_policy or "Always", now)
+            old = _container_after(old, event, pod.spec.restart_policy or "Always", now,
+                                   kubelet_runs)
         new_statuses.append(old)
     status = attrs.evolve(pod.status, container_statuses=pvector(new_statuses),
                           start_time=pod.status.start_time or now)
-    return _with_phase_and_conditions(status, _phase(new_statuses), now)
+    policy = pod.spec.restart_policy or "Always"
+    will_restart = kubelet_runs and event.exit is not None and (
+        policy == "Always" or (policy == "OnFailure" and event.exit != 0))
+    phase = (pod.status.phase or "Running") if will_restart else _phase(new_statuses)
+    return _with_phase_and_conditions(status, phase, now)
 
 
-def _container_after(cs: ContainerStatus, event: PodEvent, restart_policy: str, now: int
-                     ) -> ContainerStatus:
+def _container_after(cs: ContainerStatus, event: PodEvent, restart_policy: str, now: int,
+                     kubelet_runs: bool = False) -> ContainerStatus:
     started_at = format_time(now)
     if event.exit is None:
         ready = True if event.ready is None else event.ready
@@ -106,7 +123,7 @@ def _container_after(cs: ContainerStatus, event: PodEvent, restart_policy: str, 
         "exitCode": event.exit, "reason": "Completed" if event.exit == 0 else "Error",
         "startedAt": _started_at(cs) or started_at, "finishedAt": started_at}})
     restarts = restart_policy == "Always" or (restart_policy == "OnFailure" and event.exit != 0)
-    if restarts:
+    if restarts and not kubelet_runs:
         return attrs.evolve(cs, ready=False, started=True, last_state=terminated,
                             restart_count=(cs.restart_count or 0) + 1,
                             state=freeze({"running": {"startedAt": started_at}}))

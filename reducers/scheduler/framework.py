@@ -8,7 +8,8 @@ cluster and returns values; nothing is mutated.
 Extension points (methods a plugin may define; `state` is the `CycleState` of this cycle):
 - `pre_filter(state, pod, snapshot) -> (state, PreFilterResult | None, Status)`
 - `filter(state, pod, node_info) -> Status`
-- `post_filter(state, pod, snapshot, statuses: Mapping[str, Status]) -> (PostFilterResult | None, Status)`
+- `post_filter(state, pod, snapshot, statuses: Mapping[str, Status])
+  -> (PostFilterResult | None, Status)`
 - `pre_score(state, pod, snapshot, nodes: Sequence[NodeInfo]) -> (state, Status)`
 - `score(state, pod, node_info) -> (int, Status)`
 - `normalize_score(state, pod, scores: list[NodeScore]) -> (list[NodeScore], Status)`
@@ -22,7 +23,7 @@ Covered by: tests/test_scheduler_*.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -162,3 +163,32 @@ class Snapshot:
             info = self.get(name)
             if info is not None:
                 yield info
+
+
+class NodeToStatus(Mapping[str, Status]):
+    """framework.NodeToStatus: the statuses of the nodes a cycle rejected, and one status for
+    every node not listed (those PreFilter ruled out). Iterating yields the listed nodes;
+    `[name]` and `get(name)` answer Go's Get: the listed status, else the absent nodes' one."""
+
+    def __init__(self, statuses: Mapping[str, Status] | None = None,
+                 absent_nodes_status: Status = Status(UNSCHEDULABLE_AND_UNRESOLVABLE)) -> None:
+        self._statuses = dict(statuses or {})
+        self.absent_nodes_status = absent_nodes_status
+
+    def __getitem__(self, name: str) -> Status:
+        return self._statuses.get(name, self.absent_nodes_status)
+
+    def get(self, name: str, default: Any = None) -> Status:  # type: ignore[override]
+        return self[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._statuses
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._statuses)
+
+    def __len__(self) -> int:
+        return len(self._statuses)
+
+    def set(self, name: str, status: Status) -> None:
+        self._statuses[name] = status
