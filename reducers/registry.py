@@ -7,6 +7,8 @@ from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from kubefold.reducers import (
+    disruption,
+    eviction,
     garbage_collector,
     kubelet,
     node_events,
@@ -28,11 +30,14 @@ CONTROLLERS: tuple[Controller, ...] = (
     node_lifecycle.CONTROLLER,
     node_lifecycle.TAINT_EVICTION_CONTROLLER,
     podgc.CONTROLLER,
+    disruption.CONTROLLER,
 )
 
 
 def register_world(handlers: MutableMapping[type, Callable[..., Any]]) -> None:
-    """The events of the world: a node's kubelet stopping and starting, and `pod:` events (a
-    container exits, a probe's verdict) that the kubelet then acts on."""
+    """The events of the world: a node's kubelet stopping and starting, `pod:` events (a
+    container exits, a probe's verdict) that the kubelet then acts on, and the Eviction API
+    (`evict:`, and kubectl's `drain:`)."""
     pod_events.register(handlers)
     node_events.register(handlers)
+    eviction.register(handlers)
