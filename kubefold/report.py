@@ -111,16 +111,40 @@ def describe_change(change: Change) -> str:
     return f"updated {ref}: {shown}{more}"
 
 
+def describe_turns(turns: Iterable[Any]) -> list[str]:
+    """One line per write; a controller's many creations or deletions of one kind in one turn
+    are summed up on one line."""
+    lines = []
+    for turn in turns:
+        who = f"{turn.controller} {turn.key}"
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for c in turn.changes:
+            verb = "created" if c.old is None else "deleted" if c.new is None else ""
+            if verb:
+                grouped.setdefault((verb, c.kind), []).append(c.name)
+        for (verb, kind), names in grouped.items():
+            if len(names) > 2:
+                lines.append(f"    {who}: {verb} {len(names)} {kind}s: {', '.join(names)}")
+        for c in turn.changes:
+            verb = "created" if c.old is None else "deleted" if c.new is None else ""
+            if verb and len(grouped[(verb, c.kind)]) > 2:
+                continue
+            lines.append(f"    {who}: {describe_change(c)}")
+    return lines
+
+
 def describe_outcome(index: int, outcome: Outcome, before: Cluster) -> list[str]:
+    lines = []
+    if outcome.waited:
+        lines.append(f"   (while the clock ran to +{outcome.cluster.elapsed}s)")
+        lines.extend(describe_turns(outcome.waited))
     clock = f"+{outcome.cluster.elapsed}s"
-    lines = [f"#{index} [{clock}] {describe_event(outcome.event)}"]
+    lines.append(f"#{index} [{clock}] {describe_event(outcome.event)}")
     if outcome.rejected is not None:
         lines.append(f"    rejected: {outcome.rejected}")
         return lines
     lines.extend(f"    {describe_change(c)}" for c in outcome.changes)
-    for turn in outcome.turns:
-        for c in turn.changes:
-            lines.append(f"    {turn.controller} {turn.key}: {describe_change(c)}")
+    lines.extend(describe_turns(outcome.turns))
     if not outcome.settled:
         lines.append("    did not settle: the controllers were still busy at the turn bound")
     return lines

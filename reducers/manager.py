@@ -76,6 +76,7 @@ class Outcome:
     changes: tuple[Change, ...] = ()
     turns: tuple[Turn, ...] = ()
     settled: bool = True
+    waited: tuple[Turn, ...] = ()  # reconciles while the clock moved to the event's `at:`
 
 
 # The controllers that run, in this order; None means the default set of reducers/registry.py
@@ -167,15 +168,14 @@ def apply_event(cluster: Cluster, event: Event, mode: str = "auto",
     each reconcile that wrote something — what the property checker needs to check each step."""
     if mode not in ("auto", "manual"):
         raise ValueError(f"mode must be auto or manual, not {mode!r}")
-    turns: tuple[Turn, ...] = ()
-    settled = True
+    waited: tuple[Turn, ...] = ()
     if event.at is not None and cluster.clock_start + event.at > cluster.now:
         # `at:` is time passing before the event, as a tick would be.
-        cluster, turns, settled = pass_time(cluster, cluster.clock_start + event.at, mode,
-                                            observer)
+        cluster, waited, _ = pass_time(cluster, cluster.clock_start + event.at, mode, observer)
     if isinstance(event, Tick):
-        cluster, more, settled = pass_time(cluster, cluster.now + event.seconds, mode, observer)
-        return Outcome(cluster, event, turns=turns + more, settled=settled)
+        cluster, turns, settled = pass_time(cluster, cluster.now + event.seconds, mode,
+                                            observer)
+        return Outcome(cluster, event, turns=turns, settled=settled, waited=waited)
     before = cluster
     if isinstance(event, Reconcile):
         unqueued = attrs.evolve(cluster, queue=_unqueue(cluster.queue,
@@ -184,15 +184,15 @@ def apply_event(cluster: Cluster, event: Event, mode: str = "auto",
     else:
         result = _external(cluster, event)
     if isinstance(result, Status):
-        return Outcome(before, event, rejected=result, turns=turns)
+        return Outcome(before, event, rejected=result, waited=waited)
     cluster = result.cluster if isinstance(result, apiserver.Written) else result
     cluster, changes = dispatch(cluster)
     if observer is not None:
         observer(cluster, None)
     if mode == "manual":
-        return Outcome(cluster, event, changes=changes)
-    cluster, more, settled = run_until_settled(cluster, observer=observer)
-    return Outcome(cluster, event, changes=changes, turns=turns + more, settled=settled)
+        return Outcome(cluster, event, changes=changes, waited=waited)
+    cluster, turns, settled = run_until_settled(cluster, observer=observer)
+    return Outcome(cluster, event, changes=changes, turns=turns, settled=settled, waited=waited)
 
 
 def pass_time(cluster: Cluster, to: int, mode: str, observer: Observer | None = None
