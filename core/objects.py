@@ -23,6 +23,7 @@ from kubefold.core.quantity import Quantity, quantity_from_json
 from kubefold.core.schema import (
     BOOL,
     INT,
+    INT_OMITEMPTY,
     INT_OR_STR,
     RAW,
     STR_LIST,
@@ -309,13 +310,13 @@ class DeploymentSpec:
 
 @attrs.frozen
 class DeploymentStatus:
-    observed_generation: int | None = field("observedGeneration", INT)
-    replicas: int | None = field("replicas", INT)
-    updated_replicas: int | None = field("updatedReplicas", INT)
-    ready_replicas: int | None = field("readyReplicas", INT)
-    available_replicas: int | None = field("availableReplicas", INT)
-    unavailable_replicas: int | None = field("unavailableReplicas", INT)
-    terminating_replicas: int | None = field("terminatingReplicas", INT)
+    observed_generation: int | None = field("observedGeneration", INT_OMITEMPTY)
+    replicas: int | None = field("replicas", INT_OMITEMPTY)
+    updated_replicas: int | None = field("updatedReplicas", INT_OMITEMPTY)
+    ready_replicas: int | None = field("readyReplicas", INT_OMITEMPTY)
+    available_replicas: int | None = field("availableReplicas", INT_OMITEMPTY)
+    unavailable_replicas: int | None = field("unavailableReplicas", INT_OMITEMPTY)
+    terminating_replicas: int | None = field("terminatingReplicas", INT_OMITEMPTY)
     conditions: PVector[Condition] = list_of("conditions", Condition)
     collision_count: int | None = field("collisionCount", INT)
     extra: PMap = extra_field()
@@ -333,11 +334,11 @@ class ReplicaSetSpec:
 @attrs.frozen
 class ReplicaSetStatus:
     replicas: int | None = field("replicas", INT)
-    fully_labeled_replicas: int | None = field("fullyLabeledReplicas", INT)
-    ready_replicas: int | None = field("readyReplicas", INT)
-    available_replicas: int | None = field("availableReplicas", INT)
-    terminating_replicas: int | None = field("terminatingReplicas", INT)
-    observed_generation: int | None = field("observedGeneration", INT)
+    fully_labeled_replicas: int | None = field("fullyLabeledReplicas", INT_OMITEMPTY)
+    ready_replicas: int | None = field("readyReplicas", INT_OMITEMPTY)
+    available_replicas: int | None = field("availableReplicas", INT_OMITEMPTY)
+    terminating_replicas: int | None = field("terminatingReplicas", INT_OMITEMPTY)
+    observed_generation: int | None = field("observedGeneration", INT_OMITEMPTY)
     conditions: PVector[Condition] = list_of("conditions", Condition)
     extra: PMap = extra_field()
 

@@ -91,10 +91,27 @@ class Scalar:
         return value is None
 
 
+@attrs.frozen
+class OmitEmpty:
+    """A scalar with Go's `omitempty` on a non-pointer field: its zero value is not written."""
+
+    inner: Scalar
+
+    def decode(self, value: Any, path: str) -> Any:
+        return self.inner.decode(value, path)
+
+    def encode(self, value: Any) -> Any:
+        return value
+
+    def is_empty(self, value: Any) -> bool:
+        return value is None or value == 0 or value is False or value == ""
+
+
 STR = Scalar((str,), "string")
 INT = Scalar((int,), "integer")
 BOOL = Scalar((bool,), "boolean")
 NUMBER = Scalar((int, float), "number")
+INT_OMITEMPTY = OmitEmpty(INT)
 
 
 @attrs.frozen

@@ -134,9 +134,11 @@ def cmd_explore(args: argparse.Namespace) -> int:
         return 0
     cx = result.counterexample
     print("\n".join(report.explain(cx)))
+    replay = "--check --mode manual" if args.exhaustive else "--check"
+    if args.exhaustive and args.seed:
+        replay += f" --seed {args.seed}"  # the cluster's seed in exhaustive mode
     header = (f"kubefold explore counterexample (seed {args.seed}): replay with\n"
-              f"  kubefold replay --check {'--mode manual ' if args.exhaustive else ''}"
-              f"{args.out}")
+              f"  kubefold replay {replay} {args.out}")
     io.write_text(args.out, dump_log(cx.log, header))
     print(f"counterexample written to {args.out}")
     return 1

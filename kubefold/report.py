@@ -8,7 +8,18 @@ from typing import Any
 
 from kubefold.core.cluster import Change, Cluster
 from kubefold.core.codec import encode_object
-from kubefold.core.events import Apply, Delete, Reconcile, Rollout, Scale, Tick
+from kubefold.core.events import (
+    Apply,
+    Delete,
+    Drain,
+    Evict,
+    NodeHealth,
+    PodEvent,
+    Reconcile,
+    Rollout,
+    Scale,
+    Tick,
+)
 from kubefold.core.schema import format_time
 from kubefold.reducers.manager import Outcome
 
@@ -40,6 +51,18 @@ def describe_event(event: Any) -> str:
         return f"tick {event.seconds}s"
     if isinstance(event, Reconcile):
         return f"reconcile {event.controller} {event.key}"
+    if isinstance(event, NodeHealth):
+        return f"node {event.name} {'comes back' if event.ready else 'goes down'}"
+    if isinstance(event, PodEvent):
+        what = f"container {event.container} of " if event.container else ""
+        pod = f"pod {event.namespace}/{event.name}"
+        if event.exit is not None:
+            return f"{what}{pod} exits with code {event.exit}"
+        return f"{pod} turns {'not ready' if event.ready is False else 'ready'}"
+    if isinstance(event, Evict):
+        return f"evict pod {event.namespace}/{event.name}"
+    if isinstance(event, Drain):
+        return f"drain node {event.node}"
     name = type(event).__name__
     fields = {k: v for k, v in vars(event).items() if k not in ("at", "origin")} \
         if hasattr(event, "__dict__") else {}
@@ -180,14 +203,64 @@ def findings(found: Iterable[Any]) -> list[str]:
 
 def explain(cx: Any) -> list[str]:
     """A counterexample in plain words: what was set up, what happened, what broke."""
-    lines = [f"violation found: {len(cx.events)} event(s) after a setup of {len(cx.setup)}"]
+    lines = [f"violation found after {len(cx.events)} event(s); what was set up:"]
+    turns = ticks = 0
+    for event in cx.setup:
+        if isinstance(event, Apply):
+            lines.append(f"  - {_describe_object(event.object)}")
+        elif isinstance(event, Reconcile):
+            turns += 1
+        elif isinstance(event, Tick):
+            ticks += event.seconds
+    settled = f"{turns} controller turns and " if turns else ""
+    lines.append(f"  - then {settled}{ticks}s of time, until nothing was left to do")
     lines.append("what happened:")
     for i, event in enumerate(cx.events, 1):
-        lines.append(f"  {i}. {describe_event(event)}")
+        detail = ""
+        if isinstance(event, Apply) and getattr(event.object, "kind", "") == "Deployment":
+            detail = f" ({_template(event.object)})"
+        lines.append(f"  {i}. {describe_event(event)}{detail}")
     lines.append("what broke:")
     for f in cx.findings:
         lines.append(f"  after event {f.index} ({f.step}): {f.violation}")
     return lines
+
+
+def _describe_object(obj: Any) -> str:
+    """One line for a set-up object: a Node's size and taints, a Deployment's replicas,
+    strategy and template, a PDB's budget."""
+    name = f"{obj.metadata.namespace}/{obj.metadata.name}" if obj.metadata.namespace \
+        else obj.metadata.name
+    if obj.kind == "Node":
+        cpu = obj.status.allocatable.get("cpu")
+        taints = ", ".join(f"taint {t.key}={t.value or ''}:{t.effect}" for t in obj.spec.taints)
+        return f"Node {name} ({cpu} cpu{', ' + taints if taints else ''})"
+    if obj.kind == "Deployment":
+        spec = obj.spec
+        strategy = spec.strategy.type if spec.strategy and spec.strategy.type else \
+            "RollingUpdate"
+        ru = spec.strategy.rolling_update if spec.strategy else None
+        if strategy == "RollingUpdate" and ru is not None:
+            strategy += f" maxSurge {ru.max_surge} maxUnavailable {ru.max_unavailable}"
+        return (f"Deployment {name}: {spec.replicas} replicas, {strategy}, "
+                f"{_template(obj)}")
+    if obj.kind == "PodDisruptionBudget":
+        budget = (f"minAvailable {obj.spec.min_available}" if obj.spec.min_available is not None
+                  else f"maxUnavailable {obj.spec.max_unavailable}")
+        return f"PodDisruptionBudget {name}: {budget}"
+    return f"{obj.kind} {name}"
+
+
+def _template(d: Any) -> str:
+    """A Deployment template's image and readiness delay, in words."""
+    containers = d.spec.template.spec.containers if d.spec.template else ()
+    if not containers:
+        return "no containers"
+    c = containers[0]
+    probe = c.readiness_probe
+    ready = f"ready {probe.initial_delay_seconds or 0}s after it starts" if probe \
+        else "ready as soon as it starts"
+    return f"image {c.image}, {ready}"
 
 
 class Progress:

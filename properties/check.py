@@ -13,7 +13,7 @@ import attrs
 
 from kubefold.core.cluster import Cluster
 from kubefold.properties.invariants import Violation, check_state
-from kubefold.properties.transitions import Monitor, observe
+from kubefold.properties.transitions import Monitor, initial_monitor, observe
 from kubefold.reducers import manager
 
 
@@ -44,12 +44,22 @@ class _Checker:
 
     def __init__(self, cluster: Cluster) -> None:
         self.previous = cluster
-        self.monitor = Monitor()
+        self.monitor = initial_monitor(cluster)
         self.findings: list[Finding] = []
         self.seen: set[tuple[str, str]] = set()
         self.index = 0
         self.event: Any = None
         self._record(cluster, "the starting state", check_state(cluster))
+
+    @classmethod
+    def resume(cls, cluster: Cluster, monitor: Monitor) -> _Checker:
+        """A checker that carries on from `cluster` with `monitor`, the state not checked
+        again (exhaustive mode checked it when it reached it)."""
+        checker = cls.__new__(cls)
+        checker.previous, checker.monitor = cluster, monitor
+        checker.findings, checker.seen = [], set()
+        checker.index, checker.event = 0, None
+        return checker
 
     def _record(self, cluster: Cluster, step: str, violations: Iterable[Violation]) -> None:
         for v in violations:

@@ -9,25 +9,29 @@ workload matches its spec, or the cycle of states it oscillates in.
 Models: Anvil (OSDI '24) ESR; the "complete" Deployment of
 pkg/controller/deployment/util.DeploymentComplete and the revisionHistoryLimit cleanup.
 Simplifies: a state is compared by its objects' content without resourceVersions and times, so
-a controller that rewrites the same content forever is caught as a cycle of length 1.
+a controller that rewrites the same content forever is caught as a cycle of length 1; a state
+seen again with no write in between is waiting for a due time, not a cycle.
 Covered by: tests/test_properties_convergence.py.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import attrs
 
 from kubefold.core.cluster import Cluster
-from kubefold.core.codec import dump_snapshot
+from kubefold.core.codec import encode_object, sort_key
 from kubefold.core.events import Tick
 from kubefold.properties.invariants import Violation
 from kubefold.reducers import manager
 
 MAX_WAKEUPS = 200
+WATCH_AFTER = 10  # wakeups before states are fingerprinted to look for a cycle
 
 
 @attrs.frozen
@@ -43,29 +47,47 @@ class Convergence:
         return self.settled and not self.problems
 
 
-def _fingerprint(cluster: Cluster) -> str:
-    import re
+_VOLATILE = re.compile(r"(resourceVersion|Time|Timestamp|time|startedAt|restartedAt)$")
 
-    text = dump_snapshot(o for kind in cluster.objects for o in cluster.list(kind))
-    text = re.sub(r"(resourceVersion|Time|Timestamp|time|startedAt|restartedAt): .*", "", text)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+def _stable(value: Any) -> Any:
+    """An encoded object without the keys that change with every write or with time."""
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in value.items() if not _VOLATILE.search(k)}
+    if isinstance(value, list):
+        return [_stable(v) for v in value]
+    return value
+
+
+def _fingerprint(cluster: Cluster) -> str:
+    """A digest of every object's content, without resourceVersions and times."""
+    digest = hashlib.sha256()
+    for kind in sorted(cluster.objects):
+        for obj in sorted(cluster.list(kind), key=sort_key):
+            digest.update(json.dumps(_stable(encode_object(obj)), sort_keys=True,
+                                     default=str).encode())
+    return digest.hexdigest()[:16]
 
 
 def converge(cluster: Cluster, max_wakeups: int = MAX_WAKEUPS) -> Convergence:
     """Let time pass until no work is due; then check every workload against its spec."""
     cluster = manager.step(cluster, Tick(0))
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, int]] = {}  # fingerprint -> (place in history, revision)
     history: list[str] = []
     for wakeup in range(max_wakeups):
         due = cluster.queue.next_due()
         if due is None and len(cluster.queue) == 0:
             return Convergence(True, cluster, wakeup, tuple(workloads_match_spec(cluster)))
-        fingerprint = _fingerprint(cluster)
-        if fingerprint in seen and due is not None:
-            start = seen[fingerprint]
-            return Convergence(False, cluster, wakeup, (), tuple(history[start:]))
-        seen[fingerprint] = len(history)
-        history.append(f"+{cluster.elapsed}s {fingerprint}")
+        if wakeup >= WATCH_AFTER:  # settling takes a few wakeups; a cycle goes on and on
+            fingerprint = _fingerprint(cluster)
+            if fingerprint in seen and seen[fingerprint][1] != cluster.resource_version:
+                # The same content again after writes: the controllers go round in a cycle.
+                # (The same content with no write in between is time passing towards a due
+                # time.)
+                return Convergence(False, cluster, wakeup, (),
+                                   tuple(history[seen[fingerprint][0]:]))
+            seen.setdefault(fingerprint, (len(history), cluster.resource_version))
+            history.append(f"+{cluster.elapsed}s {fingerprint}")
         cluster = manager.step(cluster, Tick(max(0, (due or cluster.now) - cluster.now)))
     return Convergence(False, cluster, max_wakeups, tuple(workloads_match_spec(cluster)))
 

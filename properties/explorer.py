@@ -18,6 +18,9 @@ Covered by: tests/test_explorer.py.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -28,7 +31,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis.errors import HypothesisException
 
 from kubefold.core.cluster import Cluster
-from kubefold.core.codec import decode_object
+from kubefold.core.codec import decode_object, encode_object, sort_key
 from kubefold.core.events import (
     Apply,
     Event,
@@ -39,10 +42,12 @@ from kubefold.core.events import (
     Scale,
     Tick,
 )
+from kubefold.core.podutil import is_pod_ready
 from kubefold.core.schema import freeze, thaw
 from kubefold.properties.check import Finding, _Checker
-from kubefold.properties.convergence import _fingerprint, converge
+from kubefold.properties.convergence import _stable, converge
 from kubefold.properties.invariants import Violation
+from kubefold.properties.transitions import Monitor
 from kubefold.reducers import manager
 from kubefold.strategies.events import (
     READY_DELAYS,
@@ -154,23 +159,61 @@ def resolve(action: Action, cluster: Cluster, manifests: Sequence[dict[str, Any]
 
 def run_actions(start: Cluster, actions: Sequence[Action], manifests: Sequence[dict[str, Any]],
                 check_convergence: bool = True) -> tuple[tuple[Event, ...], tuple[Finding, ...]]:
-    """Apply the actions, checking every step; then, with no node left down, convergence."""
-    checker = _Checker(start)
-    cluster = start
-    events: list[Event] = []
-    down: set[str] = set()
-    for action in actions:
-        event = resolve(action, cluster, manifests)
-        if event is None:
-            continue
-        events.append(event)
-        checker.index, checker.event = len(events), event
-        cluster = manager.apply_event(cluster, event, observer=checker).cluster
-        if isinstance(event, NodeHealth):
-            (down.discard if event.ready else down.add)(event.name)
-        if checker.findings:
-            return tuple(events), tuple(checker.findings)
-    if check_convergence and not down:
+    """Apply the actions, checking every step; then end the faults that last (nodes come back,
+    failing probes pass again) and check convergence."""
+    return Runner(start, manifests, check_convergence).run(actions)
+
+
+@attrs.frozen
+class _Point:
+    """Where a prefix of actions leads: the state, the monitor and the events so far."""
+
+    cluster: Cluster
+    monitor: Monitor
+    events: tuple[Event, ...]
+
+
+class Runner:
+    """Runs action sequences from one start state, remembering where each prefix led (the
+    sequences Hypothesis tries, mutates and shrinks mostly begin alike), so a sequence costs
+    only the actions after its longest known prefix."""
+
+    def __init__(self, start: Cluster, manifests: Sequence[dict[str, Any]],
+                 check_convergence: bool = True, max_points: int = 20_000) -> None:
+        self.start, self.manifests = start, manifests
+        self.check_convergence, self.max_points = check_convergence, max_points
+        self.points: dict[tuple[Action, ...], _Point] = {}
+        self.steps = 0  # events applied, for the benchmark
+
+    def run(self, actions: Sequence[Action]) -> tuple[tuple[Event, ...], tuple[Finding, ...]]:
+        actions = tuple(actions)
+        known = next((n for n in range(len(actions), 0, -1) if actions[:n] in self.points), 0)
+        checker = _Checker(self.start)
+        point = self.points[actions[:known]] if known else \
+            _Point(self.start, checker.monitor, ())
+        if checker.findings:  # the setup itself breaks an invariant
+            return (), tuple(checker.findings)
+        checker.previous, checker.monitor = point.cluster, point.monitor
+        cluster, events = point.cluster, list(point.events)
+
+        def run(event: Event) -> bool:
+            nonlocal cluster
+            events.append(event)
+            checker.index, checker.event = len(events), event
+            cluster = manager.apply_event(cluster, event, observer=checker).cluster
+            self.steps += 1
+            return bool(checker.findings)
+
+        for n in range(known, len(actions)):
+            event = resolve(actions[n], cluster, self.manifests)
+            if event is not None and run(event):
+                return tuple(events), tuple(checker.findings)
+            self._remember(actions[:n + 1], _Point(cluster, checker.monitor, tuple(events)))
+        if not self.check_convergence:
+            return tuple(events), ()
+        for event in healing(cluster, events):
+            if run(event):
+                return tuple(events), tuple(checker.findings)
         result = converge(cluster)
         if not result.ok:
             problems = result.problems or (Violation(
@@ -179,7 +222,41 @@ def run_actions(start: Cluster, actions: Sequence[Action], manifests: Sequence[d
             events.append(tick)
             return tuple(events), tuple(Finding(len(events), tick, "after events stopped", p)
                                         for p in problems)
-    return tuple(events), ()
+        return tuple(events), ()
+
+    def _remember(self, prefix: tuple[Action, ...], point: _Point) -> None:
+        if len(self.points) >= self.max_points:
+            self.points.clear()
+        self.points[prefix] = point
+
+
+def healing(cluster: Cluster, events: Sequence[Event]) -> list[Event]:
+    """The events that end the lasting faults among `events`: each node still down comes
+    back, then each pod a `pod:` event made unready whose container runs but is still unready
+    (a failing probe; a crash reported while the node's kubelet was stopped, which the kubelet
+    does not make ready again) passes its probe. A container in CrashLoopBackOff is left to the
+    kubelet, which restarts it."""
+    down: dict[str, None] = {}
+    hit: dict[tuple[str, str], None] = {}
+    for event in events:
+        if isinstance(event, NodeHealth):
+            if event.ready:
+                down.pop(event.name, None)
+            else:
+                down[event.name] = None
+        elif isinstance(event, PodEvent) and (event.ready is False or event.exit is not None):
+            hit[(event.namespace, event.name)] = None
+    heal: list[Event] = [NodeHealth(name, True) for name in down]
+    for ns, name in hit:
+        pod = cluster.get("Pod", ns, name)
+        if pod is None or pod.metadata.deletion_timestamp is not None or \
+                pod.status.phase != "Running" or is_pod_ready(pod):
+            continue
+        stuck = [c.name for c in pod.status.container_statuses
+                 if not c.ready and "running" in (c.state or {})]
+        if stuck:
+            heal.append(PodEvent(ns, name, stuck[0] if len(stuck) == 1 else None, ready=True))
+    return heal
 
 
 # -- random search -------------------------------------------------------------------------
@@ -188,14 +265,17 @@ def run_actions(start: Cluster, actions: Sequence[Action], manifests: Sequence[d
 def explore(manifests: Sequence[dict[str, Any]], *, budget: int = 200, seed: int = 0,
             faults: bool = False, scale: bool = False, max_actions: int = 12,
             progress: Callable[[int], None] | None = None) -> Exploration:
-    """Search `budget` random action sequences for a violation; shrink the first found."""
-    start, setup = set_up(manifests, seed)
+    """Search `budget` random action sequences for a violation; shrink the first found. The
+    seed drives the search; the cluster keeps seed 0, the replay's default, so the
+    counterexample replays as it is."""
+    start, setup = set_up(manifests)
     deployments = [m["metadata"]["name"] for m in manifests if m.get("kind") == "Deployment"]
     nodes = [m["metadata"]["name"] for m in manifests if m.get("kind") == "Node"]
     strategy = action_sequences(deployments=deployments, nodes=nodes, faults=faults,
                                 scale=scale, max_size=max_actions)
     found: list[tuple[tuple[Event, ...], tuple[Finding, ...]]] = []
     count = [0]
+    runner = Runner(start, manifests)
 
     @hypothesis_seed(seed)
     @settings(max_examples=budget, database=None, deadline=None, derandomize=False,
@@ -206,7 +286,7 @@ def explore(manifests: Sequence[dict[str, Any]], *, budget: int = 200, seed: int
         count[0] += 1
         if progress is not None:
             progress(count[0])
-        events, findings = run_actions(start, actions, manifests)
+        events, findings = runner.run(actions)
         if findings:
             found.append((events, findings))
             raise _Found()
@@ -242,23 +322,63 @@ def default_moves(manifests: Sequence[dict[str, Any]]) -> tuple[Action, ...]:
     return tuple(moves)
 
 
+def set_up_manual(manifests: Sequence[dict[str, Any]], seed: int = 0,
+                  max_wakeups: int = 200) -> tuple[Cluster, tuple[Event, ...]]:
+    """The settled cluster of `set_up`, reached in manual mode: the applies, each queued
+    reconcile as an explicit event, and ticks to each moment work falls due, so the setup
+    replays with `--mode manual` as the search's events do."""
+    cluster = manager.empty_cluster(seed)
+    events: list[Event] = []
+
+    def run(event: Event) -> None:
+        nonlocal cluster
+        cluster = manager.apply_event(cluster, event, "manual").cluster
+        events.append(event)
+
+    def drain() -> None:
+        for _ in range(manager.MAX_TURNS):
+            queue = cluster.queue
+            if queue.head == queue.tail:
+                return
+            run(Reconcile(*queue.items[queue.head]))
+
+    for event in setup_events(manifests):
+        run(event)
+        drain()
+    for _ in range(max_wakeups):
+        due = cluster.queue.next_due()
+        if due is None:
+            break
+        run(Tick(due - cluster.now))
+        drain()
+    return cluster, tuple(events)
+
+
 def explore_exhaustive(manifests: Sequence[dict[str, Any]], *, depth: int = 4, seed: int = 0,
-                       moves: Sequence[Action] | None = None, max_states: int = 200_000
-                       ) -> Exploration:
+                       moves: Sequence[Action] | None = None, max_states: int = 200_000,
+                       deadline: float | None = None) -> Exploration:
     """Breadth-first over every interleaving of queued reconciles and allowed actions (manual
-    mode) up to `depth` steps; the first violation found is a shortest counterexample."""
-    start, setup = set_up(manifests, seed)
+    mode) up to `depth` steps from the settled setup, deduplicating states (the objects'
+    content, the ready queue and what waits for when); the first violation found is a
+    shortest counterexample. `seed` is the cluster's (generated names); `deadline`, a
+    `time.monotonic()` value, stops the search early (the counts say how far it got)."""
+    start, setup = set_up_manual(manifests, seed)
     moves = tuple(moves or default_moves(manifests))
-    frontier: deque[tuple[Cluster, tuple[Event, ...]]] = deque([(start, ())])
-    seen = {_fingerprint(start)}
+    memo: dict[int, tuple[Any, bytes]] = {}
+    root = _Checker(start)
+    frontier: deque[tuple[Cluster, Monitor, tuple[Event, ...]]] = deque(
+        [(start, root.monitor, ())])
+    seen = {state_key(start, memo)}
     explored = 0
     while frontier and explored < max_states:
-        cluster, path = frontier.popleft()
+        if deadline is not None and time.monotonic() > deadline:
+            break
+        cluster, monitor, path = frontier.popleft()
         if len(path) >= depth:
             continue
         for event in _successors(cluster, moves, manifests):
             explored += 1
-            checker = _Checker(cluster)
+            checker = _Checker.resume(cluster, monitor)
             checker.index, checker.event = len(path) + 1, event
             outcome = manager.apply_event(cluster, event, "manual", observer=checker)
             if outcome.rejected is not None:
@@ -266,11 +386,31 @@ def explore_exhaustive(manifests: Sequence[dict[str, Any]], *, depth: int = 4, s
             if checker.findings:
                 cx = Counterexample(setup, (*path, event), tuple(checker.findings))
                 return Exploration(explored, cx, explored, len(seen))
-            fingerprint = _fingerprint(outcome.cluster)
-            if fingerprint not in seen:
-                seen.add(fingerprint)
-                frontier.append((outcome.cluster, (*path, event)))
+            key = state_key(outcome.cluster, memo)
+            if key not in seen:
+                seen.add(key)
+                frontier.append((outcome.cluster, checker.monitor, (*path, event)))
     return Exploration(explored, None, explored, len(seen))
+
+
+def state_key(cluster: Cluster, memo: dict[int, tuple[Any, bytes]]) -> bytes:
+    """What tells two states apart in exhaustive mode: each object's content without
+    resourceVersion and times (digests remembered by object identity in `memo`), the ready
+    queue as a set, and how long each waiting item has to wait."""
+    digest = hashlib.sha256()
+    for kind in sorted(cluster.objects):
+        for obj in sorted(cluster.list(kind), key=sort_key):
+            known = memo.get(id(obj))
+            if known is None or known[0] is not obj:
+                text = json.dumps(_stable(encode_object(obj)), sort_keys=True, default=str)
+                known = (obj, hashlib.sha256(text.encode()).digest())
+                memo[id(obj)] = known
+            digest.update(known[1])
+    queue = cluster.queue
+    ready = sorted({queue.items[i] for i in range(queue.head, queue.tail)})
+    waiting = sorted((item, due - cluster.now) for item, due in queue.waiting.items())
+    digest.update(repr((ready, waiting)).encode())
+    return digest.digest()
 
 
 def _successors(cluster: Cluster, moves: Sequence[Action], manifests: Sequence[dict[str, Any]]

@@ -44,15 +44,18 @@ Simplifies:
   and a waiting container's delay is the one its CrashLoopBackOff message names. A restart
   happens at exactly exit + delay (Go's pod worker retries every ~10 s with jitter).
 - Graceful termination: containers ignore SIGTERM and are killed (exit 137, reason Error) when
-  the grace period ends; a pod with no running container is finished at once. The terminal
+  the grace period ends, counted from when the kubelet first sees the deletion (pod_workers.go
+  UpdatePod's terminatingAt; a kubelet that was stopped sees it when its Ready condition turns
+  True again); a pod with no running container is finished at once. The terminal
   status and the final delete (apiserver.finish_deletion) are written in the same pass.
 - Node heartbeat: a running kubelet renews its Lease every 10 s; kubefold keeps that Lease
   implicit (the node lifecycle controller reads a running kubelet as renewed just now, and a
   stopped one as last renewed when it stopped, `kubefold.io/kubelet-stopped-at`), so no
   periodic writes or wake-ups cost anything per node; the node's conditions are written when
   they change.
-- Pod IPs come from the node's podCIDR (10.244.<node index>.0/24 without one), the lowest free
-  address from .2; the host IP is the node's InternalIP (172.18.0.<index + 2> without one).
+- Pod IPs come from the node's podCIDR (10.244.<node index>.0/24 without one; past 256 nodes,
+  /24s from 10.1.0.0), the lowest free address from .2; the host IP is the node's InternalIP
+  (172.18.0.0 + index + 2 without one).
   Images are normalised as containerd reports them; imageID and containerID are hashes.
 
 Covered by: tests/test_kubelet.py, tests/test_node_lifecycle.py.
@@ -341,11 +344,19 @@ def host_ip(cluster: Cluster, node: Node) -> str:
     for address in node.status.addresses:
         if address.get("type") == "InternalIP" and address.get("address"):
             return str(address["address"])
-    return f"172.18.0.{_node_index(cluster, node) + 2}"
+    return str(ipaddress.ip_address("172.18.0.0") + _node_index(cluster, node) + 2)
+
+
+def _default_pod_cidr(index: int) -> str:
+    """10.244.<index>.0/24 for the first 256 nodes (kind's 10.244.0.0/16), then /24s counted
+    from 10.1.0.0 (a /16 holds only 256 node ranges)."""
+    if index < 256:
+        return f"10.244.{index}.0/24"
+    return f"{ipaddress.ip_address('10.0.0.0') + 256 * index}/24"
 
 
 def pod_ip(cluster: Cluster, node: Node, taken: set[str]) -> str:
-    cidr = node.spec.pod_cidr or f"10.244.{_node_index(cluster, node)}.0/24"
+    cidr = node.spec.pod_cidr or _default_pod_cidr(_node_index(cluster, node))
     network = ipaddress.ip_network(cidr, strict=False)
     for offset in range(2, network.num_addresses - 1):
         ip = str(network.network_address + offset)
@@ -718,11 +729,27 @@ def _any_running(pod: Pod) -> bool:
                [*pod.status.container_statuses, *pod.status.init_container_statuses])
 
 
-def sync_terminating_pod(cluster: Cluster, pod: Pod) -> tuple[Cluster | Status, list[int]]:
+def termination_deadline(pod: Pod, node: Node, now: int) -> int:
+    """When the grace period ends. Go counts it from when the pod worker first sees the
+    deletion (UpdatePod's terminatingAt, calculateEffectiveGracePeriod): the deletionTimestamp
+    for a kubelet that was running, its return plus deletionGracePeriodSeconds for one that
+    was away. A returning kubelet's Ready condition turns True when it comes back."""
+    deadline = pod.metadata.deletion_timestamp or now
+    grace = pod.metadata.deletion_grace_period_seconds
+    ready = next((c for c in node.status.conditions if c.type == "Ready"), None)
+    if grace is None or ready is None or ready.status != "True" \
+            or ready.last_transition_time is None:
+        return deadline
+    return max(deadline, ready.last_transition_time + grace)
+
+
+def sync_terminating_pod(cluster: Cluster, pod: Pod, node: Node | None = None
+                         ) -> tuple[Cluster | Status, list[int]]:
     """A pod being deleted: kill its containers when the grace period ends (at once when none
     runs), write the terminal status, then delete it for good."""
     now = cluster.now
-    deadline = pod.metadata.deletion_timestamp or now
+    deadline = termination_deadline(pod, node, now) if node is not None \
+        else pod.metadata.deletion_timestamp or now
     running = _any_running(pod) and pod.status.phase not in TERMINAL
     if running and now < deadline:
         return cluster, [deadline]
@@ -758,7 +785,7 @@ def handle_pods(cluster: Cluster, node: Node) -> tuple[Cluster | Status, list[in
         if current is None:
             continue
         if current.metadata.deletion_timestamp is not None:
-            result, more = sync_terminating_pod(result, current)
+            result, more = sync_terminating_pod(result, current, node)
         elif current.status.phase in TERMINAL:
             continue
         elif current.status.start_time is None:

@@ -100,6 +100,10 @@ def test_node_loss_end_to_end(auto):
     assert (ready.status, ready.reason, ready.last_transition_time) == (
         "True", "KubeletReady", c.now)
     assert _taints(c) == []
+    # The kubelet sees the deletions on its return: 30 s of grace from now (pod_workers.go).
+    c = manager.step(c, Tick(29))
+    assert _pod(c, "web") is not None and _pod(c, "bare") is not None
+    c = manager.step(c, Tick(1))
     assert _pod(c, "web") is None and _pod(c, "bare") is None
 
 

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 
 from kubefold.core.cluster import Cluster
 from kubefold.core.objects import Deployment, Pod, ReplicaSet
+from kubefold.reducers import planted
 from kubefold.reducers.deployment import util
 from kubefold.reducers.deployment.progress import sync_rollout_status
 from kubefold.reducers.deployment.sync import (
@@ -49,7 +50,7 @@ def rollout_recreate(cluster: Cluster, d: Deployment, rs_list: RSs, pod_map: Pod
     if scaled_down:
         return sync_rollout_status(cluster, all_rss, new_rs, d)
     # Do not process a deployment when it has old pods running.
-    if old_pods_running(new_rs, old_rss, pod_map):
+    if old_pods_running(new_rs, old_rss, pod_map) and not planted.on("recreate-no-wait"):
         return sync_rollout_status(cluster, all_rss, new_rs, d)
     if new_rs is None:
         cluster, d, new_rs, old_rss, err = get_all_replica_sets_and_sync_revision(

@@ -22,6 +22,7 @@ from __future__ import annotations
 from kubefold.core.cluster import Cluster
 from kubefold.core.errors import bad_request
 from kubefold.core.objects import Deployment, ReplicaSet
+from kubefold.reducers import planted
 from kubefold.reducers.deployment import util
 from kubefold.reducers.deployment.progress import sync_rollout_status
 from kubefold.reducers.deployment.sync import (
@@ -92,6 +93,8 @@ def reconcile_old_replica_sets(cluster: Cluster, all_rss: RSs, old_rss: RSs,
     min_available = replicas(d) - util.max_unavailable(d)
     new_rs_unavailable_pod_count = replicas(new_rs) - (new_rs.status.available_replicas or 0)
     max_scaled_down = all_pods_count - min_available - new_rs_unavailable_pod_count
+    if planted.on("new-unavailable-ignored"):
+        max_scaled_down = all_pods_count - min_available
     if max_scaled_down <= 0:
         return cluster, False, None
     # Unhealthy replicas first: they would otherwise block the rollout (kubernetes#16737).

@@ -71,6 +71,7 @@ from kubefold.core.objects import (
     RollingUpdateDeployment,
 )
 from kubefold.core.schema import encode
+from kubefold.reducers import planted
 
 # ---------------------------------------------------------------------------------------------
 # constants
@@ -755,7 +756,8 @@ def resolve_fenceposts(max_surge_value: int | str | None, max_unavailable_value:
     ValueError: invalid value for IntOrString: invalid type: string is not a percentage
     """
     surge = get_scaled_value_from_int_or_percent(
-        0 if max_surge_value is None else max_surge_value, desired, True)
+        0 if max_surge_value is None else max_surge_value, desired,
+        not planted.on("max-surge-rounded-down"))
     unavailable = get_scaled_value_from_int_or_percent(
         0 if max_unavailable_value is None else max_unavailable_value, desired, False)
     if surge == 0 and unavailable == 0:

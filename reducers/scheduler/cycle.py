@@ -43,6 +43,7 @@ from kubefold.reducers.scheduler import queue
 from kubefold.reducers.scheduler.config import DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE, Profile
 from kubefold.reducers.scheduler.framework import (
     ERROR,
+    HANDLE_STATE_KEY,
     MAX_NODE_SCORE,
     MIN_NODE_SCORE,
     OK,
@@ -135,6 +136,7 @@ class Failure:
     status: Status
     fit_error: FitError | None = None
     nominated_node_name: str | None = ""
+    cluster: Cluster | None = None  # after the PostFilter plugins' writes (preemption)
 
 
 def _as_error(message: str) -> Status:
@@ -218,6 +220,7 @@ def run_post_filter_plugins(profile: Profile, state: CycleState, pod: Pod, snaps
     result: PostFilterResult | None = None
     reasons: list[str] = []
     rejector = ""
+    state = state.write(HANDLE_STATE_KEY, profile)
     for pl in profile.post_filter:
         r, s = pl.post_filter(state, pod, snapshot, statuses)
         if s.is_success():
@@ -534,7 +537,8 @@ def scheduling_cycle(scheduler: Scheduler, state: CycleState, pod: Pod, random: 
                                            fit.diagnosis.node_to_status)
     fit.diagnosis.post_filter_msg = status.message()
     nominated = post.nominated_node_name if post is not None else None
-    return state, attrs.evolve(result, nominated_node_name=nominated)
+    written = post.cluster if post is not None else None
+    return state, attrs.evolve(result, nominated_node_name=nominated, cluster=written)
 
 
 def schedule_one(cluster: Cluster, pod_key: str, profile: Profile,
@@ -554,6 +558,8 @@ def schedule_one(cluster: Cluster, pod_key: str, profile: Profile,
     scheduler = Scheduler(Snapshot(cluster), profile, cluster.scheduler_next_start,
                           percentage_of_nodes_to_score)
     _, result = scheduling_cycle(scheduler, CycleState(), pod, _random(cluster, pod_key))
+    if isinstance(result, Failure) and result.cluster is not None:
+        cluster = result.cluster
     cluster = attrs.evolve(cluster, scheduler_next_start=scheduler.next_start_node_index)
     if isinstance(result, Failure):
         return handle_scheduling_failure(cluster, pod_key, pod, result)

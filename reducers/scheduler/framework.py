@@ -94,7 +94,18 @@ class PreFilterResult:
 
 @attrs.frozen
 class PostFilterResult:
+    """The node to nominate (None: leave the pod's nomination; "": clear it) and, when the
+    plugin wrote through the API server (preemption's victims), the cluster after its writes:
+    kubefold's stand-in for the clientset of Go's framework handle."""
+
     nominated_node_name: str | None = None
+    cluster: Any = None
+
+
+# The CycleState key under which a cycle lends its PostFilter plugins the framework handle
+# (Go's fwk.Handle given to plugins at construction): the Profile whose PreFilter extensions
+# and Filter plugins preemption runs again.
+HANDLE_STATE_KEY = "kubefold/framework-handle"
 
 
 @attrs.frozen

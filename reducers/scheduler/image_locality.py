@@ -14,8 +14,9 @@ Go leaves that as a TODO, so "nginx" does not match "docker.io/library/nginx:lat
 
 Simplifies:
 - Go's cache keeps NumNodes per image name up to date on every node event; kubefold counts
-  them in PreScore over the snapshot's Node objects: O(nodes * images per node) per cycle,
-  restricted to the names the pod uses. Score without that state is an Error.
+  them over the Node objects once per version of the Nodes (memoized on the immutable map's
+  identity), so a cycle pays O(1) while only pods change. Score without the PreScore state
+  is an Error.
 - The size is the node's own entry for the name (the first listing it); Go's cache keeps the
   size of whichever node first reported the name.
 
@@ -73,20 +74,38 @@ def node_image_sizes(node: Node) -> dict[str, int]:
     return sizes
 
 
+# The image counts of recent Node collections, keyed by the identity of the (immutable) map
+# of Nodes, which is kept alive with its counts so the identity cannot be reused.
+_NUM_NODES: dict[int, tuple[Any, dict[str, int]]] = {}
+_NUM_NODES_KEPT = 8
+
+
+def image_num_nodes(snapshot: Snapshot) -> dict[str, int]:
+    """ImageStateSummary.NumNodes for every image name: how many nodes hold it. Counted once
+    per version of the cluster's Nodes (Go's cache keeps it up to date on node events), so a
+    cycle costs O(1) here while only pods change."""
+    nodes = snapshot.cluster.objects.get("Node", {}).get("", {})
+    cached = _NUM_NODES.get(id(nodes))
+    if cached is not None and cached[0] is nodes:
+        return cached[1]
+    counts: dict[str, int] = {}
+    for node in nodes.values():
+        for image in node_image_sizes(node):
+            counts[image] = counts.get(image, 0) + 1
+    if len(_NUM_NODES) >= _NUM_NODES_KEPT:
+        _NUM_NODES.pop(next(iter(_NUM_NODES)))
+    _NUM_NODES[id(nodes)] = (nodes, counts)
+    return counts
+
+
 @attrs.frozen
 class ImageLocality:
     name: str = NAME
 
     def pre_score(self, state: CycleState, pod: Pod, snapshot: Snapshot,
                   nodes: Sequence[NodeInfo]) -> tuple[CycleState, Status]:
-        wanted = set(pod_images(pod))
-        counts = dict.fromkeys(wanted, 0)
-        for name in snapshot.node_names:
-            node = snapshot.cluster.get("Node", "", name)
-            if node is None:
-                continue
-            for image in wanted & node_image_sizes(node).keys():
-                counts[image] += 1
+        every = image_num_nodes(snapshot)
+        counts = {image: every.get(image, 0) for image in set(pod_images(pod))}
         return state.write(PRE_SCORE_STATE_KEY, ImageSpread(counts, len(snapshot))), OK
 
     def score(self, state: CycleState, pod: Pod, node_info: NodeInfo) -> tuple[int, Status]:

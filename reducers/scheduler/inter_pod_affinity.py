@@ -23,7 +23,7 @@ Covered by: tests/test_scheduler_interpod_affinity.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -336,7 +336,6 @@ class InterPodAffinity:
 
     def pre_filter(self, state: CycleState, pod: Pod, snapshot: Snapshot
                    ) -> tuple[CycleState, PreFilterResult | None, Status]:
-        all_nodes = list(snapshot)
         try:
             terms = pod_terms(pod)
         except ValueError as err:
@@ -344,8 +343,10 @@ class InterPodAffinity:
         cluster = snapshot.cluster
         terms = _merged(terms, cluster, preferred=False)
         ns_labels = get_namespace_labels_snapshot(pod.metadata.namespace or "", cluster)
-        existing = get_existing_anti_affinity_counts(pod, ns_labels, all_nodes)
-        affinity, anti = get_incoming_affinity_anti_affinity_counts(terms, all_nodes)
+        existing = get_existing_anti_affinity_counts(
+            pod, ns_labels, _nodes_hosting(snapshot, pod_with_required_anti_affinity))
+        # Iterates the snapshot (building every NodeInfo) only for a pod with required terms.
+        affinity, anti = get_incoming_affinity_anti_affinity_counts(terms, snapshot)
         if not existing and not terms.required_affinity and not terms.required_anti_affinity:
             return state, None, Status(SKIP)
         s = PreFilterState(pmap(existing), pmap(affinity), pmap(anti), pod, terms, ns_labels)
@@ -414,7 +415,9 @@ class InterPodAffinity:
         s = PreScoreState(_merged(terms, cluster, preferred=True),
                           get_namespace_labels_snapshot(pod.metadata.namespace or "", cluster))
         topology_score: dict[str, dict[str, int]] = {}
-        for info in snapshot:
+        nodes_to_visit = snapshot if has_constraints else \
+            _nodes_hosting(snapshot, pod_with_affinity)
+        for info in nodes_to_visit:
             pods = info.pods if has_constraints else \
                 tuple(p for p in info.pods if pod_with_affinity(p))
             topo_score: dict[str, dict[str, int]] = {}
@@ -450,6 +453,16 @@ class InterPodAffinity:
                 f_score = float(MAX_NODE_SCORE) * (float(ns.score - min_count) / max_min_diff)
             out.append(NodeScore(ns.name, int(f_score)))
         return out, OK
+
+
+def _nodes_hosting(snapshot: Snapshot, wanted: Callable[[Pod], bool]) -> Iterator[NodeInfo]:
+    """HavePodsWithAffinityList / HavePodsWithRequiredAntiAffinityList: the NodeInfos of the
+    nodes hosting a pod `wanted` accepts. Only nodes that host pods are looked at, so a plain
+    pod's cycle does not build every NodeInfo."""
+    for name in snapshot.cluster.pods_by_node:
+        info = snapshot.get(name)
+        if info is not None and any(wanted(p) for p in info.pods):
+            yield info
 
 
 @attrs.frozen

@@ -20,7 +20,7 @@ Covered by: tests/test_scheduler_topology_spread.py.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -197,7 +197,8 @@ class PodTopologySpread:
     def pre_filter(self, state: CycleState, pod: Pod, snapshot: Snapshot
                    ) -> tuple[CycleState, PreFilterResult | None, Status]:
         try:
-            s = self.cal_pre_filter_state(pod, list(snapshot), snapshot.cluster)
+            # The snapshot is iterated (each NodeInfo built) only when there are constraints.
+            s = self.cal_pre_filter_state(pod, snapshot, snapshot.cluster)
         except ValueError as err:
             return state, None, Status(ERROR, (f"get constraints from pod: {err}",))
         if not s.constraints:
@@ -242,7 +243,7 @@ class PodTopologySpread:
             return []
         return [attrs.evolve(c, selector=selector) for c in constraints]
 
-    def cal_pre_filter_state(self, pod: Pod, all_nodes: Sequence[NodeInfo],
+    def cal_pre_filter_state(self, pod: Pod, all_nodes: Iterable[NodeInfo],
                              cluster: Cluster) -> PreFilterState:
         """Count the matching pods per topology value over the nodes that count."""
         constraints = self.get_constraints(pod, cluster)
@@ -322,8 +323,7 @@ class PodTopologySpread:
 
     def pre_score(self, state: CycleState, pod: Pod, snapshot: Snapshot,
                   nodes: Sequence[NodeInfo]) -> tuple[CycleState, Status]:
-        all_nodes = list(snapshot)
-        if not all_nodes:
+        if len(snapshot) == 0:
             return state, Status(SKIP)
         require_all = bool(pod.spec.topology_spread_constraints) or not self.system_defaulted
         try:
@@ -333,7 +333,9 @@ class PodTopologySpread:
         if not s.constraints:
             return state, Status(SKIP)
         counts = [dict(c) for c in s.topology_value_to_pod_counts]
-        for info in all_nodes:
+        # Every NodeInfo is built only when a constraint counts per domain (not per hostname,
+        # which Score counts on the node itself): a plain pod's cycle stays O(nodes examined).
+        for info in snapshot if any(counts) else ():
             node = info.node
             if require_all and not node_labels_match_spread_constraints(
                     node.metadata.labels, s.constraints):
