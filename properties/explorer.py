@@ -2,16 +2,19 @@
 safety invariants, the transition properties or convergence, and shrinks what it finds.
 
 `explore(manifests, ...)` sets the cluster up (the manifests applied in auto mode, then time
-until nothing is due), draws action sequences (`strategies/events.py`), resolves each action
-into a concrete event against the state it applies to, checks every intermediate state and step
-(`properties/check.py`), and, when events stop, convergence. Hypothesis drives the search and
-shrinks a failing sequence; the counterexample is the setup and the concrete events, a
-self-contained event log that `kubefold replay --check` reproduces.
+until nothing is due; cluster seed 0, the replay's default), draws action sequences
+(`strategies/events.py`) with Hypothesis (seeded: the same seed, the same counterexample),
+resolves each action into a concrete event against the state it applies to, checks every
+intermediate state and step (`properties/check.py`), then ends the lasting faults (`healing`)
+and checks convergence. A `Runner` remembers where each prefix of actions led, so the many
+sequences that begin alike cost only their new actions. The counterexample is the setup and
+the concrete events, a self-contained event log that `kubefold replay --check` reproduces.
 
 `explore_exhaustive(manifests, depth)` enumerates, as a model checker does, every
 interleaving of queued reconciles and of a finite set of allowed actions up to `depth` steps
-(manual mode), deduplicating states by a fingerprint of their objects, and returns the
-shortest counterexample found (breadth first).
+(manual mode, from a setup written as explicit reconciles, `set_up_manual`), deduplicating
+states (`state_key`), and returns the shortest counterexample found (breadth first); it
+replays with `kubefold replay --check --mode manual`.
 
 Covered by: tests/test_explorer.py.
 """

@@ -17,7 +17,8 @@
   templates at once (Kubernetes waits for old pods to be gone before it creates the new
   ReplicaSet), checked on every state of an upgrade: not from a pause or a scale until the
   Deployment is complete again (the controller's paused and scaling path does not wait).
-- `revisions_only_grow`: a Deployment's revision annotation never decreases.
+- `revisions_only_grow`: a Deployment's revision annotation never decreases while a
+  ReplicaSet of the higher revision is left (with every ReplicaSet pruned, revisions restart).
 - `resource_versions_only_grow`: the global revision and each object's resourceVersion never
   decrease.
 - `pods_are_bound_only_where_taints_are_tolerated`: when a pod is bound to a node (its
@@ -311,6 +312,10 @@ def _recreate_violations(cluster: Cluster, d: Any) -> list[Violation]:
 
 
 def revisions_only_grow(before: Cluster, after: Cluster) -> Iterator[Violation]:
+    """A Deployment's revision never decreases while a ReplicaSet of the higher revision is
+    left: a new ReplicaSet's revision is the highest of the old ones + 1 (sync.go
+    getNewReplicaSet), so once revisionHistoryLimit has pruned every ReplicaSet, Kubernetes
+    starts again from revision 1."""
     annotation = "deployment.kubernetes.io/revision"
     for d in after.list("Deployment"):
         old = before.get("Deployment", d.metadata.namespace, d.metadata.name)
@@ -318,7 +323,11 @@ def revisions_only_grow(before: Cluster, after: Cluster) -> Iterator[Violation]:
             continue
         a = old.metadata.annotations.get(annotation, "0")
         b = d.metadata.annotations.get(annotation, "0")
-        if a.isdigit() and b.isdigit() and int(b) < int(a):
+        if not (a.isdigit() and b.isdigit() and int(b) < int(a)):
+            continue
+        kept = [rs.metadata.annotations.get(annotation, "0")
+                for rs in after.owned_by(d.metadata.uid or "", "ReplicaSet") if rs]
+        if any(r.isdigit() and int(r) >= int(a) for r in kept):
             yield Violation("revisions_only_grow",
                             f"deployment {_key(d)} went from revision {a} to {b}",
                             (f"Deployment {_key(d)}",))

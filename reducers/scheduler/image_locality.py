@@ -29,6 +29,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
+from pyrsistent import pmap
 
 from kubefold.core.objects import Node, Pod
 from kubefold.reducers.scheduler.framework import (
@@ -84,7 +85,7 @@ def image_num_nodes(snapshot: Snapshot) -> dict[str, int]:
     """ImageStateSummary.NumNodes for every image name: how many nodes hold it. Counted once
     per version of the cluster's Nodes (Go's cache keeps it up to date on node events), so a
     cycle costs O(1) here while only pods change."""
-    nodes = snapshot.cluster.objects.get("Node", {}).get("", {})
+    nodes: Any = snapshot.cluster.objects.get("Node", pmap()).get("", pmap())
     cached = _NUM_NODES.get(id(nodes))
     if cached is not None and cached[0] is nodes:
         return cached[1]
