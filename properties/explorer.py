@@ -37,6 +37,7 @@ from kubefold.core.cluster import Cluster
 from kubefold.core.codec import decode_object, encode_object, sort_key
 from kubefold.core.events import (
     Apply,
+    Drain,
     Event,
     NodeHealth,
     PodEvent,
@@ -57,6 +58,7 @@ from kubefold.strategies.events import (
     Action,
     ChangeTemplate,
     CrashPod,
+    DrainNode,
     FailProbe,
     NodeDown,
     NodeUp,
@@ -147,6 +149,8 @@ def resolve(action: Action, cluster: Cluster, manifests: Sequence[dict[str, Any]
         return Scale("Deployment", action.deployment, action.replicas, ns or "default")
     if isinstance(action, NodeDown | NodeUp):
         return NodeHealth(action.node, isinstance(action, NodeUp))
+    if isinstance(action, DrainNode):
+        return Drain(action.node)
     pod = _pod_at(cluster, action.position)
     if pod is None:
         return None
@@ -235,14 +239,17 @@ class Runner:
 
 def healing(cluster: Cluster, events: Sequence[Event]) -> list[Event]:
     """The events that end the lasting faults among `events`: each node still down comes
-    back, then each pod a `pod:` event made unready whose container runs but is still unready
-    (a failing probe; a crash reported while the node's kubelet was stopped, which the kubelet
-    does not make ready again) passes its probe. A container in CrashLoopBackOff is left to the
-    kubelet, which restarts it."""
+    back, each drained node is uncordoned, then each pod a `pod:` event made unready whose
+    container runs but is still unready (a failing probe; a crash reported while the node's
+    kubelet was stopped, which the kubelet does not make ready again) passes its probe. A
+    container in CrashLoopBackOff is left to the kubelet, which restarts it."""
     down: dict[str, None] = {}
     hit: dict[tuple[str, str], None] = {}
+    drained: dict[str, None] = {}
     for event in events:
-        if isinstance(event, NodeHealth):
+        if isinstance(event, Drain):
+            drained[event.node] = None
+        elif isinstance(event, NodeHealth):
             if event.ready:
                 down.pop(event.name, None)
             else:
@@ -250,6 +257,13 @@ def healing(cluster: Cluster, events: Sequence[Event]) -> list[Event]:
         elif isinstance(event, PodEvent) and (event.ready is False or event.exit is not None):
             hit[(event.namespace, event.name)] = None
     heal: list[Event] = [NodeHealth(name, True) for name in down]
+    for name in drained:  # kubectl uncordon
+        node = cluster.get("Node", "", name)
+        if node is not None and node.spec.unschedulable:
+            uncordoned = attrs.evolve(node, spec=attrs.evolve(node.spec, unschedulable=None),
+                                      metadata=attrs.evolve(node.metadata,
+                                                            resource_version=None))
+            heal.append(Apply(uncordoned))
     for ns, name in hit:
         pod = cluster.get("Pod", ns, name)
         if pod is None or pod.metadata.deletion_timestamp is not None or \

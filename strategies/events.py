@@ -57,6 +57,14 @@ class NodeUp:
 
 
 @attrs.frozen
+class DrainNode:
+    """kubectl drain: cordon the node and evict its pods through the Eviction API, which
+    honours PodDisruptionBudgets (a voluntary disruption)."""
+
+    node: str
+
+
+@attrs.frozen
 class CrashPod:
     """A container of the pod at this position (among pods sorted by name) exits with 1."""
 
@@ -70,8 +78,8 @@ class FailProbe:
     position: int
 
 
-Action = (ChangeTemplate | RolloutAction | Wait | ScaleTo | NodeDown | NodeUp | CrashPod
-          | FailProbe)
+Action = (ChangeTemplate | RolloutAction | Wait | ScaleTo | DrainNode | NodeDown | NodeUp
+          | CrashPod | FailProbe)
 
 WAITS = (1, 5, 10, 30, 60, 300)
 READY_DELAYS = (0, 5, 10, 30)
@@ -80,9 +88,9 @@ READY_DELAYS = (0, 5, 10, 30)
 def actions(*, deployments: Sequence[str], nodes: Sequence[str] = (), faults: bool = False,
             scale: bool = False, max_replicas: int = 10, images: int = 4
             ) -> st.SearchStrategy[Action]:
-    """One action of the default alphabet: template changes, rollout undo/pause/resume/restart
-    and time; plus scaling with `scale` and node loss and return, container crashes and failing
-    probes with `faults`."""
+    """One action of the default alphabet: template changes, rollout undo/pause/resume/restart,
+    node drains (when `nodes` are named) and time; plus scaling with `scale` and node loss and
+    return, container crashes and failing probes with `faults`."""
     if not deployments:
         raise ValueError("actions() needs at least one Deployment name")
     names = st.sampled_from(list(deployments))
@@ -93,6 +101,8 @@ def actions(*, deployments: Sequence[str], nodes: Sequence[str] = (), faults: bo
         st.builds(RolloutAction, names, st.sampled_from(["undo", "pause", "resume", "restart"]),
                   st.none()),
     ]
+    if nodes:
+        choices.append(st.builds(DrainNode, st.sampled_from(list(nodes))))
     if scale:
         choices.append(st.builds(ScaleTo, names, st.integers(0, max_replicas)))
     if faults:
