@@ -66,6 +66,7 @@ class Cluster:
     changes: PVector[Change] = attrs.field(factory=pvector)
     # kube-scheduler's state kept across cycles: nextStartNodeIndex, and the (namespace, name)
     # of every pod not yet bound and not terminal (the scheduler's pending pods).
+    pod_ips: PMap[str, PSet[str]] = attrs.field(factory=pmap)  # node -> IPs its pods hold
     scheduler_next_start: int = 0
     unscheduled_pods: PSet[tuple[str, str]] = attrs.field(factory=pset)
 
@@ -179,13 +180,21 @@ class Cluster:
             assert new_node is not None
             requested = requested.set(
                 new_node, add_resource_lists(requested.get(new_node, pmap()), node_usage(new)))
+        ips = self.pod_ips
+        old_ip = old.status.pod_ip if old is not None else None
+        new_ip = new.status.pod_ip if new is not None else None
+        if old_node and old_ip and (old_node, old_ip) != (new_node, new_ip):
+            left = ips.get(old_node, pset()).discard(old_ip)
+            ips = ips.set(old_node, left) if left else ips.discard(old_node)
+        if new_node and new_ip and (old_node, old_ip) != (new_node, new_ip):
+            ips = ips.set(new_node, ips.get(new_node, pset()).add(new_ip))
         unscheduled = self.unscheduled_pods
         if new is not None and not new_node and new.status.phase not in TERMINAL_PHASES:
             unscheduled = unscheduled.add(key)
         elif key in unscheduled:
             unscheduled = unscheduled.remove(key)
         return attrs.evolve(self, pods_by_node=by_node, node_requested=requested,
-                            unscheduled_pods=unscheduled)
+                            unscheduled_pods=unscheduled, pod_ips=ips)
 
     def bump_resource_version(self) -> tuple[str, Cluster]:
         rv = self.resource_version + 1

@@ -67,11 +67,11 @@ import hashlib
 import ipaddress
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from typing import Any
 
 import attrs
-from pyrsistent import pmap, pvector
+from pyrsistent import pmap, pset, pvector
 
 from kubefold.core.cluster import Change, Cluster
 from kubefold.core.errors import Status
@@ -355,14 +355,21 @@ def _default_pod_cidr(index: int) -> str:
     return f"{ipaddress.ip_address('10.0.0.0') + 256 * index}/24"
 
 
-def pod_ip(cluster: Cluster, node: Node, taken: set[str]) -> str:
+def pod_ip(cluster: Cluster, node: Node, taken: Set[str]) -> str:
+    """A free address of the node's pod range, as host-local IPAM hands them out: counting up
+    from .2, probing from the number of addresses held, so an allocation costs O(1) while the
+    range is not nearly full."""
     cidr = node.spec.pod_cidr or _default_pod_cidr(_node_index(cluster, node))
     network = ipaddress.ip_network(cidr, strict=False)
-    for offset in range(2, network.num_addresses - 1):
-        ip = str(network.network_address + offset)
+    usable = network.num_addresses - 3  # network, gateway (.1) and broadcast left out
+    if usable <= 0:
+        return str(network.network_address)
+    start = len(taken) % usable
+    for step in range(usable):
+        ip = str(network.network_address + 2 + (start + step) % usable)
         if ip not in taken:
             return ip
-    return str(network.network_address + 2)
+    return str(network.network_address + 2 + start)
 
 
 # -- container lifecycle -----------------------------------------------------------------------
@@ -658,7 +665,7 @@ def _write_status(cluster: Cluster, pod: Pod, status: PodStatus) -> Cluster | St
     return result if isinstance(result, Status) else result.cluster
 
 
-def start_pod(cluster: Cluster, node: Node, pod: Pod, taken: set[str]) -> Cluster | Status:
+def start_pod(cluster: Cluster, node: Node, pod: Pod, taken: Set[str]) -> Cluster | Status:
     """A newly admitted pod: sandbox (IPs), init containers, then its containers running."""
     now = cluster.now
     init = [complete_init_container(pod, c, now) if not is_restartable_init_container(c)
@@ -667,7 +674,6 @@ def start_pod(cluster: Cluster, node: Node, pod: Pod, taken: set[str]) -> Cluste
     status = generate_api_pod_status(pod, init, containers, now)
     host = host_ip(cluster, node)
     ip = host if pod.spec.host_network else pod_ip(cluster, node, taken)
-    taken.add(ip)
     extra = status.extra.set("hostIPs", freeze([{"ip": host}])).set(
         "podIPs", freeze([{"ip": ip}]))
     return _write_status(cluster, pod, attrs.evolve(status, host_ip=host, pod_ip=ip,
@@ -772,11 +778,9 @@ def _creation_order(pod: Pod) -> tuple[int, str, str]:
 
 
 def handle_pods(cluster: Cluster, node: Node) -> tuple[Cluster | Status, list[int]]:
-    """HandlePodAdditions and the pod workers' syncs for every pod bound to the node."""
+    """HandlePodAdditions and the pod workers' syncs for every pod bound to the node, in the
+    order the pods were created: the kubelet's full pass (when it starts, or by hand)."""
     pods = sorted(cluster.pods_on_node(node.metadata.name or ""), key=_creation_order)
-    admitted = [p for p in pods if p.status.start_time is not None
-                and p.status.phase not in TERMINAL]
-    taken = {p.status.pod_ip for p in admitted if p.status.pod_ip}
     dues: list[int] = []
     result: Cluster | Status = cluster
     for pod in pods:
@@ -784,27 +788,51 @@ def handle_pods(cluster: Cluster, node: Node) -> tuple[Cluster | Status, list[in
         current = result.get("Pod", pod.metadata.namespace, pod.metadata.name)
         if current is None:
             continue
-        if current.metadata.deletion_timestamp is not None:
-            result, more = sync_terminating_pod(result, current, node)
-        elif current.status.phase in TERMINAL:
-            continue
-        elif current.status.start_time is None:
-            rejected = can_admit_pod(node, current, admitted)
-            if rejected is not None:
-                result = _write_status(result, current,
-                                       reject_pod(current, *rejected, result.now))
-                continue
-            admitted.append(current)
-            result, more = start_pod(result, node, current, taken), []
-            if isinstance(result, Cluster):
-                started = result.get("Pod", pod.metadata.namespace, pod.metadata.name)
-                result, more = sync_running_pod(result, started)
-        else:
-            result, more = sync_running_pod(result, current)
+        result, more = handle_pod(result, node, current)
         if isinstance(result, Status):
             return result, dues
         dues.extend(more)
     return result, dues
+
+
+def handle_pod(cluster: Cluster, node: Node, pod: Pod) -> tuple[Cluster | Status, list[int]]:
+    """One pod worker's sync: finish a terminating pod, admit and start a new one (or reject
+    it), or keep a running one's containers, readiness and phase up to date."""
+    if pod.metadata.deletion_timestamp is not None:
+        return sync_terminating_pod(cluster, pod, node)
+    if pod.status.phase in TERMINAL:
+        return cluster, []
+    if pod.status.start_time is not None:
+        return sync_running_pod(cluster, pod)
+    admitted = None if _all_bound_pods_fit(cluster, node) else _admitted_pods(cluster, node)
+    rejected = can_admit_pod(node, pod, admitted) if admitted is not None else None
+    if rejected is not None:
+        return _write_status(cluster, pod, reject_pod(pod, *rejected, cluster.now)), []
+    result = start_pod(cluster, node, pod, _taken_ips(cluster, node))
+    if isinstance(result, Status):
+        return result, []
+    return sync_running_pod(result, result.get("Pod", pod.metadata.namespace,
+                                               pod.metadata.name))
+
+
+def _all_bound_pods_fit(cluster: Cluster, node: Node) -> bool:
+    """Whether every pod bound to the node (the allocation index) fits its allocatable: then
+    any one of them passes admission, and no pod list need be read (O(1) per admission)."""
+    allocatable = node.status.allocatable or node.status.capacity
+    requested = cluster.node_requested.get(node.metadata.name or "", pmap())
+    return all(name not in allocatable or q <= allocatable[name]
+               for name, q in requested.items())
+
+
+def _admitted_pods(cluster: Cluster, node: Node) -> list[Pod]:
+    """The pods the kubelet already admitted (started, not finished), in creation order."""
+    pods = [p for p in cluster.pods_on_node(node.metadata.name or "")
+            if p.status.start_time is not None and p.status.phase not in TERMINAL]
+    return sorted(pods, key=_creation_order)
+
+
+def _taken_ips(cluster: Cluster, node: Node) -> Set[str]:
+    return cluster.pod_ips.get(node.metadata.name or "", pset())
 
 
 # -- node status ---------------------------------------------------------------------------------
@@ -846,24 +874,39 @@ def is_stopped(node: Node) -> bool:
 
 
 def sync(cluster: Cluster, key: str) -> Cluster:
-    """One pass of the kubelet of node `key`."""
-    node = cluster.get("Node", "", key)
+    """One pass of the kubelet: key `node` is the full pass (node status and every pod of the
+    node), key `node/namespace/pod` one pod worker's sync."""
+    node_name, _, pod_key = key.partition("/")
+    node = cluster.get("Node", "", node_name)
     if node is None or is_stopped(node):
         return cluster.forget(NAME, key)
+    if pod_key:
+        namespace, _, name = pod_key.partition("/")
+        pod = cluster.get("Pod", namespace, name)
+        if pod is None or pod.spec.node_name != node_name:
+            return cluster.forget(NAME, key)
+        result_pod, dues = handle_pod(cluster, node, pod)
+        if isinstance(result_pod, Status):
+            return cluster.enqueue_rate_limited(NAME, key)
+        return _wake(result_pod.forget(NAME, key), key, dues)
     result = update_node_status(cluster, node)
     if isinstance(result, Status):
         return cluster.enqueue_rate_limited(NAME, key)
-    node = result.get("Node", "", key)
+    node = result.get("Node", "", node_name)
     result_pods, dues = handle_pods(result, node)
     if isinstance(result_pods, Status):
         return result.enqueue_rate_limited(NAME, key)
-    cluster = result_pods.forget(NAME, key)
+    return _wake(result_pods.forget(NAME, key), key, dues)
+
+
+def _wake(cluster: Cluster, key: str, dues: list[int]) -> Cluster:
     later = [d for d in dues if d > cluster.now]
     return cluster.enqueue_after(NAME, key, min(later) - cluster.now) if later else cluster
 
 
 def watch(cluster: Cluster, change: Change) -> list[str]:
-    """A node created or its kubelet started/stopped; any write of a pod bound to a node."""
+    """A node created or its kubelet started/stopped: the full pass; a write of a pod bound to
+    a node: that pod's worker."""
     if change.kind == "Node":
         if change.new is None:
             return []
@@ -874,7 +917,7 @@ def watch(cluster: Cluster, change: Change) -> list[str]:
             return [change.name]
         return []
     if change.kind == "Pod" and change.new is not None and change.new.spec.node_name:
-        return [change.new.spec.node_name]
+        return [f"{change.new.spec.node_name}/{change.namespace}/{change.name}"]
     return []
 
 
