@@ -184,8 +184,8 @@ class Cluster:
         old_ip = old.status.pod_ip if old is not None else None
         new_ip = new.status.pod_ip if new is not None else None
         if old_node and old_ip and (old_node, old_ip) != (new_node, new_ip):
-            left = ips.get(old_node, pset()).discard(old_ip)
-            ips = ips.set(old_node, left) if left else ips.discard(old_node)
+            kept = ips.get(old_node, pset()).discard(old_ip)
+            ips = ips.set(old_node, kept) if kept else ips.discard(old_node)
         if new_node and new_ip and (old_node, old_ip) != (new_node, new_ip):
             ips = ips.set(new_node, ips.get(new_node, pset()).add(new_ip))
         unscheduled = self.unscheduled_pods
