@@ -97,7 +97,8 @@ def exhaustive_rate(seconds: float) -> tuple[int, float, int, int]:
     while time.monotonic() < budget_end:
         depth += 1
         start = time.perf_counter()
-        result = explorer.explore_exhaustive(SCOPE, depth=depth, deadline=budget_end)
+        result = explorer.explore_exhaustive(
+            SCOPE, depth=depth, should_stop=lambda: time.monotonic() > budget_end)
         elapsed = time.perf_counter() - start
         if time.monotonic() >= budget_end:
             break  # cut short: this depth did not complete

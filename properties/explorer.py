@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -373,12 +372,13 @@ def set_up_manual(manifests: Sequence[dict[str, Any]], seed: int = 0,
 
 def explore_exhaustive(manifests: Sequence[dict[str, Any]], *, depth: int = 4, seed: int = 0,
                        moves: Sequence[Action] | None = None, max_states: int = 200_000,
-                       deadline: float | None = None) -> Exploration:
+                       should_stop: Callable[[], bool] | None = None) -> Exploration:
     """Breadth-first over every interleaving of queued reconciles and allowed actions (manual
     mode) up to `depth` steps from the settled setup, deduplicating states (the objects'
     content, the ready queue and what waits for when); the first violation found is a
-    shortest counterexample. `seed` is the cluster's (generated names); `deadline`, a
-    `time.monotonic()` value, stops the search early (the counts say how far it got)."""
+    shortest counterexample. `seed` is the cluster's (generated names); `should_stop`, asked
+    before each state is expanded, ends the search early (the caller's deadline; the counts
+    say how far it got)."""
     start, setup = set_up_manual(manifests, seed)
     moves = tuple(moves or default_moves(manifests))
     memo: dict[int, tuple[Any, bytes]] = {}
@@ -388,7 +388,7 @@ def explore_exhaustive(manifests: Sequence[dict[str, Any]], *, depth: int = 4, s
     seen = {state_key(start, memo)}
     explored = 0
     while frontier and explored < max_states:
-        if deadline is not None and time.monotonic() > deadline:
+        if should_stop is not None and should_stop():
             break
         cluster, monitor, path = frontier.popleft()
         if len(path) >= depth:
