@@ -334,10 +334,33 @@ def revisions_only_grow(before: Cluster, after: Cluster) -> Iterator[Violation]:
 
 
 def resource_versions_only_grow(before: Cluster, after: Cluster) -> Iterator[Violation]:
+    """The global revision never goes back, nor does the resourceVersion of an object that is
+    still the same object (same uid). Objects the step did not touch are the same values in
+    both states and are skipped by identity, so the cost follows what changed."""
     if after.resource_version < before.resource_version:
         yield Violation("resource_versions_only_grow",
                         f"the revision went back from {before.resource_version} to "
                         f"{after.resource_version}")
+    if after.objects is before.objects:
+        return
+    for kind, by_ns in after.objects.items():
+        old_by_ns = before.objects.get(kind)
+        if old_by_ns is None or old_by_ns is by_ns:
+            continue
+        for ns, objs in by_ns.items():
+            old_objs = old_by_ns.get(ns)
+            if old_objs is None or old_objs is objs:
+                continue
+            for name, obj in objs.items():
+                old = old_objs.get(name)
+                if old is None or old is obj or old.metadata.uid != obj.metadata.uid:
+                    continue
+                a, b = old.metadata.resource_version, obj.metadata.resource_version
+                if a and b and a.isdigit() and b.isdigit() and int(b) < int(a):
+                    yield Violation("resource_versions_only_grow",
+                                    f"{kind} {ns + '/' if ns else ''}{name} went from "
+                                    f"resourceVersion {a} to {b}",
+                                    (f"{kind} {ns + '/' if ns else ''}{name}",))
 
 
 def _tolerates(toleration: Any, taint: Any) -> bool:
