@@ -300,6 +300,19 @@ def _apply(body: Mapping[str, Any], at: int | None, origin: str) -> Apply:
         return Apply(freeze(body), at=at, origin=origin)
 
 
+SERVER_SET_METADATA = ("resourceVersion", "uid", "creationTimestamp", "generation",
+                       "managedFields", "selfLink", "deletionTimestamp",
+                       "deletionGracePeriodSeconds")
+
+
+def _as_request(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """A recorded object (from a watch or a response) as a client would send it: without the
+    metadata the server sets, which would otherwise read as a stale resourceVersion."""
+    meta = {k: v for k, v in (obj.get("metadata") or {}).items()
+            if k not in SERVER_SET_METADATA}
+    return {**obj, "metadata": meta}
+
+
 def _watch_event(doc: Mapping[str, Any], origin: str) -> Event | None:
     kind = doc["type"]
     obj: Any = doc.get("object")
@@ -310,7 +323,7 @@ def _watch_event(doc: Mapping[str, Any], origin: str) -> Event | None:
     if kind == "DELETED":
         meta = obj.get("metadata") or {}
         return Delete(obj["kind"], meta.get("name", ""), meta.get("namespace"), origin=origin)
-    return _apply(obj, None, origin)
+    return _apply(_as_request(obj), None, origin)
 
 
 _RESOURCE_KINDS = {info.resource: info.kind for info in KINDS.values()}
@@ -337,7 +350,7 @@ def _audit_event(doc: Mapping[str, Any], origin: str) -> tuple[Event | None, str
         body = doc.get("responseObject")
     if not is_object(body):
         return None, f"audit {verb} without an object body (level {doc.get('level')})"
-    body = dict(body)
+    body = _as_request(body)
     if ref.get("namespace") and not (body.get("metadata") or {}).get("namespace"):
         body["metadata"] = {**(body.get("metadata") or {}), "namespace": ref["namespace"]}
     return _apply(body, None, origin), ""

@@ -259,7 +259,7 @@ def healing(cluster: Cluster, events: Sequence[Event]) -> list[Event]:
     for name in drained:  # kubectl uncordon
         node = cluster.get("Node", "", name)
         if node is not None and node.spec.unschedulable:
-            uncordoned = attrs.evolve(node, spec=attrs.evolve(node.spec, unschedulable=None),
+            uncordoned = attrs.evolve(node, spec=attrs.evolve(node.spec, unschedulable=False),
                                       metadata=attrs.evolve(node.metadata,
                                                             resource_version=None))
             heal.append(Apply(uncordoned))

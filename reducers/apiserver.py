@@ -10,24 +10,26 @@ update.go BeforeUpdate, delete.go BeforeDelete), registry/generic/registry/store
 Update, Delete with finalizers and graceful deletion, the orphan and foregroundDeletion
 finalizers from the propagation policy), pkg/registry/{apps,core}/.../strategy.go
 (PrepareForCreate and PrepareForUpdate: status reset, generation on spec change),
-names.SimpleNameGenerator (generateName + 5 characters), kubectl's apply, scale and rollout
-pause/resume/restart.
-Simplifies: `apply` is a replace of the manifest's metadata labels and annotations and of its
-spec, not kubectl's three-way merge (annotations other writers set are kept when the manifest
-does not name them); there is no field management, no watch cache, no Service IP allocation;
-a resourceVersion is the decimal of one global counter, as etcd's revision.
+names.SimpleNameGenerator (generateName + 5 characters), kubectl's client-side apply
+(staging/src/k8s.io/kubectl/pkg/cmd/apply: the last-applied-configuration annotation and the
+three-way patch), scale and rollout pause/resume/restart.
+Simplifies: `apply` merges lists whole, as a JSON merge patch does, where kubectl's strategic
+merge patch merges some lists by key (containers by name); there is no field management
+(server-side apply), no watch cache, no Service IP allocation; a resourceVersion is the
+decimal of one global counter, as etcd's revision.
 Covered by: tests/test_apiserver.py, tests/test_properties_engine.py.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import attrs
 from pyrsistent import pmap, pvector
 
 from kubefold.core.cluster import BOOTSTRAP_NAMESPACES, Cluster, ref_of
-from kubefold.core.codec import decode_object
+from kubefold.core.codec import decode_object, encode_object
 from kubefold.core.errors import (
     Status,
     already_exists,
@@ -301,37 +303,69 @@ def bind(cluster: Cluster, namespace: str, name: str, node_name: str) -> Result:
 # -- apply (a user's create-or-update) --------------------------------------------------------
 
 
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
 def apply(cluster: Cluster, obj: Any) -> Result:
-    """kubectl apply: create the object, or update it to the manifest's labels, annotations and
-    spec. Re-applying an unchanged manifest writes nothing."""
+    """kubectl apply (client-side): create the object, or patch the live one with the
+    three-way merge of the last applied manifest, the new manifest and the live object —
+    fields the manifest sets win, fields it dropped since the last apply go, fields other
+    writers set (spec.paused, a restartedAt annotation, status) stay. The manifest is kept in
+    the last-applied-configuration annotation, as kubectl keeps it. Re-applying an unchanged
+    manifest writes nothing."""
     decoded = _decode(obj)
     if isinstance(decoded, Status):
         return decoded
     obj = _resolve_scope(decoded)
+    manifest = encode_object(obj)
+    manifest.get("metadata", {}).get("annotations", {}).pop(LAST_APPLIED, None)
+    recorded = json.dumps(manifest, sort_keys=True, separators=(",", ":"))
+    applied = _with_annotation(manifest, LAST_APPLIED, recorded)
     old = cluster.get(obj.kind, obj.metadata.namespace, obj.metadata.name) \
         if obj.metadata.name else None
     if old is None:
-        return create(cluster, obj)
-    merged = _merge_applied(default_object(obj), old)
-    return update(cluster, merged)
+        return create(cluster, decode_object(applied))
+    last = _last_applied(old)
+    merged = three_way_merge(encode_object(old), last, applied)
+    if not manifest.get("metadata", {}).get("resourceVersion"):
+        merged["metadata"]["resourceVersion"] = old.metadata.resource_version
+    try:
+        return update(cluster, decode_object(merged))
+    except DecodeError as exc:
+        return bad_request(f"error decoding the object: {exc}")
 
 
-def _merge_applied(applied: Any, old: Any) -> Any:
-    """The stored object with the manifest's labels, annotations and body; annotations that
-    other writers own (not in the manifest, set by the system) are kept."""
-    kept = {k: v for k, v in old.metadata.annotations.items()
-            if k not in applied.metadata.annotations and _system_annotation(k)}
-    meta = attrs.evolve(old.metadata, labels=applied.metadata.labels,
-                        annotations=applied.metadata.annotations.update(kept),
-                        finalizers=applied.metadata.finalizers or old.metadata.finalizers,
-                        owner_references=applied.metadata.owner_references
-                        or old.metadata.owner_references,
-                        resource_version=applied.metadata.resource_version)
-    return with_status(attrs.evolve(applied, metadata=meta), status_of(old))
+def three_way_merge(live: dict[str, Any], last: dict[str, Any], new: dict[str, Any]
+                    ) -> dict[str, Any]:
+    """jsonmergepatch.CreateThreeWayJSONMergePatch applied to `live`: maps merge key by key,
+    a key in `last` but not in `new` is deleted, anything else in `new` replaces."""
+    out = dict(live)
+    for key in last:
+        if key not in new:
+            out.pop(key, None)
+    for key, value in new.items():
+        current, before = out.get(key), last.get(key)
+        if isinstance(value, dict) and isinstance(current, dict):
+            out[key] = three_way_merge(current, before if isinstance(before, dict) else {},
+                                       value)
+        else:
+            out[key] = value
+    return out
 
 
-def _system_annotation(key: str) -> bool:
-    return key.startswith(("deployment.kubernetes.io/", "kubectl.kubernetes.io/"))
+def _last_applied(obj: Any) -> dict[str, Any]:
+    text = obj.metadata.annotations.get(LAST_APPLIED)
+    try:
+        last = json.loads(text) if text else {}
+    except json.JSONDecodeError:
+        return {}
+    return last if isinstance(last, dict) else {}
+
+
+def _with_annotation(doc: dict[str, Any], key: str, value: str) -> dict[str, Any]:
+    meta = dict(doc.get("metadata") or {})
+    meta["annotations"] = {**(meta.get("annotations") or {}), key: value}
+    return {**doc, "metadata": meta}
 
 
 # -- delete ----------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ deletion, finalizers and Kubernetes' rejections."""
 
 from __future__ import annotations
 
+import json
+
 import attrs
 import pytest
 from pyrsistent import pvector
@@ -233,3 +235,42 @@ def test_owner_index(cluster):
                                            "controller": True}]
     c = apply(c, pod)
     assert [o.metadata.name for o in c.owned_by(d.metadata.uid)] == ["child"]
+
+
+def test_apply_is_kubectls_three_way_merge(cluster):
+    """Fields the manifest sets win, fields it dropped since the last apply go, fields other
+    writers set stay (a paused rollout stays paused across an apply)."""
+    import json
+
+    labelled = new_deployment()
+    labelled["metadata"]["labels"] = {"team": "a", "tier": "web"}
+    c = apply(cluster, labelled)
+    d = c.get("Deployment", "default", "web")
+    recorded = json.loads(d.metadata.annotations[apiserver.LAST_APPLIED])
+    assert recorded["metadata"]["labels"] == {"team": "a", "tier": "web"}
+    paused = attrs.evolve(d, spec=attrs.evolve(d.spec, paused=True))
+    c = ok(apiserver.update(c, paused)).cluster
+    changed = new_deployment(image="web:v2")
+    changed["metadata"]["labels"] = {"team": "a"}
+    c = apply(c, changed)
+    d = c.get("Deployment", "default", "web")
+    assert d.spec.paused is True
+    assert dict(d.metadata.labels) == {"team": "a"}
+    assert d.spec.template.spec.containers[0].image == "web:v2"
+    assert apply(c, changed) == c
+
+
+def test_watch_objects_apply_without_their_recorded_resource_version(cluster):
+    from kubefold.core.codec import decode_log
+
+    recorded = new_deployment()
+    recorded["metadata"].update(resourceVersion="98765", uid="u-1",
+                                creationTimestamp="2020-01-01T00:00:00Z")
+    text = "\n".join(json.dumps({"type": t, "object": recorded}) for t in ("ADDED", "MODIFIED"))
+    events = decode_log(text, "watch.jsonl").events
+    c = cluster
+    for event in events:
+        outcome = manager.apply_event(c, event, "manual")
+        assert outcome.rejected is None, outcome.rejected
+        c = outcome.cluster
+    assert c.get("Deployment", "default", "web").metadata.uid != "u-1"
