@@ -67,6 +67,7 @@ class Cluster:
     # kube-scheduler's state kept across cycles: nextStartNodeIndex, and the (namespace, name)
     # of every pod not yet bound and not terminal (the scheduler's pending pods).
     pod_ips: PMap[str, PSet[str]] = attrs.field(factory=pmap)  # node -> IPs its pods hold
+    image_nodes: PMap[str, int] = attrs.field(factory=pmap)  # image name -> nodes holding it
     scheduler_next_start: int = 0
     unscheduled_pods: PSet[tuple[str, str]] = attrs.field(factory=pset)
 
@@ -156,11 +157,30 @@ class Cluster:
         cluster = attrs.evolve(self, uids=uids, owned=owned)
         if ref[0] == "Pod":
             cluster = cluster._reindex_pod(ref, old, new)
-        elif ref[0] == "Node" and (old is None) != (new is None):
-            order = cluster.node_order
-            order = order.append(ref[2]) if old is None else order.remove(ref[2])
-            cluster = attrs.evolve(cluster, node_order=order)
+        elif ref[0] == "Node":
+            cluster = cluster._reindex_node(ref[2], old, new)
         return cluster
+
+    def _reindex_node(self, name: str, old: Any, new: Any) -> Cluster:
+        cluster = self
+        if (old is None) != (new is None):
+            order = self.node_order
+            order = order.append(name) if old is None else order.remove(name)
+            cluster = attrs.evolve(cluster, node_order=order)
+        old_images, new_images = _image_names(old), _image_names(new)
+        if old_images == new_images:
+            return cluster
+        held = cluster.image_nodes
+        counts = held.evolver()
+        for image in old_images - new_images:
+            left = held.get(image, 1) - 1
+            if left:
+                counts[image] = left
+            else:
+                del counts[image]
+        for image in new_images - old_images:
+            counts[image] = held.get(image, 0) + 1
+        return attrs.evolve(cluster, image_nodes=counts.persistent())
 
     def _reindex_pod(self, ref: Ref, old: Pod | None, new: Pod | None) -> Cluster:
         by_node, requested = self.pods_by_node, self.node_requested
@@ -231,6 +251,13 @@ class Cluster:
 
     def take_changes(self) -> tuple[PVector[Change], Cluster]:
         return self.changes, attrs.evolve(self, changes=pvector())
+
+
+def _image_names(node: Any) -> frozenset[str]:
+    """The image names a node reports (status.images[].names)."""
+    if node is None:
+        return frozenset()
+    return frozenset(name for image in node.status.images for name in image.get("names") or ())
 
 
 def ref_of(obj: Any) -> Ref:

@@ -13,10 +13,9 @@ has no tag; nothing else is rewritten (a "docker.io/library/" prefix is NOT adde
 Go leaves that as a TODO, so "nginx" does not match "docker.io/library/nginx:latest").
 
 Simplifies:
-- Go's cache keeps NumNodes per image name up to date on every node event; kubefold counts
-  them over the Node objects once per version of the Nodes (memoized on the immutable map's
-  identity), so a cycle pays O(1) while only pods change. Score without the PreScore state
-  is an Error.
+- NumNodes per image name comes from the cluster's `image_nodes` index, kept up to date on
+  every Node write as Go's cache is, so a cycle pays O(1) for it. Score without the PreScore
+  state is an Error.
 - The size is the node's own entry for the name (the first listing it); Go's cache keeps the
   size of whichever node first reported the name.
 
@@ -29,7 +28,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
-from pyrsistent import pmap
 
 from kubefold.core.objects import Node, Pod
 from kubefold.reducers.scheduler.framework import (
@@ -75,28 +73,10 @@ def node_image_sizes(node: Node) -> dict[str, int]:
     return sizes
 
 
-# The image counts of recent Node collections, keyed by the identity of the (immutable) map
-# of Nodes, which is kept alive with its counts so the identity cannot be reused.
-_NUM_NODES: dict[int, tuple[Any, dict[str, int]]] = {}
-_NUM_NODES_KEPT = 8
-
-
-def image_num_nodes(snapshot: Snapshot) -> dict[str, int]:
-    """ImageStateSummary.NumNodes for every image name: how many nodes hold it. Counted once
-    per version of the cluster's Nodes (Go's cache keeps it up to date on node events), so a
-    cycle costs O(1) here while only pods change."""
-    nodes: Any = snapshot.cluster.objects.get("Node", pmap()).get("", pmap())
-    cached = _NUM_NODES.get(id(nodes))
-    if cached is not None and cached[0] is nodes:
-        return cached[1]
-    counts: dict[str, int] = {}
-    for node in nodes.values():
-        for image in node_image_sizes(node):
-            counts[image] = counts.get(image, 0) + 1
-    if len(_NUM_NODES) >= _NUM_NODES_KEPT:
-        _NUM_NODES.pop(next(iter(_NUM_NODES)))
-    _NUM_NODES[id(nodes)] = (nodes, counts)
-    return counts
+def image_num_nodes(snapshot: Snapshot) -> Mapping[str, int]:
+    """ImageStateSummary.NumNodes for every image name: how many nodes hold it, from the
+    cluster's index (kept up to date on node writes, as Go's cache is), so O(1) per cycle."""
+    return snapshot.cluster.image_nodes
 
 
 @attrs.frozen
