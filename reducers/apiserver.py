@@ -12,7 +12,7 @@ finalizers from the propagation policy), pkg/registry/{apps,core}/.../strategy.g
 (PrepareForCreate and PrepareForUpdate: status reset, generation on spec change),
 names.SimpleNameGenerator (generateName + 5 characters), kubectl's client-side apply
 (staging/src/k8s.io/kubectl/pkg/cmd/apply: the last-applied-configuration annotation and the
-three-way patch), scale and rollout pause/resume/restart.
+three-way patch) and scale.
 Simplifies: `apply` merges lists whole, as a JSON merge patch does, where kubectl's strategic
 merge patch merges some lists by key (containers by name); there is no field management
 (server-side apply), no watch cache, no Service IP allocation; a resourceVersion is the
@@ -41,7 +41,7 @@ from kubefold.core.errors import (
 )
 from kubefold.core.kinds import KINDS, kind_info
 from kubefold.core.objects import Condition, GenericObject, KObject, Namespace, ObjectMeta
-from kubefold.core.schema import DecodeError, format_time, thaw
+from kubefold.core.schema import DecodeError, thaw
 from kubefold.reducers import admission
 from kubefold.reducers.defaults import default_object
 from kubefold.reducers.validation import (
@@ -450,7 +450,7 @@ def finish_deletion(cluster: Cluster, kind: str, namespace: str | None, name: st
     return delete(cluster, kind, namespace, name, grace_period_seconds=0)
 
 
-# -- scale and rollout (kubectl's client-side verbs) ------------------------------------------
+# -- scale ------------------------------------------
 
 SCALABLE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
 
@@ -468,34 +468,6 @@ def scale(cluster: Cluster, kind: str, namespace: str | None, name: str, replica
             invalid("spec.replicas", replicas, "must be greater than or equal to 0")])
     new = attrs.evolve(old, spec=attrs.evolve(old.spec, replicas=replicas))
     return update(cluster, _meta(new, resource_version=None))
-
-
-def rollout_pause(cluster: Cluster, obj: Any, paused: bool) -> Result:
-    """kubectl rollout pause/resume: spec.paused."""
-    if obj.kind != "Deployment":
-        return bad_request(f"{kind_info(obj.kind).qualified_resource} \"{obj.metadata.name}\" "
-                           "pausing is not supported")
-    if bool(obj.spec.paused) == paused:
-        word = "paused" if paused else "resumed"
-        return bad_request(f'deployments.apps "{obj.metadata.name}" is not {word}'
-                           if not paused else
-                           f'deployments.apps "{obj.metadata.name}" is already {word}')
-    new = attrs.evolve(obj, spec=attrs.evolve(obj.spec, paused=paused or None))
-    return update(cluster, new)
-
-
-def rollout_restart(cluster: Cluster, obj: Any) -> Result:
-    """kubectl rollout restart: the template's kubectl.kubernetes.io/restartedAt annotation."""
-    if obj.kind not in ("Deployment", "StatefulSet", "DaemonSet"):
-        return bad_request(f"restarting is not supported for {obj.kind}")
-    if obj.kind == "Deployment" and obj.spec.paused:
-        return bad_request("can't restart paused deployment (run rollout resume first)")
-    template = obj.spec.template
-    annotations = template.metadata.annotations.set("kubectl.kubernetes.io/restartedAt",
-                                                    format_time(cluster.now))
-    template = attrs.evolve(template, metadata=attrs.evolve(template.metadata,
-                                                            annotations=annotations))
-    return update(cluster, attrs.evolve(obj, spec=attrs.evolve(obj.spec, template=template)))
 
 
 # -- restore (a snapshot read as etcd's content) ----------------------------------------------

@@ -18,10 +18,12 @@ import attrs
 from pyrsistent import pmap
 
 from kubefold.core.cluster import Cluster
+from kubefold.core.codec import decode_object, encode_object
 from kubefold.core.errors import Status, bad_request, not_found_status
 from kubefold.core.events import Rollout
 from kubefold.core.kinds import kind_info
 from kubefold.core.labels import label_selector_as_selector
+from kubefold.core.schema import format_time
 from kubefold.reducers import apiserver
 from kubefold.reducers.deployment import util
 
@@ -32,11 +34,11 @@ def handle(cluster: Cluster, event: Rollout) -> apiserver.Result:
     if obj is None:
         return not_found_status(info.qualified_resource, event.name)
     if event.action == "pause":
-        return apiserver.rollout_pause(cluster, obj, True)
+        return pause(cluster, obj, True)
     if event.action == "resume":
-        return apiserver.rollout_pause(cluster, obj, False)
+        return pause(cluster, obj, False)
     if event.action == "restart":
-        return apiserver.rollout_restart(cluster, obj)
+        return restart(cluster, obj)
     return undo(cluster, obj, event.to_revision)
 
 
@@ -120,3 +122,37 @@ def _owned_replica_sets(cluster: Cluster, d: Any) -> list[Any] | Status:
                  r.controller and r.uid == d.metadata.uid for r in rs.metadata.owner_references)]
     _, all_old, new_rs = util.get_all_replica_sets(d, owned)
     return [*all_old, new_rs] if new_rs is not None else all_old
+
+
+def _refusal(obj: Any, reason: str) -> Status:
+    """kubectl's per-object error: `deployments.apps "web" is already paused`."""
+    return bad_request(f'{kind_info(obj.kind).qualified_resource} "{obj.metadata.name}" '
+                       f"{reason}")
+
+
+def pause(cluster: Cluster, obj: Any, paused: bool) -> apiserver.Result:
+    """kubectl rollout pause/resume (objectpauser.go, objectresumer.go): spec.paused."""
+    if obj.kind != "Deployment":
+        verb = "pausing" if paused else "resuming"
+        return _refusal(obj, f"{verb} is not supported")
+    if paused and obj.spec.paused:
+        return _refusal(obj, "is already paused")
+    if not paused and not obj.spec.paused:
+        return _refusal(obj, "is not paused")
+    new = attrs.evolve(obj, spec=attrs.evolve(obj.spec, paused=paused))
+    return apiserver.update(cluster, new)
+
+
+def restart(cluster: Cluster, obj: Any) -> apiserver.Result:
+    """kubectl rollout restart (objectrestarter.go): the pod template's
+    kubectl.kubernetes.io/restartedAt annotation, for Deployments, StatefulSets and
+    DaemonSets; a paused Deployment is refused."""
+    if obj.kind not in ("Deployment", "StatefulSet", "DaemonSet"):
+        return _refusal(obj, "restarting is not supported")
+    if obj.kind == "Deployment" and obj.spec.paused:
+        return _refusal(obj, "can't restart paused deployment (run rollout resume first)")
+    doc = encode_object(obj)
+    template = doc.setdefault("spec", {}).setdefault("template", {})
+    annotations = template.setdefault("metadata", {}).setdefault("annotations", {})
+    annotations["kubectl.kubernetes.io/restartedAt"] = format_time(cluster.now)
+    return apiserver.update(cluster, decode_object(doc))
