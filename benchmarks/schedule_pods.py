@@ -20,9 +20,12 @@ from __future__ import annotations
 import argparse
 import time
 
+import attrs
+
 from kubefold.core.codec import decode_object
 from kubefold.core.events import Apply
 from kubefold.reducers import manager
+from kubefold.reducers.controlplane import ControlPlane
 from kubefold.reducers.scheduler import controller as scheduler
 from kubefold.reducers.scheduler.cycle import num_feasible_nodes_to_find
 
@@ -68,14 +71,11 @@ def measure(nodes: int, pods: int) -> tuple[float, float, int]:
         cycles.append(time.perf_counter() - start)
         return result
 
-    manager.REGISTRY = (manager.Controller(scheduler.NAME, timed, scheduler.watch),)
-    try:
-        start = time.perf_counter()
-        for i in range(pods):
-            cluster = manager.step(cluster, pod(i))
-        elapsed = time.perf_counter() - start
-    finally:
-        manager.REGISTRY = None
+    plane = ControlPlane((attrs.evolve(scheduler.CONTROLLER, sync=timed),))
+    start = time.perf_counter()
+    for i in range(pods):
+        cluster = manager.step(cluster, pod(i), plane=plane)
+    elapsed = time.perf_counter() - start
     bound = sum(1 for p in cluster.list("Pod", "default") if p.spec.node_name)
     assert bound == pods, f"only {bound} of {pods} pods were bound"
     return pods / elapsed, sum(cycles) / len(cycles), num_feasible_nodes_to_find(None, nodes)

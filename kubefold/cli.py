@@ -18,6 +18,7 @@ from kubefold.core.codec import dump_log, encode_object
 from kubefold.core.errors import InputError
 from kubefold.properties import check, explorer, invariants
 from kubefold.reducers import manager
+from kubefold.reducers.controlplane import ControlPlane
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,17 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    cluster = (io.load_snapshot(args.snapshot, args.seed) if args.snapshot
-               else manager.empty_cluster(args.seed))
+    cluster = (io.load_snapshot(args.snapshot, args.seed, args.plane) if args.snapshot
+               else manager.empty_cluster(args.seed, args.plane))
     logs = [io.load_log(path) for path in args.logs]
     events = [e for log in logs for e in log.events]
     skipped = [s for log in logs for s in log.skipped]
     findings: tuple = ()
     if args.check:
-        checked = check.check_replay(cluster, events, args.mode)
+        checked = check.check_replay(cluster, events, args.mode, plane=args.plane)
         outcomes, findings = list(checked.outcomes), checked.findings
     else:
-        outcomes = list(manager.trace(cluster, events, args.mode))
+        outcomes = list(manager.trace(cluster, events, args.mode, args.plane))
     start = cluster
     for index, outcome in enumerate(outcomes, 1):
         if not args.quiet:
@@ -120,14 +121,16 @@ def cmd_explore(args: argparse.Namespace) -> int:
     if not any(m.get("kind") == "Deployment" for m in manifests):
         raise InputError(args.manifests[0], "", "explore needs at least one Deployment")
     if args.exhaustive:
-        result = explorer.explore_exhaustive(manifests, depth=args.depth, seed=args.seed)
+        result = explorer.explore_exhaustive(manifests, depth=args.depth, seed=args.seed,
+                                             plane=args.plane)
         print(f"explored {result.states} states, {result.distinct_states} distinct, "
               f"depth {args.depth}")
     else:
         with report.Progress(args.budget) as progress:
             result = explorer.explore(manifests, budget=args.budget, seed=args.seed,
                                       faults=args.faults, scale=args.scale,
-                                      max_actions=args.max_events, progress=progress.update)
+                                      max_actions=args.max_events, progress=progress.update,
+                                      plane=args.plane)
         print(f"tried {result.examples} sequences (seed {args.seed})")
     if result.counterexample is None:
         print("no violation found")
@@ -147,8 +150,11 @@ def cmd_explore(args: argparse.Namespace) -> int:
 COMMANDS = {"replay": cmd_replay, "check": cmd_check, "explore": cmd_explore}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, plane: ControlPlane | None = None) -> int:
+    """Run one command; `plane` is the control plane to run (the default one when None: a
+    test passes its own)."""
     args = build_parser().parse_args(argv)
+    args.plane = plane
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:

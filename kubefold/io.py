@@ -10,6 +10,7 @@ from kubefold.core.errors import InputError
 from kubefold.core.events import Event
 from kubefold.core.objects import KObject
 from kubefold.reducers import apiserver, manager
+from kubefold.reducers.controlplane import ControlPlane
 
 
 def read_text(path: str | Path) -> str:
@@ -32,11 +33,12 @@ def load_objects(path: str | Path) -> tuple[KObject, ...]:
     return codec.load_snapshot(read_text(path), str(path)).objects
 
 
-def load_snapshot(path: str | Path, seed: int = 0) -> Cluster:
+def load_snapshot(path: str | Path, seed: int = 0, plane: ControlPlane | None = None
+                  ) -> Cluster:
     """A cluster restored from a snapshot file (a `v1 List` or a stream of objects)."""
     snapshot = codec.load_snapshot(read_text(path), str(path))
     cluster = apiserver.restore(Cluster(seed=seed), snapshot.objects, snapshot.latest_time)
-    return manager.dispatch(cluster)[0]
+    return manager.dispatch(cluster, plane)[0]
 
 
 def load_log(path: str | Path) -> codec.Log:

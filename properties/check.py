@@ -15,6 +15,7 @@ from kubefold.core.cluster import Cluster
 from kubefold.properties.invariants import Violation, check_state
 from kubefold.properties.transitions import Monitor, initial_monitor, observe
 from kubefold.reducers import manager
+from kubefold.reducers.controlplane import ControlPlane
 
 
 @attrs.frozen
@@ -76,14 +77,15 @@ class _Checker:
 
 
 def check_replay(cluster: Cluster, events: Iterable[Any], mode: str = "auto",
-                 stop_at_first: bool = False) -> CheckedReplay:
+                 stop_at_first: bool = False, plane: ControlPlane | None = None
+                 ) -> CheckedReplay:
     """Replay `events`, checking every state and step; stop after the first event with a
     finding when `stop_at_first`."""
     checker = _Checker(cluster)
     outcomes = []
     for index, event in enumerate(events, 1):
         checker.index, checker.event = index, event
-        outcome = manager.apply_event(cluster, event, mode, observer=checker)
+        outcome = manager.apply_event(cluster, event, mode, observer=checker, plane=plane)
         outcomes.append(outcome)
         cluster = outcome.cluster
         if stop_at_first and checker.findings:

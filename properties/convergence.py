@@ -29,6 +29,7 @@ from kubefold.core.codec import encode_object, sort_key
 from kubefold.core.events import Tick
 from kubefold.properties.invariants import Violation
 from kubefold.reducers import manager
+from kubefold.reducers.controlplane import ControlPlane
 
 MAX_WAKEUPS = 200
 WATCH_AFTER = 10  # wakeups before states are fingerprinted to look for a cycle
@@ -69,9 +70,10 @@ def _fingerprint(cluster: Cluster) -> str:
     return digest.hexdigest()[:16]
 
 
-def converge(cluster: Cluster, max_wakeups: int = MAX_WAKEUPS) -> Convergence:
+def converge(cluster: Cluster, max_wakeups: int = MAX_WAKEUPS,
+             plane: ControlPlane | None = None) -> Convergence:
     """Let time pass until no work is due; then check every workload against its spec."""
-    cluster = manager.step(cluster, Tick(0))
+    cluster = manager.step(cluster, Tick(0), plane=plane)
     seen: dict[str, tuple[int, int]] = {}  # fingerprint -> (place in history, revision)
     history: list[str] = []
     for wakeup in range(max_wakeups):
@@ -88,7 +90,8 @@ def converge(cluster: Cluster, max_wakeups: int = MAX_WAKEUPS) -> Convergence:
                                    tuple(history[seen[fingerprint][0]:]))
             seen.setdefault(fingerprint, (len(history), cluster.resource_version))
             history.append(f"+{cluster.elapsed}s {fingerprint}")
-        cluster = manager.step(cluster, Tick(max(0, (due or cluster.now) - cluster.now)))
+        cluster = manager.step(cluster, Tick(max(0, (due or cluster.now) - cluster.now)),
+                               plane=plane)
     return Convergence(False, cluster, max_wakeups, tuple(workloads_match_spec(cluster)))
 
 

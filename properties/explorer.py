@@ -52,6 +52,7 @@ from kubefold.properties.convergence import _stable, converge
 from kubefold.properties.invariants import Violation
 from kubefold.properties.transitions import Monitor
 from kubefold.reducers import manager
+from kubefold.reducers.controlplane import ControlPlane
 from kubefold.strategies.events import (
     READY_DELAYS,
     Action,
@@ -95,15 +96,16 @@ def setup_events(manifests: Sequence[dict[str, Any]]) -> tuple[Event, ...]:
     return tuple(Apply(decode_object(m)) for m in manifests)
 
 
-def set_up(manifests: Sequence[dict[str, Any]], seed: int = 0) -> tuple[Cluster, tuple[Event,
+def set_up(manifests: Sequence[dict[str, Any]], seed: int = 0,
+           plane: ControlPlane | None = None) -> tuple[Cluster, tuple[Event,
                                                                                        ...]]:
     """The cluster after applying the manifests and letting due work happen; and the events
     that build it (the applies and one tick to the settled time)."""
     events = setup_events(manifests)
-    cluster = manager.replay(manager.empty_cluster(seed), events)
+    cluster = manager.replay(manager.empty_cluster(seed, plane), events, plane=plane)
     settled = converge(cluster).cluster
     wait = Tick(settled.now - cluster.now)
-    return manager.step(cluster, wait), (*events, wait)
+    return manager.step(cluster, wait, plane=plane), (*events, wait)
 
 
 def _deployment_manifest(manifests: Sequence[dict[str, Any]], name: str) -> dict[str, Any]:
@@ -164,10 +166,11 @@ def resolve(action: Action, cluster: Cluster, manifests: Sequence[dict[str, Any]
 
 
 def run_actions(start: Cluster, actions: Sequence[Action], manifests: Sequence[dict[str, Any]],
-                check_convergence: bool = True) -> tuple[tuple[Event, ...], tuple[Finding, ...]]:
+                check_convergence: bool = True, plane: ControlPlane | None = None
+                ) -> tuple[tuple[Event, ...], tuple[Finding, ...]]:
     """Apply the actions, checking every step; then end the faults that last (nodes come back,
     failing probes pass again) and check convergence."""
-    return Runner(start, manifests, check_convergence).run(actions)
+    return Runner(start, manifests, check_convergence, plane=plane).run(actions)
 
 
 @attrs.frozen
@@ -185,8 +188,9 @@ class Runner:
     only the actions after its longest known prefix."""
 
     def __init__(self, start: Cluster, manifests: Sequence[dict[str, Any]],
-                 check_convergence: bool = True, max_points: int = 20_000) -> None:
-        self.start, self.manifests = start, manifests
+                 check_convergence: bool = True, max_points: int = 20_000,
+                 plane: ControlPlane | None = None) -> None:
+        self.start, self.manifests, self.plane = start, manifests, plane
         self.check_convergence, self.max_points = check_convergence, max_points
         self.points: dict[tuple[Action, ...], _Point] = {}
         self.steps = 0  # events applied, for the benchmark
@@ -206,7 +210,8 @@ class Runner:
             nonlocal cluster
             events.append(event)
             checker.index, checker.event = len(events), event
-            cluster = manager.apply_event(cluster, event, observer=checker).cluster
+            cluster = manager.apply_event(cluster, event, observer=checker,
+                                          plane=self.plane).cluster
             self.steps += 1
             return bool(checker.findings)
 
@@ -220,7 +225,7 @@ class Runner:
         for event in healing(cluster, events):
             if run(event):
                 return tuple(events), tuple(checker.findings)
-        result = converge(cluster)
+        result = converge(cluster, plane=self.plane)
         if not result.ok:
             problems = result.problems or (Violation(
                 "convergence", "the cluster oscillates: " + " -> ".join(result.cycle)),)
@@ -280,18 +285,19 @@ def healing(cluster: Cluster, events: Sequence[Event]) -> list[Event]:
 
 def explore(manifests: Sequence[dict[str, Any]], *, budget: int = 200, seed: int = 0,
             faults: bool = False, scale: bool = False, max_actions: int = 12,
-            progress: Callable[[int], None] | None = None) -> Exploration:
+            progress: Callable[[int], None] | None = None,
+            plane: ControlPlane | None = None) -> Exploration:
     """Search `budget` random action sequences for a violation; shrink the first found. The
     seed drives the search; the cluster keeps seed 0, the replay's default, so the
     counterexample replays as it is."""
-    start, setup = set_up(manifests)
+    start, setup = set_up(manifests, plane=plane)
     deployments = [m["metadata"]["name"] for m in manifests if m.get("kind") == "Deployment"]
     nodes = [m["metadata"]["name"] for m in manifests if m.get("kind") == "Node"]
     strategy = action_sequences(deployments=deployments, nodes=nodes, faults=faults,
                                 scale=scale, max_size=max_actions)
     found: list[tuple[tuple[Event, ...], tuple[Finding, ...]]] = []
     count = [0]
-    runner = Runner(start, manifests)
+    runner = Runner(start, manifests, plane=plane)
 
     @hypothesis_seed(seed)
     @settings(max_examples=budget, database=None, deadline=None, derandomize=False,
@@ -339,16 +345,17 @@ def default_moves(manifests: Sequence[dict[str, Any]]) -> tuple[Action, ...]:
 
 
 def set_up_manual(manifests: Sequence[dict[str, Any]], seed: int = 0,
-                  max_wakeups: int = 200) -> tuple[Cluster, tuple[Event, ...]]:
+                  max_wakeups: int = 200, plane: ControlPlane | None = None
+                  ) -> tuple[Cluster, tuple[Event, ...]]:
     """The settled cluster of `set_up`, reached in manual mode: the applies, each queued
     reconcile as an explicit event, and ticks to each moment work falls due, so the setup
     replays with `--mode manual` as the search's events do."""
-    cluster = manager.empty_cluster(seed)
+    cluster = manager.empty_cluster(seed, plane)
     events: list[Event] = []
 
     def run(event: Event) -> None:
         nonlocal cluster
-        cluster = manager.apply_event(cluster, event, "manual").cluster
+        cluster = manager.apply_event(cluster, event, "manual", plane=plane).cluster
         events.append(event)
 
     def drain() -> None:
@@ -372,14 +379,15 @@ def set_up_manual(manifests: Sequence[dict[str, Any]], seed: int = 0,
 
 def explore_exhaustive(manifests: Sequence[dict[str, Any]], *, depth: int = 4, seed: int = 0,
                        moves: Sequence[Action] | None = None, max_states: int = 200_000,
-                       should_stop: Callable[[], bool] | None = None) -> Exploration:
+                       should_stop: Callable[[], bool] | None = None,
+                       plane: ControlPlane | None = None) -> Exploration:
     """Breadth-first over every interleaving of queued reconciles and allowed actions (manual
     mode) up to `depth` steps from the settled setup, deduplicating states (the objects'
     content, the ready queue and what waits for when); the first violation found is a
     shortest counterexample. `seed` is the cluster's (generated names); `should_stop`, asked
     before each state is expanded, ends the search early (the caller's deadline; the counts
     say how far it got)."""
-    start, setup = set_up_manual(manifests, seed)
+    start, setup = set_up_manual(manifests, seed, plane=plane)
     moves = tuple(moves or default_moves(manifests))
     memo: dict[int, tuple[Any, bytes]] = {}
     root = _Checker(start)
@@ -397,7 +405,8 @@ def explore_exhaustive(manifests: Sequence[dict[str, Any]], *, depth: int = 4, s
             explored += 1
             checker = _Checker.resume(cluster, monitor)
             checker.index, checker.event = len(path) + 1, event
-            outcome = manager.apply_event(cluster, event, "manual", observer=checker)
+            outcome = manager.apply_event(cluster, event, "manual", observer=checker,
+                                          plane=plane)
             if outcome.rejected is not None:
                 continue
             if checker.findings:

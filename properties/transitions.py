@@ -112,7 +112,7 @@ def rollout_counts(cluster: Cluster, d: Any, hit: Collection[tuple[str, str]] = 
     """(available pods, excused pods, pods its ReplicaSets ask for) of a Deployment. Excused
     are the live unavailable pods a fault hit and, once a fault has hit the Deployment, the
     live unavailable pods of its old ReplicaSets (kept, they may yet become available)."""
-    from kubefold.reducers.deployment.util import equal_ignore_hash
+    from kubefold.reducers.controllers.deployment.util import equal_ignore_hash
 
     min_ready = d.spec.min_ready_seconds or 0
     available = excused = desired = 0
@@ -138,7 +138,7 @@ def waiting_for_min_ready(cluster: Cluster, d: Any) -> Iterator[tuple[str, str]]
     scaling an old ReplicaSet down by its unavailable replicas (rolling.go
     cleanupUnhealthyReplicas) may delete an available pod and keep one of these: they stand
     in for it until they are available themselves."""
-    from kubefold.reducers.deployment.util import equal_ignore_hash
+    from kubefold.reducers.controllers.deployment.util import equal_ignore_hash
 
     min_ready = d.spec.min_ready_seconds or 0
     if not min_ready:
@@ -197,7 +197,7 @@ def rollout_bounds(d: Any) -> tuple[int, int]:
 
 def _complete(cluster: Cluster, d: Any) -> bool:
     """All replicas updated, available and none extra, for the current generation."""
-    from kubefold.reducers.deployment.util import deployment_complete
+    from kubefold.reducers.controllers.deployment.util import deployment_complete
 
     return (d.status.observed_generation or 0) >= (d.metadata.generation or 0) \
         and deployment_complete(d, d.status)
@@ -408,7 +408,7 @@ def _newly_bound(before: Cluster, after: Cluster) -> list[tuple[str, str]]:
 
 def _pdb_healthy(cluster: Cluster, pdb: Any) -> tuple[int, int, int]:
     """(healthy pods, expected pods, minimum healthy) for a PDB."""
-    from kubefold.reducers.deployment.util import get_scaled_value_from_int_or_percent
+    from kubefold.reducers.controllers.deployment.util import get_scaled_value_from_int_or_percent
 
     if pdb.spec.selector is None:
         return 0, 0, 0

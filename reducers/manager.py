@@ -11,9 +11,12 @@
 - **manual** mode: nothing runs unless the log says so, one `reconcile` event at a time. Writes
   still queue keys, so the queue shows what a controller would do next.
 
-Controllers are registered in `REGISTRY` (one line each): a name, a `sync(cluster, key)` and a
-`watch(cluster, change)` that says which keys a write enqueues, as the informer event handlers
-decide. Writes are dispatched from `cluster.changes` after every component's turn.
+The components are a value, a `ControlPlane` (reducers/controlplane.py): its controllers, each a
+name, a `sync(cluster, key)`, a `watch(cluster, change)` that says which keys a write enqueues
+and the kinds it watches, and the handlers of the world's events. Every function here takes
+one (`plane=`), defaulting to the control plane of reducers/registry.py. Writes are dispatched
+from `cluster.changes` after every component's turn, each to the controllers that watch its
+kind.
 
 Models: kube-controller-manager's informers feeding per-controller work queues
 (k8s.io/client-go/tools/cache, util/workqueue); one reconcile is one `processNextWorkItem`.
@@ -42,18 +45,17 @@ from kubefold.core.events import (
     Scale,
     Tick,
 )
-from kubefold.reducers import apiserver, rollout
+from kubefold.reducers import apiserver
+from kubefold.reducers.controlplane import Controller, ControlPlane
+from kubefold.reducers.kubectl import apply as kubectl_apply
+from kubefold.reducers.kubectl import rollout
+from kubefold.reducers.registry import DEFAULT
+
+__all__ = ["Controller", "ControlPlane", "DEFAULT", "Outcome", "Turn", "apply_event",
+           "dispatch", "empty_cluster", "pass_time", "replay", "run_until_settled", "step",
+           "trace"]
 
 MAX_TURNS = 100_000  # per external event in auto mode; a bound, never reached when all is well
-
-
-@attrs.frozen
-class Controller:
-    """A registered control-plane component."""
-
-    name: str
-    sync: Callable[[Cluster, str], Cluster]
-    watch: Callable[[Cluster, Change], Iterable[str]]
 
 
 @attrs.frozen
@@ -79,37 +81,23 @@ class Outcome:
     waited: tuple[Turn, ...] = ()  # reconciles while the clock moved to the event's `at:`
 
 
-# The controllers that run, in this order; None means the default set of reducers/registry.py
-# (loaded on first use, since the controller modules import this one). Tests replace it.
-REGISTRY: tuple[Controller, ...] | None = None
-# External events that a component of the world handles (pod:, node:, evict:, drain:).
-WORLD_HANDLERS: dict[type, Callable[[Cluster, Any], apiserver.Result]] = {}
-
-
-def registry() -> tuple[Controller, ...]:
-    """The registered controllers; the first call loads the defaults and the world handlers."""
-    global REGISTRY
-    if REGISTRY is None:
-        from kubefold.reducers import registry as defaults
-
-        REGISTRY = defaults.CONTROLLERS
-        defaults.register_world(WORLD_HANDLERS)
-    return REGISTRY
-
-
-def controllers() -> dict[str, Controller]:
-    return {c.name: c for c in registry()}
+def _plane(plane: ControlPlane | None) -> ControlPlane:
+    return DEFAULT if plane is None else plane
 
 
 # -- dispatch --------------------------------------------------------------------------------
 
 
-def dispatch(cluster: Cluster, registry_: Iterable[Controller] = ()) -> tuple[Cluster, tuple]:
-    """Hand the pending writes to each controller's informer handlers; queue the keys."""
+def dispatch(cluster: Cluster, plane: ControlPlane | None = None) -> tuple[Cluster, tuple]:
+    """Hand the pending writes to the informer handlers of the controllers that watch their
+    kinds; queue the keys."""
     changes, cluster = cluster.take_changes()
+    if not changes:
+        return cluster, ()
+    plane = _plane(plane)
     queue = cluster.queue
     for change in changes:
-        for controller in registry_ or registry():
+        for controller in plane.watchers(change.kind):
             for key in controller.watch(cluster, change):
                 queue = queue.add((controller.name, key))
     return attrs.evolve(cluster, queue=queue), tuple(changes)
@@ -125,10 +113,10 @@ def advance(cluster: Cluster, to: int) -> Cluster:
     return attrs.evolve(cluster, now=to, queue=cluster.queue.promote_due(to))
 
 
-def _external(cluster: Cluster, event: Any) -> apiserver.Result | Cluster:
+def _external(cluster: Cluster, event: Any, plane: ControlPlane) -> apiserver.Result | Cluster:
     """The API request (or clock move) an external event stands for."""
     if isinstance(event, Apply):
-        return apiserver.apply(cluster, event.object)
+        return kubectl_apply.apply(cluster, event.object)
     if isinstance(event, Delete):
         return apiserver.delete(cluster, event.kind, event.namespace, event.name,
                                 event.propagation_policy, event.grace_period_seconds)
@@ -136,21 +124,21 @@ def _external(cluster: Cluster, event: Any) -> apiserver.Result | Cluster:
         return apiserver.scale(cluster, event.kind, event.namespace, event.name, event.replicas)
     if isinstance(event, Rollout):
         return rollout.handle(cluster, event)
-    registry()
-    handler = WORLD_HANDLERS.get(type(event))
+    handler = plane.world.get(type(event))
     if handler is not None:
         return handler(cluster, event)
     if isinstance(event, NodeHealth | PodEvent):
         return Status("NotImplemented", 501,
-                      f"{type(event).__name__} events need the kubelet, which is not modelled "
-                      "yet; the event changes nothing")
+                      f"{type(event).__name__} events need a handler of the world's events, "
+                      "which this control plane lacks; the event changes nothing")
     return bad_request(f"unknown event {event!r}")
 
 
-def _reconcile(cluster: Cluster, controller: str, key: str) -> Cluster | Status:
-    found = controllers().get(controller)
+def _reconcile(cluster: Cluster, controller: str, key: str, plane: ControlPlane
+               ) -> Cluster | Status:
+    found = plane.controller(controller)
     if found is None:
-        known = ", ".join(sorted(controllers())) or "none registered"
+        known = ", ".join(sorted(plane.by_name)) or "none registered"
         return bad_request(f'unknown controller "{controller}" (known: {known})')
     return found.sync(cluster, key)
 
@@ -162,41 +150,44 @@ Observer = Callable[[Cluster, "Turn | None"], None]
 
 
 def apply_event(cluster: Cluster, event: Event, mode: str = "auto",
-                observer: Observer | None = None) -> Outcome:
+                observer: Observer | None = None, plane: ControlPlane | None = None
+                ) -> Outcome:
     """Apply one event; in auto mode, then run the queued work to a fixpoint. `observer`, when
     given, sees every intermediate state: after the event's own write (turn None) and after
     each reconcile that wrote something — what the property checker needs to check each step."""
     if mode not in ("auto", "manual"):
         raise ValueError(f"mode must be auto or manual, not {mode!r}")
+    plane = _plane(plane)
     waited: tuple[Turn, ...] = ()
     if event.at is not None and cluster.clock_start + event.at > cluster.now:
         # `at:` is time passing before the event, as a tick would be.
-        cluster, waited, _ = pass_time(cluster, cluster.clock_start + event.at, mode, observer)
+        cluster, waited, _ = pass_time(cluster, cluster.clock_start + event.at, mode, observer,
+                                          plane)
     if isinstance(event, Tick):
         cluster, turns, settled = pass_time(cluster, cluster.now + event.seconds, mode,
-                                            observer)
+                                            observer, plane)
         return Outcome(cluster, event, turns=turns, settled=settled, waited=waited)
     before = cluster
     if isinstance(event, Reconcile):
         unqueued = attrs.evolve(cluster, queue=_unqueue(cluster.queue,
                                                         (event.controller, event.key)))
-        result: Any = _reconcile(unqueued, event.controller, event.key)
+        result: Any = _reconcile(unqueued, event.controller, event.key, plane)
     else:
-        result = _external(cluster, event)
+        result = _external(cluster, event, plane)
     if isinstance(result, Status):
         return Outcome(before, event, rejected=result, waited=waited)
     cluster = result.cluster if isinstance(result, apiserver.Written) else result
-    cluster, changes = dispatch(cluster)
+    cluster, changes = dispatch(cluster, plane)
     if observer is not None:
         observer(cluster, None)
     if mode == "manual":
         return Outcome(cluster, event, changes=changes, waited=waited)
-    cluster, turns, settled = run_until_settled(cluster, observer=observer)
+    cluster, turns, settled = run_until_settled(cluster, observer=observer, plane=plane)
     return Outcome(cluster, event, changes=changes, turns=turns, settled=settled, waited=waited)
 
 
-def pass_time(cluster: Cluster, to: int, mode: str, observer: Observer | None = None
-              ) -> tuple[Cluster, tuple[Turn, ...], bool]:
+def pass_time(cluster: Cluster, to: int, mode: str, observer: Observer | None = None,
+              plane: ControlPlane | None = None) -> tuple[Cluster, tuple[Turn, ...], bool]:
     """Move the clock to `to`. In auto mode, stop at each moment work falls due and run it then,
     so what happens at 30 s is stamped 30 s even within one long tick; in manual mode, jump and
     leave the due work queued."""
@@ -209,7 +200,8 @@ def pass_time(cluster: Cluster, to: int, mode: str, observer: Observer | None = 
         moment = to if due is None or due > to else max(due, cluster.now)
         cluster = advance(cluster, moment)
         cluster = attrs.evolve(cluster, queue=cluster.queue.promote_due(cluster.now))
-        cluster, more, ok = run_until_settled(dispatch(cluster)[0], observer=observer)
+        cluster, more, ok = run_until_settled(dispatch(cluster, plane)[0], observer=observer,
+                                              plane=plane)
         turns.extend(more)
         settled = settled and ok
         if moment >= to and (cluster.queue.next_due() or to + 1) > to:
@@ -232,9 +224,10 @@ def _unqueue(queue: Any, item: tuple[str, str]) -> Any:
 
 
 def run_until_settled(cluster: Cluster, max_turns: int = MAX_TURNS,
-                      observer: Observer | None = None
+                      observer: Observer | None = None, plane: ControlPlane | None = None
                       ) -> tuple[Cluster, tuple[Turn, ...], bool]:
     """Pop and run queued reconciles until the queue is empty."""
+    plane = _plane(plane)
     turns: list[Turn] = []
     for _ in range(max_turns):
         popped = cluster.queue.pop()
@@ -242,10 +235,10 @@ def run_until_settled(cluster: Cluster, max_turns: int = MAX_TURNS,
             return cluster, tuple(turns), True
         (name, key), queue = popped
         cluster = attrs.evolve(cluster, queue=queue)
-        result = _reconcile(cluster, name, key)
+        result = _reconcile(cluster, name, key, plane)
         if isinstance(result, Status):
             continue
-        cluster, changes = dispatch(result)
+        cluster, changes = dispatch(result, plane)
         if changes:
             turns.append(Turn(name, key, changes))
             if observer is not None:
@@ -253,25 +246,28 @@ def run_until_settled(cluster: Cluster, max_turns: int = MAX_TURNS,
     return cluster, tuple(turns), False
 
 
-def step(cluster: Cluster, event: Event, mode: str = "auto") -> Cluster:
+def step(cluster: Cluster, event: Event, mode: str = "auto",
+         plane: ControlPlane | None = None) -> Cluster:
     """The fold's step: the cluster after `event`."""
-    return apply_event(cluster, event, mode).cluster
+    return apply_event(cluster, event, mode, plane=plane).cluster
 
 
-def trace(cluster: Cluster, events: Iterable[Event], mode: str = "auto") -> Iterator[Outcome]:
+def trace(cluster: Cluster, events: Iterable[Event], mode: str = "auto",
+          plane: ControlPlane | None = None) -> Iterator[Outcome]:
     """Every event's Outcome, in order."""
     for event in events:
-        outcome = apply_event(cluster, event, mode)
+        outcome = apply_event(cluster, event, mode, plane=plane)
         cluster = outcome.cluster
         yield outcome
 
 
-def replay(cluster: Cluster, events: Iterable[Event], mode: str = "auto") -> Cluster:
+def replay(cluster: Cluster, events: Iterable[Event], mode: str = "auto",
+           plane: ControlPlane | None = None) -> Cluster:
     for event in events:
-        cluster = step(cluster, event, mode)
+        cluster = step(cluster, event, mode, plane)
     return cluster
 
 
-def empty_cluster(seed: int = 0) -> Cluster:
+def empty_cluster(seed: int = 0, plane: ControlPlane | None = None) -> Cluster:
     """A new cluster: the bootstrap namespaces and nothing else."""
-    return dispatch(apiserver.ensure_bootstrap_namespaces(Cluster(seed=seed)))[0]
+    return dispatch(apiserver.ensure_bootstrap_namespaces(Cluster(seed=seed)), plane)[0]

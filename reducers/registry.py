@@ -1,43 +1,49 @@
 """The control plane kubefold runs by default: each controller one line, in the order the
-manager offers them the writes, and the handlers of the world's events."""
+manager offers them the writes, and the handlers of the world's events.
+
+Adding a controller is one module under reducers/controllers/ that exposes `CONTROLLER`, and
+one line in `CONTROLLERS` below.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
-from typing import Any
-
-from kubefold.reducers import (
+from kubefold.core.events import Drain, Evict, NodeHealth, PodEvent
+from kubefold.reducers.apiserver import eviction
+from kubefold.reducers.controllers import (
     disruption,
-    eviction,
-    garbage_collector,
-    kubelet,
-    node_events,
-    node_lifecycle,
-    pod_events,
+    garbagecollector,
+    nodelifecycle,
     podgc,
     replicaset,
+    tainteviction,
 )
-from kubefold.reducers.deployment import controller as deployment
-from kubefold.reducers.manager import Controller
+from kubefold.reducers.controllers.deployment import controller as deployment
+from kubefold.reducers.controlplane import Controller, ControlPlane, Handler
+from kubefold.reducers.kubectl import drain
+from kubefold.reducers.kubelet import kubelet
 from kubefold.reducers.scheduler import controller as scheduler
+from kubefold.reducers.world import nodes, pods
 
 CONTROLLERS: tuple[Controller, ...] = (
     deployment.CONTROLLER,
     replicaset.CONTROLLER,
-    garbage_collector.CONTROLLER,
+    garbagecollector.CONTROLLER,
     scheduler.CONTROLLER,
     kubelet.CONTROLLER,
-    node_lifecycle.CONTROLLER,
-    node_lifecycle.TAINT_EVICTION_CONTROLLER,
+    nodelifecycle.CONTROLLER,
+    tainteviction.CONTROLLER,
     podgc.CONTROLLER,
     disruption.CONTROLLER,
 )
 
+# The events of the world: `pod:` (a container exits, a probe's verdict) that the kubelet then
+# acts on, `node:` (a node's kubelet stops and starts), the Eviction API (`evict:`) and
+# kubectl's `drain:`.
+WORLD: dict[type, Handler] = {
+    PodEvent: pods.handle,
+    NodeHealth: nodes.handle,
+    Evict: eviction.handle_evict,
+    Drain: drain.handle_drain,
+}
 
-def register_world(handlers: MutableMapping[type, Callable[..., Any]]) -> None:
-    """The events of the world: a node's kubelet stopping and starting, `pod:` events (a
-    container exits, a probe's verdict) that the kubelet then acts on, and the Eviction API
-    (`evict:`, and kubectl's `drain:`)."""
-    pod_events.register(handlers)
-    node_events.register(handlers)
-    eviction.register(handlers)
+DEFAULT = ControlPlane(CONTROLLERS, WORLD)

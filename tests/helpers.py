@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from kubefold.core.cluster import Cluster
 from kubefold.core.codec import decode_object
-from kubefold.core.events import Apply
+from kubefold.core.events import Apply, Event, Reconcile
 from kubefold.reducers import manager
+from kubefold.reducers.controlplane import Controller, ControlPlane
+from kubefold.reducers.registry import DEFAULT, WORLD
 
 DATA = Path(__file__).parent / "data"
 CORPUS = DATA / "corpus"
@@ -47,32 +51,72 @@ def new_pod(name: str = "p", namespace: str = "default", node_name: str | None =
             "metadata": {"name": name, "namespace": namespace}, "spec": body}
 
 
-def apply(cluster: Cluster, *manifests: dict[str, Any], mode: str = "manual") -> Cluster:
-    """Apply manifests through the API server; fail the test on a rejection."""
-    for m in manifests:
-        outcome = manager.apply_event(cluster, Apply(decode_object(m)), mode)
+def plane(*controllers: Controller, world: bool = False) -> ControlPlane:
+    """A control plane of only these controllers (and the default world handlers, or none)."""
+    return ControlPlane(controllers, WORLD if world else {})
+
+
+@attrs.frozen
+class Engine:
+    """The manager's entry points bound to one control plane: a test that runs fewer
+    controllers, or a deliberately broken one, builds its own and calls these."""
+
+    plane: ControlPlane = DEFAULT
+
+    def empty_cluster(self, seed: int = 0) -> Cluster:
+        return manager.empty_cluster(seed, self.plane)
+
+    def apply_event(self, cluster: Cluster, event: Event, mode: str = "auto",
+                    observer: Any = None) -> manager.Outcome:
+        return manager.apply_event(cluster, event, mode, observer, self.plane)
+
+    def step(self, cluster: Cluster, event: Event, mode: str = "auto") -> Cluster:
+        return manager.step(cluster, event, mode, self.plane)
+
+    def replay(self, cluster: Cluster, events: Any, mode: str = "auto") -> Cluster:
+        return manager.replay(cluster, events, mode, self.plane)
+
+    def trace(self, cluster: Cluster, events: Any, mode: str = "auto") -> Any:
+        return manager.trace(cluster, events, mode, self.plane)
+
+    def dispatch(self, cluster: Cluster) -> tuple[Cluster, tuple]:
+        return manager.dispatch(cluster, self.plane)
+
+    def run_until_settled(self, cluster: Cluster, max_turns: int = manager.MAX_TURNS,
+                          observer: Any = None) -> tuple[Cluster, tuple, bool]:
+        return manager.run_until_settled(cluster, max_turns, observer, self.plane)
+
+    def apply(self, cluster: Cluster, *manifests: dict[str, Any], mode: str = "manual"
+              ) -> Cluster:
+        """Apply manifests through the API server; fail the test on a rejection."""
+        for m in manifests:
+            outcome = self.apply_event(cluster, Apply(decode_object(m)), mode)
+            assert outcome.rejected is None, outcome.rejected
+            cluster = outcome.cluster
+        return cluster
+
+    def restore(self, *manifests: dict[str, Any], now: str | None = None) -> Cluster:
+        """A cluster restored from manifests as a snapshot would be (status kept, no
+        admission). `now` (RFC 3339) sets the clock; otherwise it starts at the latest
+        timestamp found."""
+        from kubefold.core.codec import latest_timestamp
+        from kubefold.core.schema import parse_time
+        from kubefold.reducers import apiserver
+
+        objects = [decode_object(m) for m in manifests]
+        latest = parse_time(now) if now else latest_timestamp(list(manifests))
+        cluster = apiserver.restore(Cluster(), objects, latest)
+        return self.dispatch(cluster)[0]
+
+    def reconcile(self, cluster: Cluster, controller: str, key: str) -> Cluster:
+        """One turn of one controller for one key, in manual mode; fail the test on a
+        rejection."""
+        outcome = self.apply_event(cluster, Reconcile(controller, key), mode="manual")
         assert outcome.rejected is None, outcome.rejected
-        cluster = outcome.cluster
-    return cluster
+        return outcome.cluster
 
 
-def restore(*manifests: dict[str, Any], now: str | None = None) -> Cluster:
-    """A cluster restored from manifests as a snapshot would be (status kept, no admission).
-    `now` (RFC 3339) sets the clock; otherwise it starts at the latest timestamp found."""
-    from kubefold.core.codec import latest_timestamp
-    from kubefold.core.schema import parse_time
-    from kubefold.reducers import apiserver
-
-    objects = [decode_object(m) for m in manifests]
-    latest = parse_time(now) if now else latest_timestamp(list(manifests))
-    cluster = apiserver.restore(Cluster(), objects, latest)
-    return manager.dispatch(cluster)[0]
-
-
-def reconcile(cluster: Cluster, controller: str, key: str) -> Cluster:
-    """One turn of one controller for one key, in manual mode; fail the test on a rejection."""
-    from kubefold.core.events import Reconcile
-
-    outcome = manager.apply_event(cluster, Reconcile(controller, key), mode="manual")
-    assert outcome.rejected is None, outcome.rejected
-    return outcome.cluster
+ENGINE = Engine()
+apply = ENGINE.apply
+restore = ENGINE.restore
+reconcile = ENGINE.reconcile

@@ -13,6 +13,7 @@ from kubefold.core.codec import decode_object
 from kubefold.core.errors import Status
 from kubefold.reducers import apiserver, manager
 from kubefold.reducers.apiserver import Written
+from kubefold.reducers.kubectl.apply import LAST_APPLIED
 from tests.helpers import apply, new_deployment, new_pod, node
 
 
@@ -246,7 +247,7 @@ def test_apply_is_kubectls_three_way_merge(cluster):
     labelled["metadata"]["labels"] = {"team": "a", "tier": "web"}
     c = apply(cluster, labelled)
     d = c.get("Deployment", "default", "web")
-    recorded = json.loads(d.metadata.annotations[apiserver.LAST_APPLIED])
+    recorded = json.loads(d.metadata.annotations[LAST_APPLIED])
     assert recorded["metadata"]["labels"] == {"team": "a", "tier": "web"}
     paused = attrs.evolve(d, spec=attrs.evolve(d.spec, paused=True))
     c = ok(apiserver.update(c, paused)).cluster

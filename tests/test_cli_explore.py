@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from kubefold.cli import main
-from kubefold.reducers import planted
+from tests.planted import planted
 from tests.test_explorer import pdb_scope, recreate_scope
 
 
@@ -41,15 +41,15 @@ def test_pdb_counterexample_replays_and_reproduces(tmp_path, capsys):
     assert violated(capsys.readouterr().out) == {"pod_disruption_budgets_hold"}
 
 
-def test_planted_bug_counterexample_replays(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(planted, "PLANTED", frozenset({"recreate-no-wait"}))
+def test_planted_bug_counterexample_replays(tmp_path, capsys):
+    bug = planted("recreate-no-wait")
     manifests = write(tmp_path / "web.yaml", recreate_scope())
     out = tmp_path / "cx.yaml"
-    assert main(["explore", manifests, "--out", str(out), "--faults", "--max-events", "6"]) == 1
+    assert main(["explore", manifests, "--out", str(out), "--faults", "--max-events", "6"],
+                plane=bug) == 1
     assert "recreate_never_runs_old_and_new_together" in capsys.readouterr().out
-    assert main(["replay", "--check", "--quiet", str(out)]) == 1
+    assert main(["replay", "--check", "--quiet", str(out)], plane=bug) == 1
     assert violated(capsys.readouterr().out) == {"recreate_never_runs_old_and_new_together"}
-    monkeypatch.setattr(planted, "PLANTED", frozenset())
     assert main(["replay", "--check", "--quiet", str(out)]) == 0  # without the bug: clean
 
 
@@ -68,17 +68,18 @@ def test_same_seed_writes_the_same_counterexample(tmp_path, capsys):
     capsys.readouterr()
 
 
-def test_exhaustive_reports_counts_and_replays_in_manual_mode(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(planted, "PLANTED", frozenset({"recreate-no-wait"}))
+def test_exhaustive_reports_counts_and_replays_in_manual_mode(tmp_path, capsys):
+    bug = planted("recreate-no-wait")
     manifests = write(tmp_path / "web.yaml", recreate_scope())
     out = tmp_path / "cx.yaml"
-    assert main(["explore", manifests, "--exhaustive", "--depth", "4", "--out", str(out)]) == 1
+    assert main(["explore", manifests, "--exhaustive", "--depth", "4", "--out", str(out)],
+                plane=bug) == 1
     printed = capsys.readouterr().out
     found = re.search(r"explored (\d+) states, (\d+) distinct, depth 4", printed)
     assert found and 0 < int(found[2]) <= int(found[1])
     assert "reconcile deployment default/web" in printed
     assert "kubefold replay --check --mode manual" in out.read_text()
-    assert main(["replay", "--check", "--mode", "manual", "--quiet", str(out)]) == 1
+    assert main(["replay", "--check", "--mode", "manual", "--quiet", str(out)], plane=bug) == 1
     assert violated(capsys.readouterr().out) == {"recreate_never_runs_old_and_new_together"}
 
 

@@ -23,7 +23,7 @@ from kubefold.core.objects import (
     PodSpec,
     PodStatus,
 )
-from kubefold.reducers import controller_utils as cu
+from kubefold.reducers.controllers import controller_utils as cu
 from tests.helpers import restore
 
 NOW = 1_700_000_000

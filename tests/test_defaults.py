@@ -1,4 +1,4 @@
-"""Tests for kubefold.reducers.defaults, ported from Kubernetes v1.34 pkg/apis/apps/v1/
+"""Tests for kubefold.reducers.apiserver.defaults, ported from Kubernetes v1.34 pkg/apis/apps/v1/
 defaults_test.go, pkg/apis/core/v1/defaults_test.go and pkg/util/parsers/parsers_test.go.
 Ids name the Go test; expectations are the JSON kube-apiserver would store."""
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kubefold.core.codec import decode_object, encode_object
-from kubefold.reducers.defaults import default_object, parse_image_name
+from kubefold.reducers.apiserver.defaults import default_object, parse_image_name
 
 DEFAULT_POD_SPEC = {
     "dnsPolicy": "ClusterFirst",

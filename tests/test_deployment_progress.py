@@ -9,8 +9,8 @@ import pytest
 
 from kubefold.core.objects import DeploymentStatus
 from kubefold.core.schema import parse_time
-from kubefold.reducers.deployment import util
-from kubefold.reducers.deployment.progress import (
+from kubefold.reducers.controllers.deployment import util
+from kubefold.reducers.controllers.deployment.progress import (
     requeue_stuck_deployment,
     sync_rollout_status,
 )

@@ -9,14 +9,16 @@ import pytest
 
 from kubefold.core.codec import decode_object
 from kubefold.core.events import Apply, PodEvent
-from kubefold.reducers import manager, pod_events, replicaset
-from kubefold.reducers.deployment import controller
-from kubefold.reducers.deployment.recreate import (
+from kubefold.reducers.controllers import replicaset
+from kubefold.reducers.controllers.deployment import controller
+from kubefold.reducers.controllers.deployment.recreate import (
     old_pods_running,
     scale_down_old_replica_sets_for_recreate,
 )
+from kubefold.reducers.controlplane import ControlPlane
+from kubefold.reducers.world import pods as pod_events
+from tests.helpers import Engine, restore
 from tests.helpers import new_deployment as helpers_deployment
-from tests.helpers import reconcile, restore
 from tests.test_deployment_sync import get_d, get_rs, new_deployment, replicas_of, rs
 
 # (oldRSSizes, d replicas) -> every old ReplicaSet at 0, `scaled` when one was above 0
@@ -79,31 +81,31 @@ def test_old_pods_running(new: str | None, olds: list, pods: dict, expected: boo
     assert old_pods_running(new_rs, old_rss, pod_map) is expected
 
 
-def test_recreate_rollout_sync_by_sync(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_recreate_rollout_sync_by_sync() -> None:
     """Old to 0 first; while its pods remain, no new ReplicaSet; once they are gone, the new
     ReplicaSet is created and jumps to spec.replicas; the deletion of the last old pod
     enqueues the Deployment (deletePod)."""
-    monkeypatch.setattr(manager, "REGISTRY", (controller.CONTROLLER, replicaset.CONTROLLER))
-    monkeypatch.setitem(manager.WORLD_HANDLERS, PodEvent, pod_events.handle)
+    engine = Engine(ControlPlane((controller.CONTROLLER, replicaset.CONTROLLER),
+                                 {PodEvent: pod_events.handle}))
     strategy = {"type": "Recreate"}
-    cluster = manager.step(manager.empty_cluster(), Apply(decode_object(
+    cluster = engine.step(engine.empty_cluster(), Apply(decode_object(
         helpers_deployment("web", replicas=3, strategy=strategy))))
-    cluster = manager.step(cluster, PodEvent("default", "*", ready=True))
-    cluster = manager.step(cluster, Apply(decode_object(
+    cluster = engine.step(cluster, PodEvent("default", "*", ready=True))
+    cluster = engine.step(cluster, Apply(decode_object(
         helpers_deployment("web", replicas=3, image="web:v2", strategy=strategy))),
         mode="manual")
-    cluster = reconcile(cluster, "deployment", "default/web")
+    cluster = engine.reconcile(cluster, "deployment", "default/web")
     (old,) = list(cluster.list("ReplicaSet", "default"))
     assert old.spec.replicas == 0  # scaled down, no new ReplicaSet yet
-    cluster = reconcile(cluster, "deployment", "default/web")
+    cluster = engine.reconcile(cluster, "deployment", "default/web")
     assert len(list(cluster.list("ReplicaSet", "default"))) == 1  # old pods still running
     # The ReplicaSet controller deletes the 3 old pods; the last deletion wakes the Deployment.
     key = f"default/{old.metadata.name}"
-    cluster = reconcile(cluster, "replicaset", key)
+    cluster = engine.reconcile(cluster, "replicaset", key)
     assert list(cluster.list("Pod", "default")) == []
     assert ("deployment", "default/web") in cluster.queue.queued
-    cluster = reconcile(cluster, "replicaset", key)  # status: 0 replicas
-    cluster = reconcile(cluster, "deployment", "default/web")
+    cluster = engine.reconcile(cluster, "replicaset", key)  # status: 0 replicas
+    cluster = engine.reconcile(cluster, "deployment", "default/web")
     rss = {rs.spec.template.spec.containers[0].image: rs.spec.replicas
            for rs in cluster.list("ReplicaSet", "default")}
     assert rss == {"web:v1": 0, "web:v2": 3}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubefold.reducers.deployment.rolling import (
+from kubefold.reducers.controllers.deployment.rolling import (
     cleanup_unhealthy_replicas,
     reconcile_new_replica_set,
     reconcile_old_replica_sets,

@@ -12,10 +12,12 @@ from pyrsistent import pvector
 
 from kubefold.core.cluster import Change, Cluster
 from kubefold.core.codec import decode_object
-from kubefold.reducers import manager
-from kubefold.reducers.deployment import controller, util
-from kubefold.reducers.deployment.sync import cleanup_deployment, scale
-from tests.helpers import reconcile, restore
+from kubefold.reducers.controllers.deployment import controller, util
+from kubefold.reducers.controllers.deployment.sync import cleanup_deployment, scale
+from tests.helpers import Engine, plane, restore
+
+ENGINE = Engine(plane(controller.CONTROLLER))
+
 
 NEW = "2016-05-20T02:00:00Z"
 OLD = "2016-05-20T01:00:00Z"
@@ -95,11 +97,6 @@ def get_rs(cluster: Cluster, name: str) -> Any:
 
 def get_d(cluster: Cluster, name: str = "foo") -> Any:
     return cluster.get("Deployment", "default", name)
-
-
-@pytest.fixture
-def deployment_controller(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(manager, "REGISTRY", (controller.CONTROLLER,))
 
 
 # -- TestScale ---------------------------------------------------------------------------------
@@ -201,11 +198,10 @@ def _scaling_event_cluster(revisions: bool) -> Cluster:
     return restore(*manifests)
 
 
-def test_scale_runs_through_sync_deployment_on_a_scaling_event(deployment_controller: None
-                                                              ) -> None:
+def test_scale_runs_through_sync_deployment_on_a_scaling_event() -> None:
     """TestScale's "proportional scaling: 7 -> 10" reached the public way: the desired-replicas
     annotations say 7, the Deployment says 10, so syncDeployment takes the `sync` path."""
-    cluster = reconcile(_scaling_event_cluster(revisions=True), "deployment", "default/foo")
+    cluster = ENGINE.reconcile(_scaling_event_cluster(revisions=True), "deployment", "default/foo")
     assert [replicas_of(cluster, n) for n in ("foo-v3", "foo-v2", "foo-v1")] == [3, 4, 3]
     for name in ("foo-v3", "foo-v2", "foo-v1"):
         assert get_rs(cluster, name).metadata.annotations[
@@ -213,15 +209,15 @@ def test_scale_runs_through_sync_deployment_on_a_scaling_event(deployment_contro
     assert get_d(cluster).status.replicas == 0  # the ReplicaSets report no pods yet
 
 
-def test_scaling_event_after_revision_sync_conflicts_once(deployment_controller: None) -> None:
+def test_scaling_event_after_revision_sync_conflicts_once() -> None:
     """As in Go: isScalingEvent's getNewReplicaSet writes the new ReplicaSet's revision, and the
     `sync` path then updates the lister's (stale) copy again: Conflict, requeue; the next sync
     scales."""
-    cluster = reconcile(_scaling_event_cluster(revisions=False), "deployment", "default/foo")
+    cluster = ENGINE.reconcile(_scaling_event_cluster(revisions=False), "deployment", "default/foo")
     assert [replicas_of(cluster, n) for n in ("foo-v3", "foo-v2", "foo-v1")] == [2, 3, 2]
     assert get_rs(cluster, "foo-v3").metadata.annotations[util.REVISION_ANNOTATION] == "1"
     assert cluster.queue.num_requeues(("deployment", "default/foo")) == 1
-    cluster = reconcile(cluster, "deployment", "default/foo")
+    cluster = ENGINE.reconcile(cluster, "deployment", "default/foo")
     assert [replicas_of(cluster, n) for n in ("foo-v3", "foo-v2", "foo-v1")] == [3, 4, 3]
 
 
@@ -259,11 +255,11 @@ def test_cleanup_deployment(old_rss: list, limit: int, expected_deletions: int) 
 # -- syncDeployment (deployment_controller_test.go) ---------------------------------------------
 
 
-def test_sync_deployment_creates_replica_set(deployment_controller: None) -> None:
+def test_sync_deployment_creates_replica_set() -> None:
     """TestSyncDeploymentCreatesReplicaSet: a new ReplicaSet `<name>-<hash>` with the hash label
     on its labels, selector and template, controlled by the Deployment; revision 1."""
-    cluster = restore(new_deployment())
-    cluster = reconcile(cluster, "deployment", "default/foo")
+    cluster = ENGINE.restore(new_deployment())
+    cluster = ENGINE.reconcile(cluster, "deployment", "default/foo")
     rss = list(cluster.list("ReplicaSet", "default"))
     assert len(rss) == 1
     created = rss[0]
@@ -282,11 +278,11 @@ def test_sync_deployment_creates_replica_set(deployment_controller: None) -> Non
     assert d.metadata.annotations[util.REVISION_ANNOTATION] == "1"
 
 
-def test_sync_deployment_dont_do_anything_during_deletion(deployment_controller: None) -> None:
+def test_sync_deployment_dont_do_anything_during_deletion() -> None:
     """TestSyncDeploymentDontDoAnythingDuringDeletion: only the status is written."""
-    cluster = restore(new_deployment(metadata={"deletionTimestamp": NO_TIMESTAMP,
+    cluster = ENGINE.restore(new_deployment(metadata={"deletionTimestamp": NO_TIMESTAMP,
                                                "finalizers": ["foregroundDeletion"]}))
-    cluster = reconcile(cluster, "deployment", "default/foo")
+    cluster = ENGINE.reconcile(cluster, "deployment", "default/foo")
     assert list(cluster.list("ReplicaSet", "default")) == []
     d = get_d(cluster)
     assert d.status.observed_generation == 1
@@ -295,29 +291,29 @@ def test_sync_deployment_dont_do_anything_during_deletion(deployment_controller:
         ("Available", util.MINIMUM_REPLICAS_AVAILABLE)]
 
 
-def test_sync_deployment_deletion_race(deployment_controller: None) -> None:
+def test_sync_deployment_deletion_race() -> None:
     """TestSyncDeploymentDeletionRace, in kubefold's single store: the Deployment being deleted
     does not adopt a matching orphan and creates nothing."""
-    cluster = restore(new_deployment(metadata={"deletionTimestamp": NO_TIMESTAMP,
+    cluster = ENGINE.restore(new_deployment(metadata={"deletionTimestamp": NO_TIMESTAMP,
                                                "finalizers": ["foregroundDeletion"]}),
                       rs("foo-orphan", 1, owner=None, image="foo/bar"))
-    cluster = reconcile(cluster, "deployment", "default/foo")
+    cluster = ENGINE.reconcile(cluster, "deployment", "default/foo")
     assert get_rs(cluster, "foo-orphan").metadata.owner_references == pvector()
     assert len(list(cluster.list("ReplicaSet", "default"))) == 1
 
 
-def test_dont_sync_deployments_with_empty_pod_selector(deployment_controller: None) -> None:
+def test_dont_sync_deployments_with_empty_pod_selector() -> None:
     """TestDontSyncDeploymentsWithEmptyPodSelector: no ReplicaSet; observedGeneration only."""
-    cluster = restore(new_deployment(spec={"selector": {}}, metadata={"generation": 3}))
-    cluster = reconcile(cluster, "deployment", "default/foo")
+    cluster = ENGINE.restore(new_deployment(spec={"selector": {}}, metadata={"generation": 3}))
+    cluster = ENGINE.reconcile(cluster, "deployment", "default/foo")
     assert list(cluster.list("ReplicaSet", "default")) == []
     assert get_d(cluster).status.observed_generation == 3
     assert get_d(cluster).status.conditions == pvector()
 
 
-def test_missing_deployment_is_forgotten(deployment_controller: None) -> None:
-    cluster = restore()
-    assert reconcile(cluster, "deployment", "default/gone").queue.num_requeues(
+def test_missing_deployment_is_forgotten() -> None:
+    cluster = ENGINE.restore()
+    assert ENGINE.reconcile(cluster, "deployment", "default/gone").queue.num_requeues(
         ("deployment", "default/gone")) == 0
 
 
@@ -416,8 +412,8 @@ def test_delete_replica_set_and_deployment_handlers() -> None:
         "default/foo"]
 
 
-def test_failed_sync_is_requeued_rate_limited(deployment_controller: None) -> None:
+def test_failed_sync_is_requeued_rate_limited() -> None:
     """handleErr: an error (here an unknown strategy type) requeues with backoff."""
-    cluster = restore(new_deployment(spec={"strategy": {"type": "Bogus"}}))
-    cluster = reconcile(cluster, "deployment", "default/foo")
+    cluster = ENGINE.restore(new_deployment(spec={"strategy": {"type": "Bogus"}}))
+    cluster = ENGINE.reconcile(cluster, "deployment", "default/foo")
     assert cluster.queue.num_requeues(("deployment", "default/foo")) == 1

@@ -39,11 +39,11 @@ from kubefold.core.objects import (
     RollingUpdateDeployment,
 )
 from kubefold.core.schema import encode, parse_time
-from kubefold.reducers.deployment import util
-from kubefold.reducers.deployment.util import (
+from kubefold.reducers.controllers.deployment import util
+from kubefold.reducers.controllers.deployment.util import (
     DEFAULT_DEPLOYMENT_UNIQUE_LABEL_KEY as HASH_KEY,
 )
-from kubefold.reducers.deployment.util import (
+from kubefold.reducers.controllers.deployment.util import (
     DESIRED_REPLICAS_ANNOTATION,
     MAX_REPLICAS_ANNOTATION,
     REVISION_ANNOTATION,

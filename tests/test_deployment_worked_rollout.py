@@ -22,22 +22,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from kubefold.core.cluster import Cluster
 from kubefold.core.codec import decode_object
 from kubefold.core.events import Apply, PodEvent
-from kubefold.reducers import manager, pod_events, replicaset
-from kubefold.reducers.deployment import controller, util
-from tests.helpers import new_deployment, reconcile
+from kubefold.reducers.controllers import replicaset
+from kubefold.reducers.controllers.deployment import controller, util
+from kubefold.reducers.controlplane import ControlPlane
+from kubefold.reducers.world import pods as pod_events
+from tests.helpers import Engine, new_deployment
+
+ENGINE = Engine(ControlPlane((controller.CONTROLLER, replicaset.CONTROLLER),
+                             {PodEvent: pod_events.handle}))
+
 
 STRATEGY = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 3, "maxUnavailable": 2}}
-
-
-@pytest.fixture
-def controllers(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(manager, "REGISTRY", (controller.CONTROLLER, replicaset.CONTROLLER))
-    monkeypatch.setitem(manager.WORLD_HANDLERS, PodEvent, pod_events.handle)
 
 
 def web(image: str) -> dict[str, Any]:
@@ -63,30 +61,30 @@ def settle_replica_sets(cluster: Cluster) -> Cluster:
         if not keys:
             return cluster
         for key in keys:
-            cluster = reconcile(cluster, "replicaset", key)
+            cluster = ENGINE.reconcile(cluster, "replicaset", key)
     raise AssertionError("the ReplicaSet controller did not settle")
 
 
 def world_catches_up(cluster: Cluster) -> Cluster:
     """Pods created and deleted, all of them ready, the ReplicaSets' status up to date."""
     cluster = settle_replica_sets(cluster)
-    outcome = manager.apply_event(cluster, PodEvent("default", "*", ready=True), mode="manual")
+    outcome = ENGINE.apply_event(cluster, PodEvent("default", "*", ready=True), mode="manual")
     assert outcome.rejected is None, outcome.rejected
     return settle_replica_sets(outcome.cluster)
 
 
-def test_worked_rollout_10_replicas_max_surge_3_max_unavailable_2(controllers: None) -> None:
+def test_worked_rollout_10_replicas_max_surge_3_max_unavailable_2() -> None:
     # web:v1 rolled out and ready: 10 pods of one ReplicaSet (auto mode to get there).
-    cluster = manager.step(manager.empty_cluster(), Apply(decode_object(web("web:v1"))))
-    cluster = manager.step(cluster, PodEvent("default", "*", ready=True))
+    cluster = ENGINE.step(ENGINE.empty_cluster(), Apply(decode_object(web("web:v1"))))
+    cluster = ENGINE.step(cluster, PodEvent("default", "*", ready=True))
     new, old = replica_sets(cluster)
     assert new is None and old.spec.replicas == 10 and old.status.available_replicas == 10
 
     # The new template, then one Deployment sync at a time.
-    cluster = manager.step(cluster, Apply(decode_object(web("web:v2"))), mode="manual")
+    cluster = ENGINE.step(cluster, Apply(decode_object(web("web:v2"))), mode="manual")
     steps = []
     for _ in range(6):
-        cluster = reconcile(cluster, "deployment", "default/web")
+        cluster = ENGINE.reconcile(cluster, "deployment", "default/web")
         steps.append(counts(cluster))
         cluster = world_catches_up(cluster)
     assert steps == [(3, 8), (5, 8), (5, 3), (10, 3), (10, 0), (10, 0)]
@@ -105,13 +103,13 @@ def test_worked_rollout_10_replicas_max_surge_3_max_unavailable_2(controllers: N
     assert progressing.message == f'ReplicaSet "{new.metadata.name}" has successfully progressed.'
 
 
-def test_first_sync_conflicts_on_its_last_status_write(controllers: None) -> None:
+def test_first_sync_conflicts_on_its_last_status_write() -> None:
     """Sync 1 in detail: both scales happen, then the stale status write is a Conflict and the
     key is requeued with backoff; the revision and NewReplicaSetCreated were written."""
-    cluster = manager.step(manager.empty_cluster(), Apply(decode_object(web("web:v1"))))
-    cluster = manager.step(cluster, PodEvent("default", "*", ready=True))
-    cluster = manager.step(cluster, Apply(decode_object(web("web:v2"))), mode="manual")
-    cluster = reconcile(cluster, "deployment", "default/web")
+    cluster = ENGINE.step(ENGINE.empty_cluster(), Apply(decode_object(web("web:v1"))))
+    cluster = ENGINE.step(cluster, PodEvent("default", "*", ready=True))
+    cluster = ENGINE.step(cluster, Apply(decode_object(web("web:v2"))), mode="manual")
+    cluster = ENGINE.reconcile(cluster, "deployment", "default/web")
     assert counts(cluster) == (3, 8)
     assert cluster.queue.num_requeues(("deployment", "default/web")) == 1
     d = cluster.get("Deployment", "default", "web")

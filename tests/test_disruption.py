@@ -21,21 +21,26 @@ from pyrsistent import pvector
 
 from kubefold.core.cluster import Change, Cluster
 from kubefold.core.codec import decode_object
+from kubefold.core.meta import find_status_condition
 from kubefold.core.objects import OwnerReference
+from kubefold.core.pdb import (
+    DISRUPTION_ALLOWED_CONDITION,
+    INSUFFICIENT_PODS_REASON,
+    SUFFICIENT_PODS_REASON,
+)
 from kubefold.core.schema import format_time, parse_time
 from kubefold.reducers import apiserver, manager
-from kubefold.reducers import disruption as dc
-from tests.helpers import reconcile, restore
+from kubefold.reducers.controllers import disruption as dc
+from tests.helpers import Engine, plane
 
 T0 = "2024-01-01T00:00:00Z"
+
+ENGINE = Engine(plane(dc.CONTROLLER))
+
+
 NOW = parse_time(T0)
 KEY = "default/foobar"
 FOO_BAR = {"foo": "bar"}
-
-
-@pytest.fixture(autouse=True)
-def registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(manager, "REGISTRY", (dc.CONTROLLER,))
 
 
 # -- builders (disruption_test.go newMinAvailablePodDisruptionBudget, newPod, ...) -------------
@@ -104,15 +109,15 @@ def workload(kind: str, replicas: int, name: str = "foobar", uid: str | None = N
 def add(cluster: Cluster, *manifests: dict[str, Any]) -> Cluster:
     """Go's `add(t, store, obj)` / `update(...)`: the informer's store now holds obj."""
     restored = apiserver.restore(cluster, [decode_object(m) for m in manifests])
-    return manager.dispatch(restored)[0]
+    return ENGINE.dispatch(restored)[0]
 
 
 def start(*manifests: dict[str, Any]) -> Cluster:
-    return restore(*manifests, now=T0)
+    return ENGINE.restore(*manifests, now=T0)
 
 
 def sync(cluster: Cluster, key: str = KEY) -> Cluster:
-    return reconcile(cluster, "disruption", key)
+    return ENGINE.reconcile(cluster, "disruption", key)
 
 
 def verify_pdb_status(cluster: Cluster, allowed: int, current: int, desired: int,
@@ -127,11 +132,11 @@ def verify_pdb_status(cluster: Cluster, allowed: int, current: int, desired: int
             status.expected_pods) == (allowed, current, desired, expected)
     assert dict(status.disrupted_pods) == (disrupted or {})
     assert status.observed_generation == pdb.metadata.generation
-    cond = dc.find_status_condition(status.conditions, dc.DISRUPTION_ALLOWED_CONDITION)
+    cond = find_status_condition(status.conditions, DISRUPTION_ALLOWED_CONDITION)
     assert cond is not None
     assert cond.status == ("True" if allowed > 0 else "False")
-    assert cond.reason == (dc.SUFFICIENT_PODS_REASON if allowed > 0
-                           else dc.INSUFFICIENT_PODS_REASON)
+    assert cond.reason == (SUFFICIENT_PODS_REASON if allowed > 0
+                           else INSUFFICIENT_PODS_REASON)
 
 
 def allowed_of(cluster: Cluster, key: str = KEY) -> int:
@@ -141,8 +146,8 @@ def allowed_of(cluster: Cluster, key: str = KEY) -> int:
 
 
 def sync_failed(cluster: Cluster) -> Any:
-    cond = dc.find_status_condition(cluster.get("PodDisruptionBudget", "default", "foobar")
-                                    .status.conditions, dc.DISRUPTION_ALLOWED_CONDITION)
+    cond = find_status_condition(cluster.get("PodDisruptionBudget", "default", "foobar")
+                                    .status.conditions, DISRUPTION_ALLOWED_CONDITION)
     return cond if cond is not None and cond.reason == dc.SYNC_FAILED_REASON else None
 
 
@@ -389,7 +394,7 @@ def test_update_disrupted_pods() -> None:
 def test_disrupted_pod_expires_at_its_deadline() -> None:
     """At disruption time + DeletionTimeout the entry is gone and the pod healthy again."""
     pdb = new_pdb(1, status={"disruptedPods": {"p1": T0}})
-    cluster = sync(restore(pdb, new_pod("p1"), new_pod("p2"), now=T0))
+    cluster = sync(ENGINE.restore(pdb, new_pod("p1"), new_pod("p2"), now=T0))
     verify_pdb_status(cluster, 0, 1, 1, 2, {"p1": T0})
     cluster = sync(manager.advance(cluster, NOW + dc.DELETION_TIMEOUT - 1))
     verify_pdb_status(cluster, 0, 1, 1, 2, {"p1": T0})
@@ -502,15 +507,15 @@ def test_status_written_only_when_changed() -> None:
 
 def test_condition_transition_time_moves_with_its_status() -> None:
     cluster = sync(start(new_pdb(1), new_pod("a"), new_pod("b")))
-    cond = dc.find_status_condition(cluster.get("PodDisruptionBudget", "default", "foobar")
-                                    .status.conditions, dc.DISRUPTION_ALLOWED_CONDITION)
+    cond = find_status_condition(cluster.get("PodDisruptionBudget", "default", "foobar")
+                                    .status.conditions, DISRUPTION_ALLOWED_CONDITION)
     assert (cond.status, cond.last_transition_time, cond.observed_generation, cond.message) \
         == ("True", NOW, 1, "")
     cluster = sync(add(manager.advance(cluster, NOW + 5), new_pod("b", ready=False)))
-    cond = dc.find_status_condition(cluster.get("PodDisruptionBudget", "default", "foobar")
-                                    .status.conditions, dc.DISRUPTION_ALLOWED_CONDITION)
+    cond = find_status_condition(cluster.get("PodDisruptionBudget", "default", "foobar")
+                                    .status.conditions, DISRUPTION_ALLOWED_CONDITION)
     assert (cond.status, cond.reason, cond.last_transition_time) \
-        == ("False", dc.INSUFFICIENT_PODS_REASON, NOW + 5)
+        == ("False", INSUFFICIENT_PODS_REASON, NOW + 5)
 
 
 def test_watch() -> None:
@@ -533,13 +538,13 @@ def test_watch() -> None:
 
 def test_pod_write_queues_its_pdb_in_auto_mode() -> None:
     """A pod turning unready in auto mode: the controller recomputes the budget."""
-    cluster = manager.run_until_settled(start(new_pdb(1), new_pod("a"), new_pod("b")))[0]
+    cluster = ENGINE.run_until_settled(start(new_pdb(1), new_pod("a"), new_pod("b")))[0]
     verify_pdb_status(cluster, 1, 2, 1, 2)
     pod = cluster.get("Pod", "default", "b")
     unready = attrs.evolve(pod, status=attrs.evolve(pod.status, conditions=pvector()))
     written = apiserver.update_status(cluster, unready)
     assert isinstance(written, apiserver.Written)
-    cluster = manager.run_until_settled(manager.dispatch(written.cluster)[0])[0]
+    cluster = ENGINE.run_until_settled(ENGINE.dispatch(written.cluster)[0])[0]
     verify_pdb_status(cluster, 0, 1, 1, 2)
 
 

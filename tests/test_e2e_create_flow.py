@@ -15,23 +15,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-import pytest
-
 from kubefold.core.codec import decode_object, encode_object
 from kubefold.core.events import Apply, Tick
-from kubefold.reducers import manager, registry
+from kubefold.reducers import manager
 from kubefold.reducers.scheduler import queue
 from tests.helpers import new_deployment
 from tests.helpers import node as bare_node
-
-
-@pytest.fixture(autouse=True)
-def control_plane(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The default registry and world handlers, whatever other tests did to them."""
-    monkeypatch.setattr(manager, "REGISTRY", registry.CONTROLLERS)
-    handlers: dict[type, Any] = {}
-    registry.register_world(handlers)
-    monkeypatch.setattr(manager, "WORLD_HANDLERS", handlers)
 
 
 def node(name: str, cpu: str = "4", memory: str = "8Gi") -> dict[str, Any]:

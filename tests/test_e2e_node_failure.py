@@ -21,20 +21,12 @@ import pytest
 
 from kubefold.core.codec import decode_object
 from kubefold.core.events import Apply, Delete, NodeHealth, Tick
-from kubefold.reducers import manager, registry
+from kubefold.reducers import manager
 from tests.helpers import new_deployment
 from tests.helpers import node as bare_node
 
 UNREACHABLE = "node.kubernetes.io/unreachable"
 NOT_READY = "node.kubernetes.io/not-ready"
-
-
-@pytest.fixture(autouse=True)
-def control_plane(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(manager, "REGISTRY", registry.CONTROLLERS)
-    handlers: dict[type, Any] = {}
-    registry.register_world(handlers)
-    monkeypatch.setattr(manager, "WORLD_HANDLERS", handlers)
 
 
 def node(name: str) -> dict[str, Any]:

@@ -19,23 +19,24 @@ from kubefold.core.cluster import Cluster
 from kubefold.core.codec import decode_object
 from kubefold.core.errors import Status
 from kubefold.core.events import Drain, Evict
+from kubefold.core.meta import find_status_condition
 from kubefold.core.schema import format_time, parse_time
 from kubefold.reducers import apiserver, manager
-from kubefold.reducers import disruption as dc
-from kubefold.reducers import eviction as ev
-from tests.helpers import node, restore
+from kubefold.reducers.apiserver import eviction as ev
+from kubefold.reducers.controllers import disruption as dc
+from kubefold.reducers.controlplane import ControlPlane
+from kubefold.reducers.kubectl import drain
+from tests.helpers import Engine, node
 
 T0 = "2024-01-01T00:00:00Z"
+
+ENGINE = Engine(ControlPlane((dc.CONTROLLER,), {Evict: ev.handle_evict,
+                                                Drain: drain.handle_drain}))
+
+
 NOW = parse_time(T0)
 REFUSED = "Cannot evict pod as it would violate the pod's disruption budget."
 POLICIES = (None, "IfHealthyBudget", "AlwaysAllow")
-
-
-@pytest.fixture(autouse=True)
-def registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(manager, "REGISTRY", (dc.CONTROLLER,))
-    monkeypatch.setattr(manager, "WORLD_HANDLERS", {})
-    ev.register(manager.WORLD_HANDLERS)
 
 
 # -- builders ----------------------------------------------------------------------------------
@@ -85,7 +86,7 @@ def pod(name: str, phase: str | None = "Running", ready: bool | None = None,
 
 
 def start(*manifests: dict[str, Any]) -> Cluster:
-    return restore(*manifests, now=T0)
+    return ENGINE.restore(*manifests, now=T0)
 
 
 def causes(status: Status) -> list[tuple[str, str]]:
@@ -222,7 +223,7 @@ def test_eviction_pdb_status(expected_allowed: int, expected_reason: str, allowe
     assert isinstance(result, apiserver.Written)
     status = result.cluster.get("PodDisruptionBudget", "default", "foo").status
     assert status.disruptions_allowed == expected_allowed
-    found = dc.find_status_condition(status.conditions, "DisruptionAllowed")
+    found = find_status_condition(status.conditions, "DisruptionAllowed")
     assert found.reason == expected_reason
     assert dict(status.disrupted_pods) == {"foo-1": format_time(NOW + 7)}
 
@@ -258,14 +259,14 @@ def test_evict_event_through_the_manager() -> None:
     pod (it is being deleted) and counts it out."""
     cluster = start(pdb(min_available=2), pod("a", ready=True), pod("b", ready=True),
                     pod("c", ready=True))
-    cluster = manager.run_until_settled(cluster)[0]
+    cluster = ENGINE.run_until_settled(cluster)[0]
     assert cluster.get("PodDisruptionBudget", "default", "foo").status.disruptions_allowed == 1
-    outcome = manager.apply_event(cluster, Evict("default", "a"))
+    outcome = ENGINE.apply_event(cluster, Evict("default", "a"))
     assert outcome.rejected is None
     status = outcome.cluster.get("PodDisruptionBudget", "default", "foo").status
     assert (status.disruptions_allowed, status.current_healthy, dict(status.disrupted_pods)) \
         == (0, 2, {})
-    refused = manager.apply_event(outcome.cluster, Evict("default", "b"))
+    refused = ENGINE.apply_event(outcome.cluster, Evict("default", "b"))
     assert refused.rejected is not None and refused.rejected.code == 429
     assert causes(refused.rejected) == needs("foo", 2, 2)
 
@@ -316,7 +317,7 @@ def web_pdb(**spec: Any) -> dict[str, Any]:
 
 
 def test_drain_missing_node() -> None:
-    result = ev.drain(start(), "ghost")
+    result = drain.drain(start(), "ghost")
     assert isinstance(result, Status)
     assert (result.reason, result.message) == ("NotFound", 'nodes "ghost" not found')
 
@@ -327,18 +328,18 @@ def test_drain_cordons_and_skips_daemon_set_and_mirror_pods() -> None:
                     pod("kube-proxy", ready=True, node_name="n1",
                         annotations={"kubernetes.io/config.mirror": "hash"}),
                     pod("done", phase="Succeeded", node_name="n1"))
-    drained = ev.drain_node(cluster, "n1")
-    assert isinstance(drained, ev.Drained)
+    drained = drain.drain_node(cluster, "n1")
+    assert isinstance(drained, drain.Drained)
     assert drained.node.spec.unschedulable is True
     assert drained.cluster.get("Node", "", "n1").spec.unschedulable is True
-    assert drained.evictions == (ev.PodEviction("default", "done"),)
+    assert drained.evictions == (drain.PodEviction("default", "done"),)
     assert drained.cluster.get("Pod", "default", "agent-x").metadata.deletion_timestamp is None
     assert drained.cluster.get("Pod", "default", "kube-proxy").metadata.deletion_timestamp \
         is None
     assert drained.cluster.get("Pod", "default", "done") is None  # finished: grace 0
     # Draining again: the node is already cordoned (no write), nothing is left to evict.
-    again = ev.drain_node(drained.cluster, "n1")
-    assert isinstance(again, ev.Drained) and again.evictions == ()
+    again = drain.drain_node(drained.cluster, "n1")
+    assert isinstance(again, drain.Drained) and again.evictions == ()
     assert again.cluster.resource_version == drained.cluster.resource_version
 
 
@@ -364,7 +365,7 @@ def test_drain_cordons_and_skips_daemon_set_and_mirror_pods() -> None:
 ])
 def test_drain_filters_refuse(extra: list[dict[str, Any]], message: str) -> None:
     cluster = start(node("n1"), *extra, web_pod("web-1", "n1"))
-    outcome = manager.apply_event(cluster, Drain("n1"))
+    outcome = ENGINE.apply_event(cluster, Drain("n1"))
     assert outcome.rejected is not None
     assert (outcome.rejected.reason, outcome.rejected.message) == ("BadRequest", message)
     assert outcome.cluster.get("Pod", "default", "web-1").metadata.deletion_timestamp is None
@@ -380,20 +381,20 @@ def test_drain_end_to_end() -> None:
                     web_pod("web-b1", "node-b"),
                     pod("agent-a", ready=True, node_name="node-a", labels={"app": "agent"},
                         owners=(DS_REF,)))
-    cluster = manager.run_until_settled(cluster)[0]
+    cluster = ENGINE.run_until_settled(cluster)[0]
     status = cluster.get("PodDisruptionBudget", "default", "web-pdb").status
     assert (status.disruptions_allowed, status.current_healthy, status.desired_healthy,
             status.expected_pods) == (1, 3, 2, 3)
 
-    drained = ev.drain_node(cluster, "node-a")
-    assert isinstance(drained, ev.Drained)
+    drained = drain.drain_node(cluster, "node-a")
+    assert isinstance(drained, drain.Drained)
     assert [(e.name, e.refused is None) for e in drained.evictions] == [
         ("web-a1", True), ("web-a2", False)]
     refusal = drained.evictions[1].refused
     assert refusal is not None and (refusal.code, refusal.message) == (429, REFUSED)
     assert causes(refusal) == needs("web-pdb", 2, 3)
 
-    outcome = manager.apply_event(cluster, Drain("node-a"))
+    outcome = ENGINE.apply_event(cluster, Drain("node-a"))
     assert outcome.rejected is None
     cluster = outcome.cluster
     assert cluster.get("Node", "", "node-a").spec.unschedulable is True
@@ -406,8 +407,8 @@ def test_drain_end_to_end() -> None:
         == (0, 2, {})
 
     # A second drain right away is refused again, now against the controller's count.
-    again = ev.drain_node(cluster, "node-a")
-    assert isinstance(again, ev.Drained)
+    again = drain.drain_node(cluster, "node-a")
+    assert isinstance(again, drain.Drained)
     assert [(e.name, e.refused is not None) for e in again.evictions] == [
         ("web-a1", False), ("web-a2", True)]
     assert causes(again.evictions[1].refused) == needs("web-pdb", 2, 2)
@@ -416,11 +417,11 @@ def test_drain_end_to_end() -> None:
     gone = apiserver.finish_deletion(cluster, "Pod", "default", "web-a1")
     assert isinstance(gone, apiserver.Written)
     cluster = apiserver.restore(gone.cluster, [decode_object(web_pod("web-b2", "node-b"))])
-    cluster = manager.run_until_settled(manager.dispatch(cluster)[0])[0]
+    cluster = ENGINE.run_until_settled(ENGINE.dispatch(cluster)[0])[0]
     assert cluster.get("PodDisruptionBudget", "default", "web-pdb").status \
         .disruptions_allowed == 1
 
-    outcome = manager.apply_event(cluster, Drain("node-a"))
+    outcome = ENGINE.apply_event(cluster, Drain("node-a"))
     assert outcome.rejected is None
     assert outcome.cluster.get("Pod", "default", "web-a2").metadata.deletion_timestamp \
         is not None
@@ -434,8 +435,8 @@ def test_drain_goes_on_past_a_refusal() -> None:
     free = pod("b-free", ready=True, node_name="n1", labels={"app": "free"}, owners=(RS_REF,))
     cluster = start(node("n1"), pdb(disruptionsAllowed=0, currentHealthy=1, desiredHealthy=1),
                     blocked, free)
-    drained = ev.drain_node(cluster, "n1")
-    assert isinstance(drained, ev.Drained)
+    drained = drain.drain_node(cluster, "n1")
+    assert isinstance(drained, drain.Drained)
     assert [(e.name, e.refused is not None) for e in drained.evictions] == [
         ("a-blocked", True), ("b-free", False)]
     assert drained.cluster.get("Pod", "default", "b-free").metadata.deletion_timestamp \

@@ -16,7 +16,7 @@ import pytest
 
 from kubefold.core.events import NodeHealth, PodEvent, Reconcile
 from kubefold.properties import check, explorer
-from kubefold.reducers import manager, planted
+from kubefold.reducers import manager
 from kubefold.strategies.events import (
     ChangeTemplate,
     CrashPod,
@@ -25,6 +25,7 @@ from kubefold.strategies.events import (
     RolloutAction,
     Wait,
 )
+from tests.planted import planted
 
 MAX_ACTIONS = 6
 
@@ -72,24 +73,20 @@ def pdb_scope(surge: int | str, unavailable: int | str) -> list[dict[str, Any]]:
             deployment(rolling(surge, unavailable)), pdb]
 
 
-def search(manifests: list[dict[str, Any]], seed: int = 0) -> explorer.Exploration:
+def search(manifests: list[dict[str, Any]], seed: int = 0, plane: Any = None
+           ) -> explorer.Exploration:
     """The search every planted-bug test runs: default budget (200), faults on."""
-    return explorer.explore(manifests, seed=seed, faults=True, max_actions=MAX_ACTIONS)
-
-
-@pytest.fixture
-def plant(monkeypatch: pytest.MonkeyPatch):
-    def switch_on(*bugs: str) -> None:
-        monkeypatch.setattr(planted, "PLANTED", frozenset(bugs))
-    return switch_on
+    return explorer.explore(manifests, seed=seed, faults=True, max_actions=MAX_ACTIONS,
+                            plane=plane)
 
 
 def invariants(findings: Any) -> set[str]:
     return {f.violation.invariant for f in findings}
 
 
-def replayed(cx: explorer.Counterexample, mode: str = "auto") -> check.CheckedReplay:
-    return check.check_replay(manager.empty_cluster(0), cx.log, mode)
+def replayed(cx: explorer.Counterexample, mode: str = "auto", plane: Any = None
+             ) -> check.CheckedReplay:
+    return check.check_replay(manager.empty_cluster(0, plane), cx.log, mode, plane=plane)
 
 
 PLANTED_BUGS = [
@@ -105,37 +102,34 @@ PLANTED_BUGS = [
 
 
 @pytest.mark.parametrize(("bug", "scope", "invariant"), PLANTED_BUGS)
-def test_planted_bug_is_found_and_shrunk(plant, bug, scope, invariant):
-    plant(bug)
-    result = search(scope())
+def test_planted_bug_is_found_and_shrunk(bug, scope, invariant):
+    result = search(scope(), plane=planted(bug))
     cx = result.counterexample
     assert cx is not None, f"{bug} not found in {result.examples} sequences"
     assert 1 <= len(cx.events) <= 6, [str(e) for e in cx.events]
     assert invariant in invariants(cx.findings)
-    assert invariant in invariants(replayed(cx).findings)  # the log reproduces it
+    # the log reproduces it
+    assert invariant in invariants(replayed(cx, plane=planted(bug)).findings)
 
 
 @pytest.mark.parametrize("scope", [rolling_scope, recreate_scope], ids=["rolling", "recreate"])
 def test_same_search_finds_nothing_without_planted_bugs(scope):
-    assert not planted.PLANTED
     result = search(scope())
     assert result.counterexample is None, [str(f) for f in result.counterexample.findings]
     assert result.examples == 200
 
 
-def test_bug_found_is_the_bug_switched_on(plant):
+def test_bug_found_is_the_bug_switched_on():
     """The rolling scope's counterexample for one planted bug replays cleanly without it."""
-    plant("taints-ignored")
-    cx = search(rolling_scope()).counterexample
+    cx = search(rolling_scope(), plane=planted("taints-ignored")).counterexample
     assert cx is not None
-    plant()
     assert replayed(cx).findings == ()
 
 
-def test_same_seed_same_counterexample(plant):
-    plant("recreate-no-wait")
-    first = search(recreate_scope(), seed=3).counterexample
-    again = search(recreate_scope(), seed=3).counterexample
+def test_same_seed_same_counterexample():
+    bug = planted("recreate-no-wait")
+    first = search(recreate_scope(), seed=3, plane=bug).counterexample
+    again = search(recreate_scope(), seed=3, plane=bug).counterexample
     assert first is not None and again is not None
     assert first.log == again.log
 
@@ -168,14 +162,14 @@ SEQUENCES = [
 ]
 
 
-def test_runner_remembers_prefixes_without_changing_verdicts(plant):
-    plant("new-unavailable-ignored")
+def test_runner_remembers_prefixes_without_changing_verdicts():
+    bug = planted("new-unavailable-ignored")
     manifests = rolling_scope()
-    start, _ = explorer.set_up(manifests)
-    runner = explorer.Runner(start, manifests)
+    start, _ = explorer.set_up(manifests, plane=bug)
+    runner = explorer.Runner(start, manifests, plane=bug)
     for actions in SEQUENCES:
         shared = runner.run(actions)
-        fresh = explorer.run_actions(start, actions, manifests)
+        fresh = explorer.run_actions(start, actions, manifests, plane=bug)
         assert shared == fresh
     assert len(runner.points) >= 5  # the prefixes were remembered
     assert invariants(runner.run(SEQUENCES[3])[1]) == {"rollouts_stay_within_bounds"}
@@ -196,9 +190,9 @@ def test_faults_are_healed_before_convergence():
 # -- exhaustive mode ---------------------------------------------------------------------------
 
 
-def test_exhaustive_finds_recreate_no_wait_at_depth_4(plant):
-    plant("recreate-no-wait")
-    result = explorer.explore_exhaustive(recreate_scope(), depth=4)
+def test_exhaustive_finds_recreate_no_wait_at_depth_4():
+    bug = planted("recreate-no-wait")
+    result = explorer.explore_exhaustive(recreate_scope(), depth=4, plane=bug)
     cx = result.counterexample
     assert cx is not None
     assert len(cx.events) == 4  # breadth first: no shorter interleaving breaks it
@@ -206,7 +200,7 @@ def test_exhaustive_finds_recreate_no_wait_at_depth_4(plant):
     assert invariants(cx.findings) == {"recreate_never_runs_old_and_new_together"}
     assert 0 < result.distinct_states <= result.states
     assert "recreate_never_runs_old_and_new_together" in invariants(
-        replayed(cx, "manual").findings)
+        replayed(cx, "manual", plane=bug).findings)
 
 
 def test_exhaustive_without_bugs_counts_what_it_explored():

@@ -17,18 +17,15 @@ from kubefold.core.events import Delete
 from kubefold.core.objects import OwnerReference
 from kubefold.core.workqueue import WorkQueue
 from kubefold.reducers import apiserver, manager
-from kubefold.reducers import garbage_collector as gc
-from tests.helpers import apply, new_deployment, new_pod, reconcile, restore
+from kubefold.reducers.controllers import garbagecollector as gc
+from tests.helpers import Engine, new_deployment, new_pod, plane
 
 T0 = "2024-01-01T00:00:00Z"
 
 
-@pytest.fixture(autouse=True)
-def registered(monkeypatch):
-    monkeypatch.setattr(manager, "REGISTRY", (gc.CONTROLLER,))
-
-
 # -- builders ----------------------------------------------------------------------------------
+
+ENGINE = Engine(plane(gc.CONTROLLER))
 
 
 def ref(kind: str, name: str, uid: str | None, api_version: str | None = None,
@@ -92,7 +89,7 @@ WEB_BLOCK = ref("Deployment", "web", "d-uid", block=True)
 
 def sync(cluster: Cluster, key: str) -> Cluster:
     """One turn of the collector in manual mode."""
-    return reconcile(cluster, "garbage-collector", key)
+    return ENGINE.reconcile(cluster, "garbage-collector", key)
 
 
 def present(cluster: Cluster, key: str) -> Any:
@@ -114,7 +111,7 @@ def backoffs(cluster: Cluster, key: str) -> int:
 
 def delete(cluster: Cluster, kind: str, name: str, policy: str | None = None,
            ns: str = "default") -> manager.Outcome:
-    outcome = manager.apply_event(cluster, Delete(kind, name, ns, propagation_policy=policy))
+    outcome = ENGINE.apply_event(cluster, Delete(kind, name, ns, propagation_policy=policy))
     assert outcome.rejected is None, outcome.rejected
     assert outcome.settled
     return outcome
@@ -132,8 +129,8 @@ def removals(outcome: manager.Outcome) -> list[str]:
 def test_attempt_to_delete_item_deletes_a_pod_whose_owner_is_absent():
     """TestAttemptToDeleteItem: the owner ReplicationController is not found (GET 404), so the
     pod is deleted (DELETE)."""
-    c = restore(pod("ToBeDeletedPod", ref("ReplicationController", "owner1", "123"), ns="ns1",
-                    uid="456"))
+    c = ENGINE.restore(pod("ToBeDeletedPod", ref("ReplicationController", "owner1", "123"),
+                           ns="ns1", uid="456"))
     assert "Pod/ns1/ToBeDeletedPod" in queued(c)  # the owner is not in the graph
     c = sync(c, "Pod/ns1/ToBeDeletedPod")
     assert present(c, "Pod/ns1/ToBeDeletedPod") is None
@@ -152,7 +149,7 @@ def test_attempt_to_delete_item_deletes_a_pod_whose_owner_is_absent():
 ])
 def test_absent_owner_cache_pods_of_absent_controllers_are_deleted(name, owner):
     """TestAbsentOwnerCache: whatever the cache remembers, each pod of an absent RC goes."""
-    c = restore(pod(name, owner, ns="ns1"))
+    c = ENGINE.restore(pod(name, owner, ns="ns1"))
     c = sync(c, f"Pod/ns1/{name}")
     assert present(c, f"Pod/ns1/{name}") is None
 
@@ -195,7 +192,7 @@ def conflicting_pods(monkeypatch):
 def test_orphan_dependents_failure(conflicting_pods):
     """TestOrphanDependentsFailure: a dependent's patch fails with a conflict, and the error
     names the owner and the conflict."""
-    c = restore(deployment(), pod("pod", WEB, ns="default"), config_map("cm", WEB))
+    c = ENGINE.restore(deployment(), pod("pod", WEB, ns="default"), config_map("cm", WEB))
     owner = c.get("Deployment", "default", "web")
     after, err = gc.orphan_dependents(c, owner, gc.get_dependents(c, owner))
     assert err == ("failed to orphan dependents of owner [apps/v1/Deployment, namespace: "
@@ -210,7 +207,7 @@ def test_orphan_dependents_failure(conflicting_pods):
 def test_orphan_dependents_failure_keeps_the_finalizer_and_retries(conflicting_pods):
     """attemptToOrphanWorker: on error the orphan finalizer stays and the owner is requeued
     with backoff."""
-    c = restore(deployment(finalizers=("orphan",), deleting=True), pod("pod", WEB))
+    c = ENGINE.restore(deployment(finalizers=("orphan",), deleting=True), pod("pod", WEB))
     c = sync(c, "Deployment/default/web")
     assert list(present(c, "Deployment/default/web").metadata.finalizers) == ["orphan"]
     assert backoffs(c, "Deployment/default/web") == 1
@@ -297,7 +294,7 @@ CONFLICTING_DATA = [
 
 @pytest.mark.parametrize("objects,key,deleted,requeued", CONFLICTING_DATA)
 def test_conflicting_data(objects, key, deleted, requeued):
-    c = sync(restore(*objects), key)
+    c = sync(ENGINE.restore(*objects), key)
     assert (present(c, key) is None) == deleted
     assert (backoffs(c, key) == 1) == requeued
 
@@ -305,7 +302,7 @@ def test_conflicting_data(objects, key, deleted, requeued):
 def test_conflicting_data_bad_children_are_enqueued_by_the_graph_builder():
     """TestConflictingData: a child whose reference contradicts its owner's observed identity
     (another namespace, a wrong kind) is queued for attemptToDelete; a good child is not."""
-    c = restore(deployment("deployment1", "deploymentuid1", ns="ns1"),
+    c = ENGINE.restore(deployment("deployment1", "deploymentuid1", ns="ns1"),
                 pod("badpod", BAD_SECRET, ns="ns1", uid="badpoduid"),
                 pod("goodpod", DEPLOYMENT1, ns="ns1", uid="goodpoduid"),
                 pod("podname2", ns="ns2", uid="poduid2"),
@@ -341,7 +338,7 @@ OWNERS = [
                  id="classifyReferences/owner deleted with another finalizer is solid"),
 ])
 def test_classify_references(owner, expected):
-    c = restore(*OWNERS, config_map("item", owner))
+    c = ENGINE.restore(*OWNERS, config_map("item", owner))
     item = c.get("ConfigMap", "default", "item")
     solid, dangling, waiting, err = gc.classify_references(c, item,
                                                            item.metadata.owner_references)
@@ -351,7 +348,7 @@ def test_classify_references(owner, expected):
 
 
 def test_classify_references_stops_at_the_first_error():
-    c = restore(*OWNERS, config_map("item", ref("ConfigMap", "solid", "solid-uid"),
+    c = ENGINE.restore(*OWNERS, config_map("item", ref("ConfigMap", "solid", "solid-uid"),
                                     ref("Deployment", "d", "x", "extensions/v1beta1")))
     item = c.get("ConfigMap", "default", "item")
     assert gc.classify_references(c, item, item.metadata.owner_references) == (
@@ -416,7 +413,7 @@ def deletes(monkeypatch) -> list[tuple[str, str | None]]:
     pytest.param(objects, policy, uids, id=f"attemptToDeleteItem/{case}")
     for case, objects, policy, uids in ATTEMPT_TO_DELETE_ITEM])
 def test_attempt_to_delete_item(objects, policy, uids, deletes):
-    c = restore(*OWNERS, *objects)
+    c = ENGINE.restore(*OWNERS, *objects)
     key = f"{objects[0]['kind']}/default/item"
     c = sync(c, key)
     assert deletes == ([(key, policy)] if policy else [])
@@ -432,7 +429,7 @@ def test_attempt_to_delete_item_breaks_a_foreground_cycle():
     """attemptToDeleteItem: an owner waits for the item and a dependent of the item is itself
     deleting dependents; the item's references stop blocking, then it goes in the
     foreground."""
-    c = restore(config_map("a", ref("ConfigMap", "b", "b-uid", block=True),
+    c = ENGINE.restore(config_map("a", ref("ConfigMap", "b", "b-uid", block=True),
                            finalizers=("foregroundDeletion",), deleting=True),
                 config_map("b", ref("ConfigMap", "a", "a-uid", block=True),
                            ref("ConfigMap", "other", "other-uid", block=False)),
@@ -447,14 +444,14 @@ def test_attempt_to_delete_item_breaks_a_foreground_cycle():
 
 
 def test_attempt_to_delete_item_of_an_absent_object_is_forgotten():
-    c = restore()
+    c = ENGINE.restore()
     after = sync(c, "ConfigMap/default/nothing")
     assert after.objects == c.objects and backoffs(after, "ConfigMap/default/nothing") == 0
 
 
 @pytest.mark.parametrize("key", ["", "ConfigMap", "ConfigMap/default", "a/b/c/d", "//x"])
 def test_malformed_keys_are_forgotten(key):
-    c = restore(config_map("x", ABSENT))
+    c = ENGINE.restore(config_map("x", ABSENT))
     after = gc.sync(c, key)
     assert after.objects == c.objects
 
@@ -467,17 +464,17 @@ def _deleting_owner(*finalizers: str) -> dict[str, Any]:
 
 
 def test_process_deleting_dependents_item_without_dependents_removes_the_finalizer():
-    c = sync(restore(_deleting_owner()), "Deployment/default/web")
+    c = sync(ENGINE.restore(_deleting_owner()), "Deployment/default/web")
     assert present(c, "Deployment/default/web") is None
 
 
 def test_process_deleting_dependents_item_keeps_other_finalizers():
-    c = sync(restore(_deleting_owner("example.com/x")), "Deployment/default/web")
+    c = sync(ENGINE.restore(_deleting_owner("example.com/x")), "Deployment/default/web")
     assert list(present(c, "Deployment/default/web").metadata.finalizers) == ["example.com/x"]
 
 
 def test_process_deleting_dependents_item_ignores_non_blocking_dependents():
-    c = restore(_deleting_owner(), config_map("a", WEB),
+    c = ENGINE.restore(_deleting_owner(), config_map("a", WEB),
                 config_map("b", ref("Deployment", "web", "d-uid", block=False)))
     c = sync(c, "Deployment/default/web")
     assert present(c, "Deployment/default/web") is None
@@ -486,7 +483,7 @@ def test_process_deleting_dependents_item_ignores_non_blocking_dependents():
 def test_process_deleting_dependents_item_waits_for_blocking_dependents():
     """Blocking dependents keep the finalizer; each goes to attemptToDelete unless it is itself
     deleting its dependents."""
-    c = restore(_deleting_owner(), config_map("a", WEB_BLOCK),
+    c = ENGINE.restore(_deleting_owner(), config_map("a", WEB_BLOCK),
                 config_map("b", WEB_BLOCK, finalizers=("foregroundDeletion",), deleting=True),
                 config_map("c", WEB))
     c = attrs.evolve(c, queue=WorkQueue())
@@ -501,7 +498,7 @@ def test_process_deleting_dependents_item_waits_for_blocking_dependents():
 
 def _graph() -> Cluster:
     """TestProcessEvent test2: 2 owned by 1, 3 by 1 and 2, 4 by 2."""
-    return restore(config_map("one", uid="1"),
+    return ENGINE.restore(config_map("one", uid="1"),
                    config_map("two", ref("ConfigMap", "one", "1"), uid="2"),
                    config_map("three", ref("ConfigMap", "one", "1"), ref("ConfigMap", "two", "2"),
                               uid="3"),
@@ -562,7 +559,7 @@ def test_add_dependent_to_owners(owners, expected):
 
 
 def test_add_dependent_to_owners_across_namespaces():
-    c = restore(config_map("owner", ns="ns2", uid="o"))
+    c = ENGINE.restore(config_map("owner", ns="ns2", uid="o"))
     new = decode_object(config_map("new", ref("ConfigMap", "owner", "o"), ns="ns1"))
     assert gc.watch(c.put(new), _change(None, new)) == ["ConfigMap/ns1/new"]
 
@@ -622,7 +619,7 @@ def test_process_transitions(old_finalizers, old_deleting, new_finalizers, expec
 
 
 def test_process_graph_changes_ignores_events():
-    c = restore()
+    c = ENGINE.restore()
     event = decode_object({"apiVersion": "v1", "kind": "Event",
                            "metadata": {"name": "e", "namespace": "default", "uid": "e",
                                         "ownerReferences": [ref("Pod", "p", "absent")]}})
@@ -633,7 +630,7 @@ def test_process_graph_changes_ignores_events():
 
 
 def test_background_deletes_dependents_after_the_owner():
-    c = restore(deployment(), config_map("a", WEB), pod("p", WEB), config_map("free"))
+    c = ENGINE.restore(deployment(), config_map("a", WEB), pod("p", WEB), config_map("free"))
     outcome = delete(c, "Deployment", "web", "Background")
     assert removals(outcome) == ["Deployment/default/web", "ConfigMap/default/a",
                                  "Pod/default/p"]
@@ -641,14 +638,14 @@ def test_background_deletes_dependents_after_the_owner():
 
 
 def test_default_propagation_is_background():
-    c = restore(deployment(), config_map("a", WEB))
+    c = ENGINE.restore(deployment(), config_map("a", WEB))
     assert removals(delete(c, "Deployment", "web")) == ["Deployment/default/web",
                                                         "ConfigMap/default/a"]
 
 
 def test_orphan_keeps_dependents_and_strips_their_owner_references():
     other = ref("ConfigMap", "other", "other-uid")
-    c = restore(deployment(), config_map("other", uid="other-uid"),
+    c = ENGINE.restore(deployment(), config_map("other", uid="other-uid"),
                 config_map("a", WEB_BLOCK, other), pod("p", WEB))
     outcome = delete(c, "Deployment", "web", "Orphan")
     c = outcome.cluster
@@ -662,7 +659,7 @@ def test_orphan_keeps_dependents_and_strips_their_owner_references():
 
 
 def test_orphan_owner_with_another_finalizer_waits_for_it():
-    c = restore(deployment(finalizers=("example.com/x",)), config_map("a", WEB))
+    c = ENGINE.restore(deployment(finalizers=("example.com/x",)), config_map("a", WEB))
     c = delete(c, "Deployment", "web", "Orphan").cluster
     web = present(c, "Deployment/default/web")
     assert list(web.metadata.finalizers) == ["example.com/x"]
@@ -670,7 +667,7 @@ def test_orphan_owner_with_another_finalizer_waits_for_it():
 
 
 def test_foreground_deletes_dependents_first():
-    c = restore(deployment(), config_map("a", WEB_BLOCK), config_map("b", WEB))
+    c = ENGINE.restore(deployment(), config_map("a", WEB_BLOCK), config_map("b", WEB))
     outcome = delete(c, "Deployment", "web", "Foreground")
     assert outcome.changes[0].new.metadata.finalizers == ["foregroundDeletion"]
     assert removals(outcome) == ["ConfigMap/default/a", "ConfigMap/default/b",
@@ -678,7 +675,7 @@ def test_foreground_deletes_dependents_first():
 
 
 def test_foreground_owner_waits_for_a_terminating_blocking_pod():
-    c = restore(deployment(), pod("p", WEB_BLOCK, node_name="n1"), config_map("b", WEB))
+    c = ENGINE.restore(deployment(), pod("p", WEB_BLOCK, node_name="n1"), config_map("b", WEB))
     c = delete(c, "Deployment", "web", "Foreground").cluster
     web = present(c, "Deployment/default/web")
     p = present(c, "Pod/default/p")
@@ -688,19 +685,19 @@ def test_foreground_owner_waits_for_a_terminating_blocking_pod():
     # the kubelet finishes the pod; the owner goes
     written = apiserver.finish_deletion(c, "Pod", "default", "p")
     assert isinstance(written, apiserver.Written)
-    c, turns, settled = manager.run_until_settled(manager.dispatch(written.cluster)[0])
+    c, turns, settled = ENGINE.run_until_settled(ENGINE.dispatch(written.cluster)[0])
     assert settled and present(c, "Deployment/default/web") is None
 
 
 def test_foreground_owner_does_not_wait_for_a_non_blocking_pod():
-    c = restore(deployment(), pod("p", WEB, node_name="n1"))
+    c = ENGINE.restore(deployment(), pod("p", WEB, node_name="n1"))
     c = delete(c, "Deployment", "web", "Foreground").cluster
     assert present(c, "Deployment/default/web") is None
     assert present(c, "Pod/default/p").metadata.deletion_timestamp is not None
 
 
 def test_terminating_pods_are_left_to_the_kubelet():
-    c = restore(deployment(), pod("p", WEB, node_name="n1"))
+    c = ENGINE.restore(deployment(), pod("p", WEB, node_name="n1"))
     outcome = delete(c, "Deployment", "web", "Background")
     p = present(outcome.cluster, "Pod/default/p")
     assert p.metadata.deletion_timestamp == outcome.cluster.now + 30
@@ -710,7 +707,8 @@ def test_terminating_pods_are_left_to_the_kubelet():
 
 def test_dependent_with_two_owners_survives_while_one_lives():
     second = ref("Deployment", "api", "api-uid")
-    c = restore(deployment(), deployment("api", "api-uid"), config_map("shared", WEB, second))
+    c = ENGINE.restore(deployment(), deployment("api", "api-uid"),
+                       config_map("shared", WEB, second))
     c = delete(c, "Deployment", "web", "Background").cluster
     assert owner_uids(c, "ConfigMap/default/shared") == ["api-uid"]
     c = delete(c, "Deployment", "api", "Background").cluster
@@ -719,7 +717,7 @@ def test_dependent_with_two_owners_survives_while_one_lives():
 
 def test_dependent_of_a_foreground_owner_with_another_owner_is_released():
     second = ref("Deployment", "api", "api-uid")
-    c = restore(deployment(), deployment("api", "api-uid"),
+    c = ENGINE.restore(deployment(), deployment("api", "api-uid"),
                 config_map("shared", WEB_BLOCK, second))
     c = delete(c, "Deployment", "web", "Foreground").cluster
     assert present(c, "Deployment/default/web") is None
@@ -737,30 +735,30 @@ CHAIN = [deployment(), config_map("child", WEB_BLOCK),
                                 "Deployment/default/web"], id="Foreground"),
 ])
 def test_chains_cascade(policy, expected):
-    outcome = delete(restore(*CHAIN), "Deployment", "web", policy)
+    outcome = delete(ENGINE.restore(*CHAIN), "Deployment", "web", policy)
     assert removals(outcome) == expected
 
 
 def test_orphaning_the_head_of_a_chain_keeps_the_rest():
-    outcome = delete(restore(*CHAIN), "Deployment", "web", "Orphan")
+    outcome = delete(ENGINE.restore(*CHAIN), "Deployment", "web", "Orphan")
     assert removals(outcome) == ["Deployment/default/web"]
     assert owner_uids(outcome.cluster, "Pod/default/grandchild") == ["child-uid"]
 
 
 def test_dependents_applied_through_the_api_server():
-    c = apply(manager.empty_cluster(), new_deployment(), mode="auto")
+    c = ENGINE.apply(ENGINE.empty_cluster(), new_deployment(), mode="auto")
     uid = c.get("Deployment", "default", "web").metadata.uid
     owner = ref("Deployment", "web", uid, block=True)
     cm = {"apiVersion": "v1", "kind": "ConfigMap",
           "metadata": {"name": "a", "namespace": "default", "ownerReferences": [owner]}}
-    c = apply(c, cm, mode="auto")
+    c = ENGINE.apply(c, cm, mode="auto")
     assert present(c, "ConfigMap/default/a") is not None  # a solid owner: nothing to do
     outcome = delete(c, "Deployment", "web", "Foreground")
     assert removals(outcome) == ["ConfigMap/default/a", "Deployment/default/web"]
 
 
 def test_a_dependent_created_for_an_absent_owner_is_collected():
-    c = apply(manager.empty_cluster(), config_map("a", ref("Deployment", "web", "nope")),
+    c = ENGINE.apply(ENGINE.empty_cluster(), config_map("a", ref("Deployment", "web", "nope")),
               mode="auto")
     assert present(c, "ConfigMap/default/a") is None
 
@@ -770,7 +768,7 @@ def test_a_dependent_created_for_an_absent_owner_is_collected():
 
 @pytest.mark.parametrize("policy", ["Background", "Foreground", "Orphan"])
 def test_a_cycle_of_two_owners(policy):
-    c = restore(config_map("a", ref("ConfigMap", "b", "b-uid", block=True)),
+    c = ENGINE.restore(config_map("a", ref("ConfigMap", "b", "b-uid", block=True)),
                 config_map("b", ref("ConfigMap", "a", "a-uid", block=True)))
     c = delete(c, "ConfigMap", "a", policy).cluster
     assert present(c, "ConfigMap/default/a") is None
@@ -781,7 +779,7 @@ def test_a_cycle_of_two_owners(policy):
 
 
 def test_an_object_that_owns_itself():
-    c = restore(config_map("a", ref("ConfigMap", "a", "a-uid", block=True)))
+    c = ENGINE.restore(config_map("a", ref("ConfigMap", "a", "a-uid", block=True)))
     c = delete(c, "ConfigMap", "a", "Background").cluster
     assert present(c, "ConfigMap/default/a") is None
 
@@ -793,7 +791,7 @@ def test_an_object_that_owns_itself():
     pytest.param({}, id="empty"),
 ])
 def test_odd_owner_references_do_not_raise(owner):
-    c = restore(deployment(), config_map("a", owner))
+    c = ENGINE.restore(deployment(), config_map("a", owner))
     for policy in ("Background", "Foreground", "Orphan"):
         outcome = delete(c, "Deployment", "web", policy)
         assert present(outcome.cluster, "Deployment/default/web") is None
@@ -801,13 +799,13 @@ def test_odd_owner_references_do_not_raise(owner):
 
 
 def test_an_owner_reference_without_uid_is_dangling():
-    c = restore(deployment(), config_map("a", {"apiVersion": "apps/v1", "kind": "Deployment",
+    c = ENGINE.restore(deployment(), config_map("a", {"apiVersion": "apps/v1", "kind": "Deployment",
                                                "name": "web"}))
     assert present(sync(c, "ConfigMap/default/a"), "ConfigMap/default/a") is None
 
 
 def test_an_unmappable_owner_is_retried_with_backoff():
-    c = restore(config_map("a", {"name": "web", "uid": "d-uid"}))
+    c = ENGINE.restore(config_map("a", {"name": "web", "uid": "d-uid"}))
     c = sync(c, "ConfigMap/default/a")
     assert present(c, "ConfigMap/default/a") is not None
     assert backoffs(c, "ConfigMap/default/a") == 1
@@ -817,7 +815,7 @@ def test_custom_kinds_map_as_the_store_keeps_them():
     widget = meta({"apiVersion": "example.com/v1", "kind": "Widget",
                    "metadata": {"name": "w", "namespace": "default"}}, "w-uid")
     owner = ref("Widget", "w", "w-uid", "example.com/v1")
-    c = sync(restore(widget, config_map("a", owner)), "ConfigMap/default/a")
+    c = sync(ENGINE.restore(widget, config_map("a", owner)), "ConfigMap/default/a")
     assert present(c, "ConfigMap/default/a") is not None
-    c = sync(restore(config_map("a", owner)), "ConfigMap/default/a")
+    c = sync(ENGINE.restore(config_map("a", owner)), "ConfigMap/default/a")
     assert present(c, "ConfigMap/default/a") is None

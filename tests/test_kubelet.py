@@ -6,11 +6,16 @@ import pytest
 from pyrsistent import pvector
 
 from kubefold.core.events import Tick
+from kubefold.core.nodelease import KUBELET_ANNOTATION, STOPPED
 from kubefold.core.objects import Container, ContainerStatus, PodSpec
 from kubefold.core.schema import format_time, freeze, parse_time
-from kubefold.reducers import kubelet, manager
-from kubefold.reducers.kubelet import crash_loop_backoff, get_phase, go_duration
-from tests.helpers import new_pod, node, reconcile, restore
+from kubefold.reducers import manager
+from kubefold.reducers.kubelet import kubelet
+from kubefold.reducers.kubelet.kubelet import crash_loop_backoff, get_phase, go_duration
+from tests.helpers import Engine, new_pod, node, plane
+
+ENGINE = Engine(plane(kubelet.CONTROLLER))
+
 
 NOW = "2024-06-01T00:00:00Z"
 T0 = parse_time(NOW)
@@ -292,11 +297,6 @@ def test_go_duration(seconds, text):
 # -- the kubelet in the cluster --------------------------------------------------------------
 
 
-@pytest.fixture
-def auto(monkeypatch):
-    monkeypatch.setattr(manager, "REGISTRY", (kubelet.CONTROLLER,))
-
-
 def _pod(cluster, name="a"):
     return cluster.get("Pod", "default", name)
 
@@ -305,13 +305,13 @@ def _cond(pod, ctype):
     return next(c for c in pod.status.conditions if c.type == ctype)
 
 
-def test_admission_rejects_out_of_cpu(auto):
-    c = restore(node("n1", cpu="4"),
+def test_admission_rejects_out_of_cpu():
+    c = ENGINE.restore(node("n1", cpu="4"),
                 {**new_pod("old", node_name="n1", cpu="3800m"),
                  "metadata": {"name": "old", "namespace": "default",
                               "creationTimestamp": "2024-05-31T00:00:00Z"}},
                 new_pod("a", node_name="n1", cpu="500m"), now=NOW)
-    c = reconcile(c, "kubelet", "n1")
+    c = ENGINE.reconcile(c, "kubelet", "n1")
     assert _pod(c, "old").status.phase == "Running"
     pod = _pod(c)
     assert pod.status.phase == "Failed"
@@ -322,18 +322,18 @@ def test_admission_rejects_out_of_cpu(auto):
     assert pod.status.start_time == T0
 
 
-def test_admission_out_of_pods(auto):
-    c = restore(node("n1", pods="1"), new_pod("a", node_name="n1"),
+def test_admission_out_of_pods():
+    c = ENGINE.restore(node("n1", pods="1"), new_pod("a", node_name="n1"),
                 new_pod("b", node_name="n1"), now=NOW)
-    c = reconcile(c, "kubelet", "n1")
+    c = ENGINE.reconcile(c, "kubelet", "n1")
     assert _pod(c, "a").status.phase == "Running"
     assert _pod(c, "b").status.reason == "OutOfpods"
     assert _pod(c, "b").status.message.endswith("pods, requested: 1, used: 1, capacity: 1")
 
 
-def test_pending_pod_starts_running(auto):
-    c = restore(node("n1"), new_pod("a", node_name="n1"), now=NOW)
-    c = reconcile(c, "kubelet", "n1")
+def test_pending_pod_starts_running():
+    c = ENGINE.restore(node("n1"), new_pod("a", node_name="n1"), now=NOW)
+    c = ENGINE.reconcile(c, "kubelet", "n1")
     pod = _pod(c)
     assert pod.status.phase == "Running"
     assert [c.type for c in pod.status.conditions] == [
@@ -349,22 +349,22 @@ def test_pending_pod_starts_running(auto):
     assert (ready.reason, ready.last_heartbeat_time) == ("KubeletReady", T0)
 
 
-def test_readiness_probe_timing(auto):
+def test_readiness_probe_timing():
     probe = {"httpGet": {"path": "/", "port": 80}, "initialDelaySeconds": 5,
              "periodSeconds": 10}
     manifest = new_pod("a", node_name="n1")
     manifest["spec"]["containers"][0]["readinessProbe"] = probe
-    c = restore(node("n1"), manifest, now=NOW)
-    c = manager.step(c, Tick(0))
+    c = ENGINE.restore(node("n1"), manifest, now=NOW)
+    c = ENGINE.step(c, Tick(0))
     pod = _pod(c)
     assert pod.status.phase == "Running"
     assert not pod.status.container_statuses[0].ready
     ready = _cond(pod, "Ready")
     assert (ready.status, ready.reason, ready.message) == (
         "False", "ContainersNotReady", "containers with unready status: [app]")
-    c = manager.step(c, Tick(9))
+    c = ENGINE.step(c, Tick(9))
     assert _cond(_pod(c), "Ready").status == "False"
-    c = manager.step(c, Tick(1))  # startedAt + ceil(5 / 10) * 10
+    c = ENGINE.step(c, Tick(1))  # startedAt + ceil(5 / 10) * 10
     assert _cond(_pod(c), "Ready").status == "True"
     assert _cond(_pod(c), "Ready").last_transition_time == T0 + 10
     assert _pod(c).status.container_statuses[0].ready
@@ -387,14 +387,14 @@ def _exit(cluster, name="a", code=1, at=None):
     return manager.run_until_settled(manager.dispatch(written.cluster)[0])[0]
 
 
-def test_crash_loop_back_off_in_the_cluster(auto):
-    c = manager.step(restore(node("n1"), new_pod("web-x", node_name="n1"), now=NOW), Tick(0))
-    c = manager.step(c, Tick(5))
+def test_crash_loop_back_off_in_the_cluster():
+    c = ENGINE.step(ENGINE.restore(node("n1"), new_pod("web-x", node_name="n1"), now=NOW), Tick(0))
+    c = ENGINE.step(c, Tick(5))
     c = _exit(c, "web-x")  # first exit: restarted at once
     cs = _pod(c, "web-x").status.container_statuses[0]
     assert cs.restart_count == 1 and "running" in cs.state
     assert cs.last_state["terminated"]["exitCode"] == 1
-    c = manager.step(c, Tick(5))
+    c = ENGINE.step(c, Tick(5))
     c = _exit(c, "web-x")  # second exit: back-off 10s
     pod = _pod(c, "web-x")
     cs = pod.status.container_statuses[0]
@@ -403,19 +403,19 @@ def test_crash_loop_back_off_in_the_cluster(auto):
         f"back-off 10s restarting failed container=app pod=web-x_default({pod.metadata.uid})")
     assert cs.last_state["terminated"]["finishedAt"] == format_time(c.now)
     assert pod.status.phase == "Running" and _cond(pod, "Ready").status == "False"
-    c = manager.step(c, Tick(9))
+    c = ENGINE.step(c, Tick(9))
     assert "waiting" in _pod(c, "web-x").status.container_statuses[0].state
-    c = manager.step(c, Tick(1))
+    c = ENGINE.step(c, Tick(1))
     cs = _pod(c, "web-x").status.container_statuses[0]
     assert cs.restart_count == 2 and "running" in cs.state and cs.ready
-    c = manager.step(c, Tick(3))
+    c = ENGINE.step(c, Tick(3))
     c = _exit(c, "web-x")  # third exit: back-off 20s
     msg = _pod(c, "web-x").status.container_statuses[0].state["waiting"]["message"]
     assert msg.startswith("back-off 20s restarting failed container=app pod=web-x_default(")
 
 
-def test_restart_policy_never_ends_the_pod(auto):
-    c = manager.step(restore(node("n1"), new_pod("a", node_name="n1", restartPolicy="Never"),
+def test_restart_policy_never_ends_the_pod():
+    c = ENGINE.step(ENGINE.restore(node("n1"), new_pod("a", node_name="n1", restartPolicy="Never"),
                              now=NOW), Tick(0))
     c = _exit(c, code=0)
     pod = _pod(c)
@@ -423,16 +423,16 @@ def test_restart_policy_never_ends_the_pod(auto):
     assert (_cond(pod, "Ready").status, _cond(pod, "Ready").reason) == ("False", "PodCompleted")
 
 
-def test_graceful_termination_waits_for_the_grace_period(auto):
+def test_graceful_termination_waits_for_the_grace_period():
     from kubefold.core.events import Delete
-    c = manager.step(restore(node("n1"), new_pod("a", node_name="n1",
+    c = ENGINE.step(ENGINE.restore(node("n1"), new_pod("a", node_name="n1",
                                                  terminationGracePeriodSeconds=30), now=NOW),
                      Tick(0))
-    c = manager.step(c, Delete("Pod", "a", "default"))
+    c = ENGINE.step(c, Delete("Pod", "a", "default"))
     assert _pod(c).metadata.deletion_timestamp == T0 + 30
-    c = manager.step(c, Tick(29))
+    c = ENGINE.step(c, Tick(29))
     assert _pod(c) is not None and _pod(c).status.phase == "Running"
-    outcome = manager.apply_event(c, Tick(1))
+    outcome = ENGINE.apply_event(c, Tick(1))
     assert _pod(outcome.cluster) is None
     written = [ch.new for t in outcome.turns for ch in t.changes if ch.kind == "Pod"]
     assert written[0].status.phase == "Failed"
@@ -440,32 +440,32 @@ def test_graceful_termination_waits_for_the_grace_period(auto):
     assert written[-1] is None
 
 
-def test_stopped_kubelet_does_nothing(auto):
+def test_stopped_kubelet_does_nothing():
     manifest = node("n1")
-    manifest["metadata"]["annotations"] = {kubelet.KUBELET_ANNOTATION: kubelet.STOPPED}
-    c = restore(manifest, new_pod("a", node_name="n1"), now=NOW)
-    c = reconcile(c, "kubelet", "n1")
+    manifest["metadata"]["annotations"] = {KUBELET_ANNOTATION: STOPPED}
+    c = ENGINE.restore(manifest, new_pod("a", node_name="n1"), now=NOW)
+    c = ENGINE.reconcile(c, "kubelet", "n1")
     assert _pod(c).status.phase is None or _pod(c).status.phase == "Pending"
     assert c.get("Node", "", "n1").status.conditions[0].last_heartbeat_time is None
 
 
-def test_a_live_kubelet_costs_no_periodic_writes(auto):
+def test_a_live_kubelet_costs_no_periodic_writes():
     """The Lease heartbeat is implicit: an idle node is not rewritten as time passes."""
-    c = manager.step(restore(node("n1"), now=NOW), Tick(0))
+    c = ENGINE.step(ENGINE.restore(node("n1"), now=NOW), Tick(0))
     hb = next(x for x in c.get("Node", "", "n1").status.conditions if x.type == "Ready")
     assert (hb.status, hb.last_heartbeat_time) == ("True", T0)
     revision = c.resource_version
-    c = manager.step(c, Tick(3600))
+    c = ENGINE.step(c, Tick(3600))
     assert c.resource_version == revision
     assert c.queue.next_due() is None
 
 
-def test_running_pod_without_container_statuses_gets_them(auto):
+def test_running_pod_without_container_statuses_gets_them():
     manifest = new_pod("a", node_name="n1")
     manifest["status"] = {"phase": "Running", "startTime": "2024-05-31T00:00:00Z",
                           "conditions": [{"type": "Ready", "status": "True",
                                           "lastTransitionTime": "2024-05-31T00:00:00Z"}]}
-    c = reconcile(restore(node("n1"), manifest, now=NOW), "kubelet", "n1")
+    c = ENGINE.reconcile(ENGINE.restore(node("n1"), manifest, now=NOW), "kubelet", "n1")
     pod = _pod(c)
     assert pod.status.phase == "Running"
     assert pod.status.container_statuses[0].state["running"]["startedAt"] == NOW

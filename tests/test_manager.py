@@ -9,7 +9,7 @@ from kubefold.core.cluster import Change, Cluster
 from kubefold.core.codec import decode_object
 from kubefold.core.events import Apply, NodeHealth, Reconcile, Tick
 from kubefold.reducers import apiserver, manager
-from tests.helpers import new_deployment
+from tests.helpers import Engine, new_deployment, plane
 
 
 def _annotate_sync(cluster: Cluster, key: str) -> Cluster:
@@ -33,16 +33,12 @@ def _annotate_watch(cluster: Cluster, change: Change) -> list[str]:
 
 
 TOY = manager.Controller("toy", _annotate_sync, _annotate_watch)
+ENGINE = Engine(plane(TOY))
 CM = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "default"}}
 
 
-@pytest.fixture
-def toy(monkeypatch):
-    monkeypatch.setattr(manager, "REGISTRY", (TOY,))
-
-
-def test_auto_mode_runs_queued_work_to_a_fixpoint(toy):
-    outcome = manager.apply_event(manager.empty_cluster(), Apply(decode_object(CM)))
+def test_auto_mode_runs_queued_work_to_a_fixpoint():
+    outcome = ENGINE.apply_event(ENGINE.empty_cluster(), Apply(decode_object(CM)))
     cm = outcome.cluster.get("ConfigMap", "default", "c")
     assert cm.metadata.annotations["seen"] == "yes"
     assert [(t.controller, t.key) for t in outcome.turns] == [("toy", "default/c")]
@@ -50,21 +46,21 @@ def test_auto_mode_runs_queued_work_to_a_fixpoint(toy):
     assert outcome.cluster.queue.next_due() == outcome.cluster.now + 60
 
 
-def test_manual_mode_only_queues(toy):
-    c = manager.step(manager.empty_cluster(), Apply(decode_object(CM)), mode="manual")
+def test_manual_mode_only_queues():
+    c = ENGINE.step(ENGINE.empty_cluster(), Apply(decode_object(CM)), mode="manual")
     assert "seen" not in c.get("ConfigMap", "default", "c").metadata.annotations
     assert ("toy", "default/c") in c.queue.queued
-    c = manager.step(c, Reconcile("toy", "default/c"), mode="manual")
+    c = ENGINE.step(c, Reconcile("toy", "default/c"), mode="manual")
     assert c.get("ConfigMap", "default", "c").metadata.annotations["seen"] == "yes"
     # its own write queued the key again, as an informer would
     assert ("toy", "default/c") in c.queue.queued
 
 
-def test_tick_releases_due_work(toy):
-    c = manager.step(manager.empty_cluster(), Apply(decode_object(CM)))
-    outcome = manager.apply_event(c, Tick(59))
+def test_tick_releases_due_work():
+    c = ENGINE.step(ENGINE.empty_cluster(), Apply(decode_object(CM)))
+    outcome = ENGINE.apply_event(c, Tick(59))
     assert outcome.turns == ()
-    outcome = manager.apply_event(outcome.cluster, Tick(1))
+    outcome = ENGINE.apply_event(outcome.cluster, Tick(1))
     assert outcome.cluster.queue.next_due() == outcome.cluster.now + 60
 
 

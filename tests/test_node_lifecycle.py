@@ -9,26 +9,25 @@ from kubefold.core.codec import decode_object
 from kubefold.core.events import Apply, NodeHealth, Tick
 from kubefold.core.objects import Condition, Taint, Toleration
 from kubefold.core.schema import parse_time
-from kubefold.reducers import kubelet, manager, node_events, node_lifecycle, podgc
-from kubefold.reducers.node_lifecycle import (
-    compute_zone_state,
+from kubefold.reducers.controllers import nodelifecycle as node_lifecycle
+from kubefold.reducers.controllers import podgc, tainteviction
+from kubefold.reducers.controllers.nodelifecycle import compute_zone_state
+from kubefold.reducers.controllers.tainteviction import (
     get_matching_tolerations,
     get_min_toleration_time,
 )
-from tests.helpers import new_pod, node, restore
+from kubefold.reducers.controlplane import ControlPlane
+from kubefold.reducers.kubelet import kubelet
+from kubefold.reducers.world import nodes as node_events
+from tests.helpers import Engine, new_pod, node, restore
+
+ENGINE = Engine(ControlPlane(
+    (kubelet.CONTROLLER, node_lifecycle.CONTROLLER, tainteviction.CONTROLLER, podgc.CONTROLLER),
+    {NodeHealth: node_events.handle}))
+
 
 NOW = "2024-06-01T00:00:00Z"
 T0 = parse_time(NOW)
-
-
-@pytest.fixture
-def auto(monkeypatch):
-    monkeypatch.setattr(manager, "REGISTRY", (
-        kubelet.CONTROLLER, node_lifecycle.CONTROLLER,
-        node_lifecycle.TAINT_EVICTION_CONTROLLER, podgc.CONTROLLER))
-    handlers: dict = {}
-    node_events.register(handlers)
-    monkeypatch.setattr(manager, "WORLD_HANDLERS", handlers)
 
 
 def _ready(cluster, name="n1"):
@@ -50,22 +49,22 @@ def _pod_ready(pod):
 UNREACHABLE = "node.kubernetes.io/unreachable"
 
 
-def test_node_loss_end_to_end(auto):
+def test_node_loss_end_to_end():
     # "bare" is restored as a snapshot (no admission: no tolerations); "web" is created through
     # the API server, whose DefaultTolerationSeconds plugin gives it 300 s.
-    c = restore(node("n1"), node("n2"), new_pod("bare", node_name="n1"), now=NOW)
-    c = manager.step(c, Apply(decode_object(new_pod("web", node_name="n1"))))
+    c = ENGINE.restore(node("n1"), node("n2"), new_pod("bare", node_name="n1"), now=NOW)
+    c = ENGINE.step(c, Apply(decode_object(new_pod("web", node_name="n1"))))
     assert {t.key: t.toleration_seconds for t in _pod(c, "web").spec.tolerations} == {
         "node.kubernetes.io/not-ready": 300, UNREACHABLE: 300}
     assert _pod(c, "web").status.phase == "Running"
-    c = manager.step(c, Tick(10))
+    c = ENGINE.step(c, Tick(10))
     assert _ready(c).last_heartbeat_time == T0  # the Lease renews; the node is not rewritten
-    c = manager.step(c, NodeHealth("n1", False))  # the Lease was last renewed at T0 + 10
+    c = ENGINE.step(c, NodeHealth("n1", False))  # the Lease was last renewed at T0 + 10
     assert c.get("Node", "", "n1").metadata.annotations[kubelet.KUBELET_ANNOTATION] == "stopped"
 
-    c = manager.step(c, Tick(49))  # T0 + 59: the Lease is 49 s old
+    c = ENGINE.step(c, Tick(49))  # T0 + 59: the Lease is 49 s old
     assert _ready(c).status == "True" and _taints(c) == []
-    c = manager.step(c, Tick(1))  # T0 + 60: node-monitor-grace-period (50 s) has passed
+    c = ENGINE.step(c, Tick(1))  # T0 + 60: node-monitor-grace-period (50 s) has passed
     ready = _ready(c)
     assert (ready.status, ready.reason, ready.message) == (
         "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
@@ -78,7 +77,7 @@ def test_node_loss_end_to_end(auto):
     assert _pod_ready(_pod(c, "web")).last_transition_time == T0 + 60
     assert _ready(c, "n2").status == "True"
 
-    c = manager.step(c, Tick(5))  # the next monitor pass observes Unknown: NoExecute
+    c = ENGINE.step(c, Tick(5))  # the next monitor pass observes Unknown: NoExecute
     assert _taints(c) == [(UNREACHABLE, "NoSchedule", T0 + 60),
                           (UNREACHABLE, "NoExecute", T0 + 65)]
     bare = _pod(c, "bare")  # not tolerated: deleted at once, left Terminating
@@ -87,39 +86,39 @@ def test_node_loss_end_to_end(auto):
                for x in bare.status.conditions)
     assert _pod(c, "web").metadata.deletion_timestamp is None
 
-    c = manager.step(c, Tick(299))
+    c = ENGINE.step(c, Tick(299))
     assert _pod(c, "web").metadata.deletion_timestamp is None
-    c = manager.step(c, Tick(1))  # T0 + 365: tolerationSeconds 300 after the taint
+    c = ENGINE.step(c, Tick(1))  # T0 + 365: tolerationSeconds 300 after the taint
     web = _pod(c, "web")
     assert web.metadata.deletion_timestamp == T0 + 365 + 30
-    c = manager.step(c, Tick(600))  # the kubelet is away: both stay Terminating
+    c = ENGINE.step(c, Tick(600))  # the kubelet is away: both stay Terminating
     assert _pod(c, "web") is not None and _pod(c, "bare") is not None
 
-    c = manager.step(c, NodeHealth("n1", True))
+    c = ENGINE.step(c, NodeHealth("n1", True))
     ready = _ready(c)
     assert (ready.status, ready.reason, ready.last_transition_time) == (
         "True", "KubeletReady", c.now)
     assert _taints(c) == []
     # The kubelet sees the deletions on its return: 30 s of grace from now (pod_workers.go).
-    c = manager.step(c, Tick(29))
+    c = ENGINE.step(c, Tick(29))
     assert _pod(c, "web") is not None and _pod(c, "bare") is not None
-    c = manager.step(c, Tick(1))
+    c = ENGINE.step(c, Tick(1))
     assert _pod(c, "web") is None and _pod(c, "bare") is None
 
 
-def test_single_node_full_disruption_adds_no_no_execute_taint(auto):
-    c = restore(node("n1"), new_pod("bare", node_name="n1"), now=NOW)
-    c = manager.step(c, Tick(0))
-    c = manager.step(c, NodeHealth("n1", False))
-    c = manager.step(c, Tick(50))
+def test_single_node_full_disruption_adds_no_no_execute_taint():
+    c = ENGINE.restore(node("n1"), new_pod("bare", node_name="n1"), now=NOW)
+    c = ENGINE.step(c, Tick(0))
+    c = ENGINE.step(c, NodeHealth("n1", False))
+    c = ENGINE.step(c, Tick(50))
     assert _ready(c).status == "Unknown"
-    c = manager.step(c, Tick(100))
+    c = ENGINE.step(c, Tick(100))
     assert _taints(c) == [(UNREACHABLE, "NoSchedule", T0 + 50)]
     assert _pod(c, "bare").metadata.deletion_timestamp is None
 
 
-def test_node_health_for_a_missing_node_is_not_found(auto):
-    outcome = manager.apply_event(restore(node("n1"), now=NOW), NodeHealth("nope", False))
+def test_node_health_for_a_missing_node_is_not_found():
+    outcome = ENGINE.apply_event(ENGINE.restore(node("n1"), now=NOW), NodeHealth("nope", False))
     assert outcome.rejected is not None and outcome.rejected.code == 404
 
 

@@ -3,20 +3,16 @@ unscheduled terminating pods, terminating pods on out-of-service nodes."""
 
 from __future__ import annotations
 
-import pytest
-
 from kubefold.core.events import Delete, Tick
 from kubefold.core.schema import parse_time
-from kubefold.reducers import manager, podgc
-from tests.helpers import new_pod, node, restore
+from kubefold.reducers.controllers import podgc
+from tests.helpers import Engine, new_pod, node, plane
+
+ENGINE = Engine(plane(podgc.CONTROLLER))
+
 
 NOW = "2024-06-01T00:00:00Z"
 T0 = parse_time(NOW)
-
-
-@pytest.fixture
-def auto(monkeypatch):
-    monkeypatch.setattr(manager, "REGISTRY", (podgc.CONTROLLER,))
 
 
 def _pod(cluster, name):
@@ -36,12 +32,12 @@ def test_controller_name():
     assert podgc.CONTROLLER.name == "pod-garbage-collector"
 
 
-def test_orphaned_pod_is_deleted_after_the_quarantine(auto):
-    c = restore(node("n1"), _with(new_pod("lost", node_name="gone"), phase="Running"),
+def test_orphaned_pod_is_deleted_after_the_quarantine():
+    c = ENGINE.restore(node("n1"), _with(new_pod("lost", node_name="gone"), phase="Running"),
                 _with(new_pod("kept", node_name="n1"), phase="Running"), now=NOW)
-    outcome = manager.apply_event(c, Tick(39))
+    outcome = ENGINE.apply_event(c, Tick(39))
     assert _pod(outcome.cluster, "lost") is not None
-    outcome = manager.apply_event(outcome.cluster, Tick(1))
+    outcome = ENGINE.apply_event(outcome.cluster, Tick(1))
     c = outcome.cluster
     assert _pod(c, "lost") is None and _pod(c, "kept") is not None
     (status_write, delete) = [ch for t in outcome.turns for ch in t.changes]
@@ -52,28 +48,28 @@ def test_orphaned_pod_is_deleted_after_the_quarantine(auto):
     assert delete.new is None
 
 
-def test_node_deleted_orphans_its_pods(auto):
-    c = restore(node("n1"), _with(new_pod("a", node_name="n1"), phase="Running"), now=NOW)
-    c = manager.step(c, Delete("Node", "n1"))
-    c = manager.step(c, Tick(39))
+def test_node_deleted_orphans_its_pods():
+    c = ENGINE.restore(node("n1"), _with(new_pod("a", node_name="n1"), phase="Running"), now=NOW)
+    c = ENGINE.step(c, Delete("Node", "n1"))
+    c = ENGINE.step(c, Tick(39))
     assert _pod(c, "a") is not None
-    c = manager.step(c, Tick(1))
+    c = ENGINE.step(c, Tick(1))
     assert _pod(c, "a") is None
 
 
-def test_node_back_within_the_quarantine_keeps_the_pod(auto):
+def test_node_back_within_the_quarantine_keeps_the_pod():
     from kubefold.core.codec import decode_object
     from kubefold.core.events import Apply
-    c = restore(_with(new_pod("a", node_name="n1"), phase="Running"), now=NOW)
-    c = manager.step(c, Tick(20))
-    c = manager.step(c, Apply(decode_object(node("n1"))))
-    c = manager.step(c, Tick(30))
+    c = ENGINE.restore(_with(new_pod("a", node_name="n1"), phase="Running"), now=NOW)
+    c = ENGINE.step(c, Tick(20))
+    c = ENGINE.step(c, Apply(decode_object(node("n1"))))
+    c = ENGINE.step(c, Tick(30))
     assert _pod(c, "a") is not None
 
 
-def test_terminated_pods_over_the_threshold(auto, monkeypatch):
+def test_terminated_pods_over_the_threshold(monkeypatch):
     monkeypatch.setattr(podgc, "TERMINATED_POD_GC_THRESHOLD", 2)
-    c = restore(
+    c = ENGINE.restore(
         node("n1"),
         _with(new_pod("old", node_name="n1"), "2024-05-01T00:00:00Z", phase="Succeeded"),
         _with(new_pod("older", node_name="n1"), "2024-04-01T00:00:00Z", phase="Failed"),
@@ -82,26 +78,26 @@ def test_terminated_pods_over_the_threshold(auto, monkeypatch):
         _with(new_pod("new", node_name="n1"), "2024-05-30T00:00:00Z", phase="Succeeded"),
         _with(new_pod("live", node_name="n1"), "2024-01-01T00:00:00Z", phase="Running"),
         now=NOW)
-    c = manager.step(c, Tick(0))
+    c = ENGINE.step(c, Tick(0))
     remaining = sorted(p.metadata.name for p in c.list("Pod"))
     assert remaining == ["live", "new", "old"]  # evicted first, then the oldest
 
 
-def test_unscheduled_terminating_pod_is_force_deleted(auto):
+def test_unscheduled_terminating_pod_is_force_deleted():
     manifest = new_pod("p")
     manifest["metadata"]["finalizers"] = ["example.com/hold"]
-    c = restore(node("n1"), manifest, now=NOW)
-    c = manager.step(c, Delete("Pod", "p", "default"))
+    c = ENGINE.restore(node("n1"), manifest, now=NOW)
+    c = ENGINE.step(c, Delete("Pod", "p", "default"))
     pod = _pod(c, "p")  # a finalizer keeps it; PodGC marked it Failed and asked for grace 0
     assert pod.status.phase == "Failed"
     assert pod.metadata.deletion_grace_period_seconds == 0
 
 
-def test_terminating_pod_on_out_of_service_node(auto):
+def test_terminating_pod_on_out_of_service_node():
     n1 = node("n1")
     n1["status"]["conditions"] = [{"type": "Ready", "status": "Unknown"}]
     n1["spec"] = {"taints": [{"key": "node.kubernetes.io/out-of-service",
                               "effect": "NoExecute"}]}
-    c = restore(n1, _with(new_pod("a", node_name="n1"), phase="Running"), now=NOW)
-    c = manager.step(c, Delete("Pod", "a", "default"))
+    c = ENGINE.restore(n1, _with(new_pod("a", node_name="n1"), phase="Running"), now=NOW)
+    c = ENGINE.step(c, Delete("Pod", "a", "default"))
     assert _pod(c, "a") is None

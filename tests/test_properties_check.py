@@ -12,7 +12,7 @@ from kubefold.core.events import Apply, Tick
 from kubefold.properties.check import Finding, check_replay, check_snapshot
 from kubefold.properties.invariants import Violation
 from kubefold.reducers import apiserver, manager
-from tests.helpers import new_deployment, new_pod, node, restore
+from tests.helpers import new_deployment, new_pod, node, plane, restore
 
 NOW = "2024-01-01T00:10:00Z"
 OVERCOMMIT = Violation("no_node_is_overcommitted",
@@ -98,20 +98,18 @@ CM = Apply(decode_object({"apiVersion": "v1", "kind": "ConfigMap",
                           "metadata": {"name": "c", "namespace": "default"}}))
 
 
-def test_overcommit_planted_by_a_controller_turn(monkeypatch):
-    monkeypatch.setattr(manager, "REGISTRY", (PLANT,))
+def test_overcommit_planted_by_a_controller_turn():
     events = [Tick(1), CM]
-    result = check_replay(small_node(), events)
+    result = check_replay(small_node(), events, plane=plane(PLANT))
     assert result.findings == (Finding(2, CM, "plant default/c", OVERCOMMIT),)
 
 
-def test_a_transition_property_broken_by_a_controller_turn(monkeypatch):
+def test_a_transition_property_broken_by_a_controller_turn():
     """A binding that ignores the node's taint, found on the step it happened."""
-    monkeypatch.setattr(manager, "REGISTRY", (BIND,))
     tainted = node("n1")
     tainted["spec"] = {"taints": [{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]}
     cluster = restore(tainted, new_pod("p"), now=NOW)
-    result = check_replay(cluster, [Tick(1), CM, Tick(1)])
+    result = check_replay(cluster, [Tick(1), CM, Tick(1)], plane=plane(BIND))
     assert result.findings == (Finding(2, CM, "bind default/c", Violation(
         "pods_are_bound_only_where_taints_are_tolerated",
         "pod default/p was bound to node n1, whose taint dedicated=gpu:NoSchedule it does not "

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-import pytest
 
 from kubefold.core.cluster import Change, Cluster
 from kubefold.core.codec import decode_object
@@ -16,7 +15,7 @@ from kubefold.properties import convergence
 from kubefold.properties.convergence import converge, workloads_match_spec
 from kubefold.properties.invariants import Violation
 from kubefold.reducers import apiserver, manager
-from tests.helpers import apply, new_deployment, node, restore
+from tests.helpers import Engine, apply, new_deployment, node, plane, restore
 
 NOW = "2024-01-01T00:10:00Z"
 
@@ -152,14 +151,12 @@ FLIP = manager.Controller("flip", _flip_sync, _flip_watch)
 CM = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "default"}}
 
 
-@pytest.fixture
-def flip(monkeypatch):
-    monkeypatch.setattr(manager, "REGISTRY", (FLIP,))
+FLIPPING = Engine(plane(FLIP))
 
 
-def test_a_controller_that_flips_forever_is_a_cycle(flip):
-    cluster = manager.step(manager.empty_cluster(), Apply(decode_object(CM)))
-    result = converge(cluster)
+def test_a_controller_that_flips_forever_is_a_cycle():
+    cluster = FLIPPING.step(FLIPPING.empty_cluster(), Apply(decode_object(CM)))
+    result = converge(cluster, plane=FLIPPING.plane)
     assert not result.settled and not result.ok
     assert len(result.cycle) == 2  # a, b, a again
     assert result.cycle[0] != result.cycle[1]
@@ -167,8 +164,8 @@ def test_a_controller_that_flips_forever_is_a_cycle(flip):
     assert result.problems == ()
 
 
-def test_a_flip_that_is_only_watched_too_briefly_is_not_called_settled(flip):
+def test_a_flip_that_is_only_watched_too_briefly_is_not_called_settled():
     """With fewer wakeups than it takes to see the cycle, `converge` gives up unsettled."""
-    cluster = manager.step(manager.empty_cluster(), Apply(decode_object(CM)))
-    result = converge(cluster, max_wakeups=5)
+    cluster = FLIPPING.step(FLIPPING.empty_cluster(), Apply(decode_object(CM)))
+    result = converge(cluster, max_wakeups=5, plane=FLIPPING.plane)
     assert (result.settled, result.cycle, result.wakeups) == (False, (), 5)

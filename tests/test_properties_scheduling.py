@@ -30,32 +30,26 @@ from kubefold.core.quantity import add_resource_lists
 from kubefold.core.resources import pod_requests
 from kubefold.properties.convergence import converge
 from kubefold.properties.invariants import no_node_is_overcommitted
-from kubefold.reducers import manager, registry
+from kubefold.reducers import manager
+from kubefold.reducers.controlplane import ControlPlane
 from kubefold.reducers.manager import Turn
-from kubefold.reducers.scheduler import noderesources_fit, tainttoleration
+from kubefold.reducers.registry import DEFAULT
 from kubefold.reducers.scheduler.controller import scheduler_config
 from kubefold.reducers.scheduler.cycle import (
     DEFAULT_SCHEDULER_NAME,
     run_filter_plugins,
     run_pre_filter_plugins,
 )
-from kubefold.reducers.scheduler.framework import OK, CycleState, Snapshot
+from kubefold.reducers.scheduler.framework import CycleState, Snapshot
 from kubefold.strategies.scheduling import (
     scheduling_deployments,
     scheduling_nodes,
     scheduling_pods,
 )
+from tests.planted import scheduler_without_filter
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-
-
-@pytest.fixture(autouse=True)
-def control_plane(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(manager, "REGISTRY", registry.CONTROLLERS)
-    handlers: dict[type, Any] = {}
-    registry.register_world(handlers)
-    monkeypatch.setattr(manager, "WORLD_HANDLERS", handlers)
 
 
 # -- the oracle --------------------------------------------------------------------------------
@@ -149,15 +143,16 @@ class Watcher:
 
 
 def build(manifests: list[dict[str, Any]], watcher: Watcher | None = None,
-          settle: int = 30) -> Cluster:
-    cluster = manager.empty_cluster()
+          settle: int = 30, plane: ControlPlane | None = None) -> Cluster:
+    cluster = manager.empty_cluster(plane=plane)
     if watcher is not None:
         watcher.previous = cluster
     for m in manifests:
-        outcome = manager.apply_event(cluster, Apply(decode_object(m)), observer=watcher)
+        outcome = manager.apply_event(cluster, Apply(decode_object(m)), observer=watcher,
+                                      plane=plane)
         assert outcome.rejected is None, outcome.rejected
         cluster = outcome.cluster
-    return manager.apply_event(cluster, Tick(settle), observer=watcher).cluster
+    return manager.apply_event(cluster, Tick(settle), observer=watcher, plane=plane).cluster
 
 
 # -- (a) and (b) -------------------------------------------------------------------------------
@@ -174,10 +169,10 @@ def workloads(draw: st.DrawFn) -> list[dict[str, Any]]:
     return nodes[late:] + work + nodes[:late]
 
 
-def check_workload(manifests: list[dict[str, Any]]) -> None:
+def check_workload(manifests: list[dict[str, Any]], plane: ControlPlane | None = None) -> None:
     """(a) and (b) for one drawn cluster."""
     watcher = Watcher()
-    cluster = build(manifests, watcher)
+    cluster = build(manifests, watcher, plane=plane)
     bound = [p for p in cluster.list("Pod") if p.spec.node_name]
     assert watcher.binds >= len(bound)
 
@@ -223,18 +218,19 @@ def test_node_loss_and_recovery_converge(case: tuple[list[dict[str, Any]], str, 
 # -- the properties catch broken code -----------------------------------------------------------
 
 
-def _always_ok(self: Any, state: Any, pod: Any, node_info: Any) -> Any:
-    return OK
-
-
-@pytest.mark.parametrize("plugin", [noderesources_fit.Fit, tainttoleration.TaintToleration],
+@pytest.mark.parametrize("plugin", ["NodeResourcesFit", "TaintToleration"],
                          ids=["NodeResourcesFit-filter-always-ok",
                               "TaintToleration-filter-always-ok"])
-def test_properties_catch_a_broken_filter(monkeypatch: pytest.MonkeyPatch,
-                                          plugin: type) -> None:
-    monkeypatch.setattr(plugin, "filter", _always_ok)
+def test_properties_catch_a_broken_filter(plugin: str) -> None:
+    """A scheduler whose filter lets every pod through (the plugin left out of the Filter
+    extension point) is caught."""
+    broken = DEFAULT.replace(scheduler_without_filter(plugin))
+
+    def check(manifests: list[dict[str, Any]]) -> None:
+        check_workload(manifests, broken)
+
     hunt = settings(max_examples=200, deadline=None, database=None,
                     phases=[Phase.generate],
-                    suppress_health_check=list(HealthCheck))(given(workloads())(check_workload))
+                    suppress_health_check=list(HealthCheck))(given(workloads())(check))
     with pytest.raises(AssertionError):
         hunt()

@@ -1,7 +1,9 @@
 """The functional core stays pure and layered, as DESIGN asks: nothing under core/, reducers/,
 strategies/ or properties/ reads a file, a clock, the environment or a random source, or
-prints; and each folder imports only the layers below it. (That no reducer mutates its input is
-a Hypothesis property in test_properties_engine.py.)"""
+prints; each folder imports only the layers below it; and inside reducers/ each component
+imports only what its binary could: controllers never the kubelet, the scheduler or kubectl,
+kubectl only the API server's public names, nothing a test's planted bugs. (That no reducer
+mutates its input is a Hypothesis property in test_properties_engine.py.)"""
 
 from __future__ import annotations
 
@@ -57,3 +59,76 @@ def test_pure_module(path):
             assert node.func.attr not in CLOCK_READS, \
                 f"{path.name}:{node.lineno} reads the clock ({node.func.value.id}." \
                 f"{node.func.attr})"
+
+
+# -- the components inside reducers/ -----------------------------------------------------------
+
+R = "kubefold.reducers."
+PUBLIC_APISERVER = ("kubefold.reducers.apiserver", "kubefold.reducers.apiserver.validation")
+# What each component's modules may import from reducers/, besides their own package and
+# kubefold.core: the API server's public names (and its pure validation functions), the
+# control plane's value types, and for kubectl the pure util layer it vendors in Go
+# (k8s.io/kubectl/pkg/util/deployment).
+COMPONENTS = {
+    "apiserver": ("kubefold.reducers.apiserver",),
+    "controllers": (*PUBLIC_APISERVER, "kubefold.reducers.controlplane",
+                    "kubefold.reducers.controllers"),
+    "kubectl": (*PUBLIC_APISERVER, "kubefold.reducers.kubectl",
+                "kubefold.reducers.controllers.deployment.util"),
+    "kubelet": (*PUBLIC_APISERVER, "kubefold.reducers.controlplane",
+                "kubefold.reducers.kubelet"),
+    "scheduler": (*PUBLIC_APISERVER, "kubefold.reducers.controlplane",
+                  "kubefold.reducers.scheduler"),
+    "world": (*PUBLIC_APISERVER, "kubefold.reducers.world"),
+}
+COMPONENT_SOURCES = [p for c in COMPONENTS for p in sorted((ROOT / "reducers" / c).rglob("*.py"))]
+
+
+def _reducer_imports(tree: ast.AST) -> list[str]:
+    """Imported modules under kubefold.reducers, `from kubefold.reducers import x` read as
+    the module kubefold.reducers.x."""
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "kubefold.reducers":
+                names += [f"{R}{a.name}" for a in node.names]
+            elif node.module.startswith(R):
+                folder = ROOT / "reducers" / node.module[len(R):].replace(".", "/")
+                subs = [a.name for a in node.names
+                        if (folder / f"{a.name}.py").exists() or (folder / a.name).is_dir()]
+                names += [f"{node.module}.{a}" for a in subs] if subs else [node.module]
+        elif isinstance(node, ast.Import):
+            names += [a.name for a in node.names if a.name.startswith(R)]
+    return names
+
+
+@pytest.mark.parametrize("path", COMPONENT_SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_component_imports(path):
+    component = path.relative_to(ROOT / "reducers").parts[0]
+    allowed = COMPONENTS[component]
+    for name in _reducer_imports(ast.parse(path.read_text())):
+        ok = any(name == a or name.startswith(a + ".") for a in allowed)
+        if name.startswith("kubefold.reducers.apiserver.") and component != "apiserver":
+            ok = name.startswith("kubefold.reducers.apiserver.validation")
+        assert ok, f"reducers/{component} may not import {name} ({path.name})"
+
+
+def test_nothing_imports_a_test_switch():
+    for path in SOURCES + sorted((ROOT / "kubefold").rglob("*.py")):
+        text = path.read_text()
+        assert "planted" not in text, f"{path.relative_to(ROOT)} mentions planted bugs"
+
+
+def test_every_package_is_installed():
+    """pyproject's package list names every folder with an __init__.py (a wheel would
+    otherwise lack it)."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    mapping = config["package-dir"]
+    found = set()
+    for package, folder in mapping.items():
+        for init in (ROOT / folder).rglob("__init__.py"):
+            rel = init.parent.relative_to(ROOT / folder).parts
+            found.add(".".join((package, *rel)))
+    assert found == set(config["packages"])

@@ -20,21 +20,19 @@ from kubefold.core.cluster import Change, Cluster
 from kubefold.core.codec import decode_object
 from kubefold.core.events import PodEvent
 from kubefold.core.objects import Condition, ReplicaSetStatus
-from kubefold.reducers import manager, pod_events
-from kubefold.reducers import replicaset as rsc
-from tests.helpers import reconcile, restore
+from kubefold.reducers import manager
+from kubefold.reducers.controllers import replicaset as rsc
+from kubefold.reducers.controlplane import ControlPlane
+from kubefold.reducers.world import pods as pod_events
+from tests.helpers import Engine
 
 T0 = "2024-01-01T00:00:00Z"
+
+ENGINE = Engine(ControlPlane((rsc.CONTROLLER,), {PodEvent: pod_events.handle}))
+
+
 RS_UID = "11111111-1111-1111-1111-111111111111"
 DEPLOY_UID = "99999999-9999-9999-9999-999999999999"
-
-
-@pytest.fixture(autouse=True)
-def registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(manager, "REGISTRY", (rsc.CONTROLLER,))
-    handlers: dict[type, Any] = {}
-    pod_events.register(handlers)
-    monkeypatch.setattr(manager, "WORLD_HANDLERS", handlers)
 
 
 # -- builders (replica_set_test.go newReplicaSet / newPod) ------------------------------------
@@ -269,7 +267,7 @@ def test_pod_controller_lookup() -> None:
     bar = copy.deepcopy(foo)
     bar["metadata"].update(name="bar", namespace="ns", uid="b")
     ns = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ns"}}
-    cluster = restore(basic, foo, bar, ns)
+    cluster = ENGINE.restore(basic, foo, bar, ns)
     no_labels = dec({"apiVersion": "v1", "kind": "Pod",
                      "metadata": {"name": "foo1", "namespace": "default"}})
     other_ns = dec({"apiVersion": "v1", "kind": "Pod",
@@ -286,7 +284,7 @@ def _family() -> Cluster:
     some = new_replica_set(1, {"foo": "bar"}, name="foo1", uid="u1")
     related = new_replica_set(1, {"foo": "baz"}, name="foo2", uid="u2")
     unrelated = new_replica_set(1, {"foo": "quux"}, name="bar1", uid="u3", owner="456")
-    return restore(some, related, unrelated,
+    return ENGINE.restore(some, related, unrelated,
                    new_pod("pod1", some), new_pod("pod2", some), new_pod("pod3", related),
                    new_pod("pod4", unrelated))
 
@@ -308,7 +306,7 @@ def test_update_pods_enqueues() -> None:
     """TestUpdatePods: the four cases of old/new controller and labels."""
     rs1 = new_replica_set(1, {"foo": "bar"}, name="foobar", uid="u1")
     rs2 = new_replica_set(1, {"bar": "foo"}, name="barfoo", uid="u2")
-    cluster = restore(rs1, rs2)
+    cluster = ENGINE.restore(rs1, rs2)
     ref1 = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "foobar", "uid": "u1",
             "controller": True}
     ref2 = {**ref1, "name": "barfoo", "uid": "u2"}
@@ -339,21 +337,21 @@ def test_update_pods_enqueues() -> None:
 def test_sync_does_nothing_when_replicas_match() -> None:
     """TestSyncReplicaSetDoesNothing: two running pods, two replicas: no creates or deletes."""
     rs = new_replica_set(2, {"foo": "bar"})
-    cluster = restore(rs, new_pod("pod0", rs), new_pod("pod1", rs), now=T0)
-    after = reconcile(cluster, "replicaset", "default/foobar")
+    cluster = ENGINE.restore(rs, new_pod("pod0", rs), new_pod("pod1", rs), now=T0)
+    after = ENGINE.reconcile(cluster, "replicaset", "default/foobar")
     assert [p.metadata.name for p in pods_of(after)] == ["pod0", "pod1"]
     status = after.get("ReplicaSet", "default", "foobar").status
     assert (status.replicas, status.ready_replicas, status.available_replicas,
             status.observed_generation) == (2, 2, 2, 1)
     # A second sync writes nothing: the status is unchanged.
-    again = reconcile(after, "replicaset", "default/foobar")
+    again = ENGINE.reconcile(after, "replicaset", "default/foobar")
     assert again.resource_version == after.resource_version
 
 
 def test_sync_creates_pods_from_the_template() -> None:
     rs = new_replica_set(3, {"foo": "bar"}, template_labels={"foo": "bar", "x": "y"})
     rs["spec"]["template"]["metadata"]["annotations"] = {"a": "b"}
-    after = reconcile(restore(rs, now=T0), "replicaset", "default/foobar")
+    after = ENGINE.reconcile(ENGINE.restore(rs, now=T0), "replicaset", "default/foobar")
     pods = pods_of(after)
     assert len(pods) == 3
     for p in pods:
@@ -368,16 +366,16 @@ def test_sync_creates_pods_from_the_template() -> None:
     status = after.get("ReplicaSet", "default", "foobar").status
     assert (status.replicas, status.observed_generation) == (0, 1)
     assert ("replicaset", "default/foobar") in after.queue.queued  # the pod adds woke it
-    after = reconcile(after, "replicaset", "default/foobar")
+    after = ENGINE.reconcile(after, "replicaset", "default/foobar")
     assert after.get("ReplicaSet", "default", "foobar").status.replicas == 3
     assert len(pods_of(after)) == 3
 
 
 def test_sync_creates_at_most_burst_replicas() -> None:
     rs = new_replica_set(rsc.BURST_REPLICAS + 3, {"foo": "bar"})
-    after = reconcile(restore(rs, now=T0), "replicaset", "default/foobar")
+    after = ENGINE.reconcile(ENGINE.restore(rs, now=T0), "replicaset", "default/foobar")
     assert len(pods_of(after)) == rsc.BURST_REPLICAS
-    after = reconcile(after, "replicaset", "default/foobar")
+    after = ENGINE.reconcile(after, "replicaset", "default/foobar")
     assert len(pods_of(after)) == rsc.BURST_REPLICAS + 3
 
 
@@ -387,8 +385,8 @@ def test_sync_create_failure_sets_replica_failure() -> None:
     requeued with backoff."""
     rs = new_replica_set(10, {"foo": "bar"})
     rs["spec"]["template"]["spec"]["priorityClassName"] = "missing"  # admission forbids
-    cluster = restore(rs, now=T0)
-    after = reconcile(cluster, "replicaset", "default/foobar")
+    cluster = ENGINE.restore(rs, now=T0)
+    after = ENGINE.reconcile(cluster, "replicaset", "default/foobar")
     assert pods_of(after) == []
     [cond] = after.get("ReplicaSet", "default", "foobar").status.conditions
     assert (cond.type, cond.status, cond.reason, cond.last_transition_time) == (
@@ -399,19 +397,19 @@ def test_sync_create_failure_sets_replica_failure() -> None:
     # Slow start stopped after the first batch of one: only the status write happened.
     assert after.resource_version == cluster.resource_version + 1
     # The failure persists: the condition is kept as it was, not rewritten.
-    again = reconcile(after, "replicaset", "default/foobar")
+    again = ENGINE.reconcile(after, "replicaset", "default/foobar")
     assert again.get("ReplicaSet", "default", "foobar").status.conditions == \
         after.get("ReplicaSet", "default", "foobar").status.conditions
 
 
 def test_sync_deletes_by_rank() -> None:
     rs = new_replica_set(2, {"foo": "bar"})
-    cluster = restore(rs, new_pod("a-ready-old", rs, node="n1", ready_since=T0),
+    cluster = ENGINE.restore(rs, new_pod("a-ready-old", rs, node="n1", ready_since=T0),
                       new_pod("b-pending", rs, "Pending", node="n1"),
                       new_pod("c-unscheduled", rs, "Pending"),
                       new_pod("d-ready", rs, node="n2", ready_since=T0),
                       now="2024-01-01T01:00:00Z")
-    after = reconcile(cluster, "replicaset", "default/foobar")
+    after = ENGINE.reconcile(cluster, "replicaset", "default/foobar")
     pods = {p.metadata.name: p for p in pods_of(after)}
     # c (unscheduled) is removed at once (grace 0); b (pending on a node) is terminating.
     assert "c-unscheduled" not in pods
@@ -422,11 +420,11 @@ def test_sync_deletes_by_rank() -> None:
 
 def test_sync_prefers_deleting_doubled_up_pods() -> None:
     rs = new_replica_set(2, {"foo": "bar"})
-    cluster = restore(rs, new_pod("a", rs, node="n1", ready_since=T0),
+    cluster = ENGINE.restore(rs, new_pod("a", rs, node="n1", ready_since=T0),
                       new_pod("b", rs, node="n2", ready_since=T0),
                       new_pod("c", rs, node="n2", ready_since=T0),
                       now="2024-01-01T01:00:00Z")
-    after = reconcile(cluster, "replicaset", "default/foobar")
+    after = ENGINE.reconcile(cluster, "replicaset", "default/foobar")
     deleting = [p.metadata.name for p in pods_of(after) if p.metadata.deletion_timestamp]
     assert deleting in (["b"], ["c"])
 
@@ -436,8 +434,8 @@ def test_sync_adopts_orphans_and_ignores_pods_of_other_controllers() -> None:
     rs = new_replica_set(2, {"foo": "bar"})
     other = new_pod("other", rs)
     other["metadata"]["ownerReferences"][0].update(uid="another", name="AnotherRS")
-    cluster = restore(rs, other, new_pod("orphan", rs, owned=False), now=T0)
-    after = reconcile(cluster, "replicaset", "default/foobar")
+    cluster = ENGINE.restore(rs, other, new_pod("orphan", rs, owned=False), now=T0)
+    after = ENGINE.reconcile(cluster, "replicaset", "default/foobar")
     pods = {p.metadata.name: p for p in pods_of(after)}
     assert len(pods) == 3  # orphan adopted, one created; "other" not counted
     assert pods["orphan"].metadata.owner_references[0].uid == RS_UID
@@ -448,8 +446,8 @@ def test_sync_does_not_adopt_or_create_while_deleted() -> None:
     """TestDoNotAdoptOrCreateIfBeingDeleted."""
     rs = new_replica_set(2, {"foo": "bar"})
     rs["metadata"].update(deletionTimestamp=T0, finalizers=["foregroundDeletion"])
-    cluster = restore(rs, new_pod("pod1", rs, owned=False), now=T0)
-    after = reconcile(cluster, "replicaset", "default/foobar")
+    cluster = ENGINE.restore(rs, new_pod("pod1", rs, owned=False), now=T0)
+    after = ENGINE.reconcile(cluster, "replicaset", "default/foobar")
     assert [p.metadata.name for p in pods_of(after)] == ["pod1"]
     assert not pods_of(after)[0].metadata.owner_references
 
@@ -458,7 +456,7 @@ def test_sync_releases_pods_that_no_longer_match() -> None:
     rs = new_replica_set(1, {"foo": "bar"})
     stale = new_pod("stale", rs)
     stale["metadata"]["labels"] = {"foo": "other"}
-    after = reconcile(restore(rs, stale, now=T0), "replicaset", "default/foobar")
+    after = ENGINE.reconcile(ENGINE.restore(rs, stale, now=T0), "replicaset", "default/foobar")
     pods = {p.metadata.name: p for p in pods_of(after)}
     assert not pods["stale"].metadata.owner_references
     assert len(pods) == 2  # released, and a replacement created
@@ -466,36 +464,36 @@ def test_sync_releases_pods_that_no_longer_match() -> None:
 
 def test_sync_plans_the_next_availability_check() -> None:
     rs = new_replica_set(2, {"foo": "bar"}, minReadySeconds=10)
-    cluster = restore(rs, new_pod("a", rs, ready_since="2024-01-01T00:00:03Z"),
+    cluster = ENGINE.restore(rs, new_pod("a", rs, ready_since="2024-01-01T00:00:03Z"),
                       new_pod("b", rs, ready_since="2024-01-01T00:00:00Z"),
                       now="2024-01-01T00:00:05Z")
-    after = reconcile(cluster, "replicaset", "default/foobar")
+    after = ENGINE.reconcile(cluster, "replicaset", "default/foobar")
     status = after.get("ReplicaSet", "default", "foobar").status
     assert (status.ready_replicas, status.available_replicas) == (2, 0)
     assert after.queue.waiting[("replicaset", "default/foobar")] == after.now + 5
     later = manager.advance(after, after.now + 5)
     assert ("replicaset", "default/foobar") in later.queue.queued
-    later = reconcile(later, "replicaset", "default/foobar")
+    later = ENGINE.reconcile(later, "replicaset", "default/foobar")
     status = later.get("ReplicaSet", "default", "foobar").status
     assert (status.ready_replicas, status.available_replicas) == (2, 1)
     assert later.queue.waiting[("replicaset", "default/foobar")] == later.now + 3
 
 
 def test_sync_of_a_missing_replica_set_does_nothing() -> None:
-    cluster = restore(now=T0)
-    assert reconcile(cluster, "replicaset", "default/gone").objects == cluster.objects
+    cluster = ENGINE.restore(now=T0)
+    assert ENGINE.reconcile(cluster, "replicaset", "default/gone").objects == cluster.objects
 
 
 # -- the pod: event --------------------------------------------------------------------------
 
 
 def _step(cluster: Cluster, event: PodEvent) -> manager.Outcome:
-    return manager.apply_event(cluster, event, mode="manual")
+    return ENGINE.apply_event(cluster, event, mode="manual")
 
 
 def test_pod_event_makes_every_pod_ready_and_the_replica_set_counts_them() -> None:
     rs = new_replica_set(3, {"foo": "bar"}, minReadySeconds=0)
-    cluster = reconcile(restore(rs, now=T0), "replicaset", "default/foobar")
+    cluster = ENGINE.reconcile(ENGINE.restore(rs, now=T0), "replicaset", "default/foobar")
     outcome = _step(cluster, PodEvent("default", "*"))
     assert outcome.rejected is None
     for p in pods_of(outcome.cluster):
@@ -503,14 +501,14 @@ def test_pod_event_makes_every_pod_ready_and_the_replica_set_counts_them() -> No
         ready = {c.type: c for c in p.status.conditions}["Ready"]
         assert (ready.status, ready.last_transition_time) == ("True", cluster.now)
         assert [cs.ready for cs in p.status.container_statuses] == [True]
-    after = reconcile(outcome.cluster, "replicaset", "default/foobar")
+    after = ENGINE.reconcile(outcome.cluster, "replicaset", "default/foobar")
     status = after.get("ReplicaSet", "default", "foobar").status
     assert (status.replicas, status.ready_replicas, status.available_replicas) == (3, 3, 3)
 
 
 def test_pod_event_unready_and_restart() -> None:
     rs = new_replica_set(1, {"foo": "bar"})
-    cluster = restore(rs, new_pod("p", rs, "Pending"), now=T0)
+    cluster = ENGINE.restore(rs, new_pod("p", rs, "Pending"), now=T0)
     c = _step(cluster, PodEvent("default", "p", ready=False)).cluster
     ready = {x.type: x for x in c.get("Pod", "default", "p").status.conditions}["Ready"]
     assert (ready.status, ready.reason, ready.message) == (
@@ -531,7 +529,7 @@ def test_pod_event_exit_under_restart_policies(policy: str, code: int, phase: st
     rs = new_replica_set(1, {"foo": "bar"})
     pod = new_pod("p", rs)
     pod["spec"]["restartPolicy"] = policy
-    c = _step(restore(rs, pod, now=T0), PodEvent("default", "p", exit=code)).cluster
+    c = _step(ENGINE.restore(rs, pod, now=T0), PodEvent("default", "p", exit=code)).cluster
     assert c.get("Pod", "default", "p").status.phase == phase
 
 
@@ -539,9 +537,9 @@ def test_failed_pod_is_replaced() -> None:
     rs = new_replica_set(1, {"foo": "bar"})
     pod = new_pod("p", rs)
     pod["spec"]["restartPolicy"] = "Never"
-    c = _step(restore(rs, pod, now=T0), PodEvent("default", "p", exit=2)).cluster
+    c = _step(ENGINE.restore(rs, pod, now=T0), PodEvent("default", "p", exit=2)).cluster
     assert ("replicaset", "default/foobar") in c.queue.queued
-    c = reconcile(c, "replicaset", "default/foobar")
+    c = ENGINE.reconcile(c, "replicaset", "default/foobar")
     assert len(pods_of(c)) == 2  # the failed pod stays; a replacement is created
 
 
@@ -552,7 +550,7 @@ def test_failed_pod_is_replaced() -> None:
 ])
 def test_pod_event_rejections(event: PodEvent, message: str) -> None:
     rs = new_replica_set(1, {"foo": "bar"})
-    cluster = restore(rs, *( [new_pod("p", rs)] if event.name != "*" else []), now=T0)
+    cluster = ENGINE.restore(rs, *( [new_pod("p", rs)] if event.name != "*" else []), now=T0)
     outcome = _step(cluster, event)
     assert outcome.rejected is not None and outcome.rejected.message == message
     assert outcome.cluster.objects == cluster.objects
@@ -562,7 +560,7 @@ def test_pod_event_names_one_container() -> None:
     rs = new_replica_set(1, {"foo": "bar"})
     pod = new_pod("p", rs, "Pending")
     pod["spec"]["containers"].append({"name": "side", "image": "s"})
-    c = _step(restore(rs, pod, now=T0), PodEvent("default", "p", container="c")).cluster
+    c = _step(ENGINE.restore(rs, pod, now=T0), PodEvent("default", "p", container="c")).cluster
     p = c.get("Pod", "default", "p")
     assert [(cs.name, cs.ready) for cs in p.status.container_statuses] == [
         ("c", True), ("side", False)]

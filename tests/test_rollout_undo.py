@@ -6,20 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-import pytest
 
 from kubefold.core.cluster import Cluster
 from kubefold.core.codec import decode_object
 from kubefold.core.events import Apply, PodEvent, Rollout
-from kubefold.reducers import manager, pod_events, replicaset
-from kubefold.reducers.deployment import controller, util
-from tests.helpers import new_deployment, reconcile
+from kubefold.reducers import manager
+from kubefold.reducers.controllers import replicaset
+from kubefold.reducers.controllers.deployment import controller, util
+from kubefold.reducers.controlplane import ControlPlane
+from kubefold.reducers.world import pods as pod_events
+from tests.helpers import Engine, new_deployment
 
-
-@pytest.fixture
-def controllers(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(manager, "REGISTRY", (controller.CONTROLLER, replicaset.CONTROLLER))
-    monkeypatch.setitem(manager.WORLD_HANDLERS, PodEvent, pod_events.handle)
+ENGINE = Engine(ControlPlane((controller.CONTROLLER, replicaset.CONTROLLER),
+                             {PodEvent: pod_events.handle}))
 
 
 def web(image: str, cause: str | None = None, **spec: Any) -> Any:
@@ -31,10 +30,10 @@ def web(image: str, cause: str | None = None, **spec: Any) -> Any:
 
 def rolled_out(*images: str) -> Cluster:
     """web rolled out through each image in turn, all pods ready (auto mode)."""
-    cluster = manager.empty_cluster()
+    cluster = ENGINE.empty_cluster()
     for image in images:
-        cluster = manager.step(cluster, Apply(web(image, cause=f"set {image}")))
-        cluster = manager.step(cluster, PodEvent("default", "*", ready=True))
+        cluster = ENGINE.step(cluster, Apply(web(image, cause=f"set {image}")))
+        cluster = ENGINE.step(cluster, PodEvent("default", "*", ready=True))
     return cluster
 
 
@@ -43,15 +42,15 @@ def image_of(cluster: Cluster) -> str:
 
 
 def undo(cluster: Cluster, to_revision: int | None = None) -> manager.Outcome:
-    return manager.apply_event(cluster, Rollout("undo", "Deployment", "web", "default",
+    return ENGINE.apply_event(cluster, Rollout("undo", "Deployment", "web", "default",
                                                 to_revision=to_revision))
 
 
-def test_undo_rolls_back_to_the_previous_revision(controllers: None) -> None:
+def test_undo_rolls_back_to_the_previous_revision() -> None:
     cluster = rolled_out("web:v1", "web:v2")
     outcome = undo(cluster)
     assert outcome.rejected is None
-    cluster = manager.step(outcome.cluster, PodEvent("default", "*", ready=True))
+    cluster = ENGINE.step(outcome.cluster, PodEvent("default", "*", ready=True))
     d = cluster.get("Deployment", "default", "web")
     assert image_of(cluster) == "web:v1"
     assert "pod-template-hash" not in d.spec.template.metadata.labels
@@ -65,49 +64,49 @@ def test_undo_rolls_back_to_the_previous_revision(controllers: None) -> None:
     assert by_image["web:v1"].metadata.annotations[util.REVISION_HISTORY_ANNOTATION] == "1"
 
 
-def test_undo_twice_goes_back_to_where_it_was(controllers: None) -> None:
+def test_undo_twice_goes_back_to_where_it_was() -> None:
     """After one undo, web:v1 is revision 3 and web:v2 revision 2: the previous revision is
     the second highest, whatever the creation order."""
-    cluster = manager.step(undo(rolled_out("web:v1", "web:v2")).cluster,
+    cluster = ENGINE.step(undo(rolled_out("web:v1", "web:v2")).cluster,
                            PodEvent("default", "*", ready=True))
     outcome = undo(cluster)
     assert outcome.rejected is None
     assert image_of(outcome.cluster) == "web:v2"
 
 
-def test_undo_previous_revision_out_of_creation_order(controllers: None) -> None:
+def test_undo_previous_revision_out_of_creation_order() -> None:
     """deploymentRevision's second-newest search: after an undo web:v1 (older) is revision 3
     and web:v2 revision 2; with a new template not yet synced, the previous one is web:v2."""
-    cluster = manager.step(undo(rolled_out("web:v1", "web:v2")).cluster,
+    cluster = ENGINE.step(undo(rolled_out("web:v1", "web:v2")).cluster,
                            PodEvent("default", "*", ready=True))
-    cluster = manager.step(cluster, Apply(web("web:v3")), mode="manual")
+    cluster = ENGINE.step(cluster, Apply(web("web:v3")), mode="manual")
     outcome = undo(cluster)
     assert outcome.rejected is None
     assert image_of(outcome.cluster) == "web:v2"
 
 
-def test_undo_to_revision(controllers: None) -> None:
+def test_undo_to_revision() -> None:
     cluster = rolled_out("web:v1", "web:v2", "web:v3")
     outcome = undo(cluster, to_revision=1)
     assert outcome.rejected is None
     assert image_of(outcome.cluster) == "web:v1"
 
 
-def test_undo_unknown_revision(controllers: None) -> None:
+def test_undo_unknown_revision() -> None:
     outcome = undo(rolled_out("web:v1", "web:v2"), to_revision=5)
     assert outcome.rejected is not None
     assert outcome.rejected.message == "unable to find specified revision 5 in history"
 
 
-def test_undo_without_history(controllers: None) -> None:
+def test_undo_without_history() -> None:
     outcome = undo(rolled_out("web:v1"))
     assert outcome.rejected is not None
     assert outcome.rejected.message == 'no rollout history found for deployment "web"'
 
 
-def test_undo_refuses_a_paused_deployment(controllers: None) -> None:
+def test_undo_refuses_a_paused_deployment() -> None:
     cluster = rolled_out("web:v1", "web:v2")
-    cluster = manager.step(cluster, Rollout("pause", "Deployment", "web", "default"))
+    cluster = ENGINE.step(cluster, Rollout("pause", "Deployment", "web", "default"))
     outcome = undo(cluster)
     assert outcome.rejected is not None
     assert outcome.rejected.message == (
@@ -116,7 +115,7 @@ def test_undo_refuses_a_paused_deployment(controllers: None) -> None:
     assert image_of(outcome.cluster) == "web:v2"
 
 
-def test_undo_skipped_when_the_template_already_matches(controllers: None) -> None:
+def test_undo_skipped_when_the_template_already_matches() -> None:
     """"skipped rollback (current template already matches revision 2)": nothing written."""
     cluster = rolled_out("web:v1", "web:v2")
     outcome = undo(cluster, to_revision=2)
@@ -125,15 +124,15 @@ def test_undo_skipped_when_the_template_already_matches(controllers: None) -> No
     assert outcome.cluster.resource_version == cluster.resource_version
 
 
-def test_controller_rollback_of_the_deprecated_rollback_to_annotation(controllers: None) -> None:
+def test_controller_rollback_of_the_deprecated_rollback_to_annotation() -> None:
     """rollback.go: `deprecated.deployment.rollback.to: "1"` makes syncDeployment copy
     revision 1's template and clear the annotation (the revision moves on at the next sync)."""
     cluster = rolled_out("web:v1", "web:v2")
     d = cluster.get("Deployment", "default", "web")
     annotated = d.metadata.annotations.set(util.DEPRECATED_ROLLBACK_TO, "1")
-    cluster = manager.step(cluster, Apply(attrs.evolve(d, metadata=attrs.evolve(
+    cluster = ENGINE.step(cluster, Apply(attrs.evolve(d, metadata=attrs.evolve(
         d.metadata, annotations=annotated))), mode="manual")
-    cluster = reconcile(cluster, "deployment", "default/web")
+    cluster = ENGINE.reconcile(cluster, "deployment", "default/web")
     d = cluster.get("Deployment", "default", "web")
     assert image_of(cluster) == "web:v1"
     assert util.DEPRECATED_ROLLBACK_TO not in d.metadata.annotations

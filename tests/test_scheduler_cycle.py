@@ -26,14 +26,12 @@ from kubefold.reducers.scheduler.framework import (
     Snapshot,
     Status,
 )
-from tests.helpers import new_pod, node, reconcile, restore
+from tests.helpers import Engine, new_pod, node, plane
+
+ENGINE = Engine(plane(controller.CONTROLLER))
+
 
 NOW = "2024-01-01T00:00:00Z"
-
-
-@pytest.fixture(autouse=True)
-def registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(manager, "REGISTRY", (controller.CONTROLLER,))
 
 
 # --- numFeasibleNodesToFind ------------------------------------------------------------------
@@ -80,7 +78,7 @@ def test_fair_evaluation_for_nodes() -> None:
     """TestFairEvaluationForNodes: 500 nodes, percentageOfNodesToScore 30: each cycle finds
     150 nodes and the start index moves on by 150, wrapping round."""
     num_all = 500
-    snap = Snapshot(restore(*(node(str(i)) for i in range(num_all)), now=NOW))
+    snap = Snapshot(ENGINE.restore(*(node(str(i)) for i in range(num_all)), now=NOW))
     profile = config.Profile(filter=(TrueFilter(),), score=((NumericMap(), 1),))
     sched = cycle.Scheduler(snap, profile, 0, 30)
     to_find = cycle.num_feasible_nodes_to_find(None, num_all, 30)
@@ -121,7 +119,7 @@ def test_select_host(node_scores: list[NodeScore], possible: set[str]) -> None:
         assert host in possible and top[0].name == host and len(top) <= 3
         seen.add(host)
     assert seen == possible
-    cluster = restore(now=NOW)
+    cluster = ENGINE.restore(now=NOW)
     rand = cycle._random(cluster, "default/p")
     assert cycle.select_host(node_scores, 3, rand) == cycle.select_host(node_scores, 3, rand)
 
@@ -246,9 +244,9 @@ def pod_scheduled(pod: Pod) -> Any:
 
 def test_reconcile_binds_to_the_best_node() -> None:
     """The control-plane node is filtered out; LeastAllocated prefers the emptier worker."""
-    cluster = restore(*three_nodes(["2", "4"]), new_pod("p", cpu="1"), now=NOW)
+    cluster = ENGINE.restore(*three_nodes(["2", "4"]), new_pod("p", cpu="1"), now=NOW)
     assert ("default", "p") in cluster.unscheduled_pods
-    cluster = reconcile(cluster, "scheduler", "default/p")
+    cluster = ENGINE.reconcile(cluster, "scheduler", "default/p")
     pod = cluster.get("Pod", "default", "p")
     assert pod.spec.node_name == "w2"
     assert (pod_scheduled(pod).status, pod_scheduled(pod).last_transition_time) == (
@@ -258,8 +256,9 @@ def test_reconcile_binds_to_the_best_node() -> None:
 
 
 def test_reconcile_leaves_pod_pending_with_the_fit_error() -> None:
-    cluster = restore(*three_nodes(["1", "1"]), new_pod("p", cpu="2"), NO_PREEMPTION, now=NOW)
-    cluster = reconcile(cluster, "scheduler", "default/p")
+    cluster = ENGINE.restore(*three_nodes(["1", "1"]), new_pod("p", cpu="2"), NO_PREEMPTION,
+                             now=NOW)
+    cluster = ENGINE.reconcile(cluster, "scheduler", "default/p")
     pod = cluster.get("Pod", "default", "p")
     assert pod.spec.node_name is None
     cond = pod_scheduled(pod)
@@ -272,33 +271,33 @@ def test_reconcile_leaves_pod_pending_with_the_fit_error() -> None:
 
 
 def test_status_only_update_does_not_requeue_but_node_add_does() -> None:
-    cluster = restore(*three_nodes(["1", "1"]), new_pod("p", cpu="2"), NO_PREEMPTION, now=NOW)
-    cluster = reconcile(cluster, "scheduler", "default/p")
+    cluster = ENGINE.restore(*three_nodes(["1", "1"]), new_pod("p", cpu="2"), NO_PREEMPTION,
+                             now=NOW)
+    cluster = ENGINE.reconcile(cluster, "scheduler", "default/p")
     assert ("scheduler", "default/p") not in cluster.queue.queued  # its own status write
-    from tests.helpers import apply
-    cluster = apply(cluster, node("w3", cpu="4"))
+    cluster = ENGINE.apply(cluster, node("w3", cpu="4"))
     assert ("scheduler", "default/p") in cluster.queue.queued
     # Still backing off (1 s): the sync puts it back until the expiry, writing nothing.
     before = cluster.get("Pod", "default", "p")
-    cluster = reconcile(cluster, "scheduler", "default/p")
+    cluster = ENGINE.reconcile(cluster, "scheduler", "default/p")
     assert cluster.get("Pod", "default", "p") == before
     assert cluster.queue.waiting[("scheduler", "default/p")] == cluster.now + 1
     cluster = manager.advance(cluster, cluster.now + 1)
-    cluster = reconcile(cluster, "scheduler", "default/p")
+    cluster = ENGINE.reconcile(cluster, "scheduler", "default/p")
     assert cluster.get("Pod", "default", "p").spec.node_name == "w3"
 
 
 def test_skips_pods_for_another_scheduler_and_bound_pods() -> None:
-    cluster = restore(node("w1"), new_pod("p", schedulerName="other"),
+    cluster = ENGINE.restore(node("w1"), new_pod("p", schedulerName="other"),
                       new_pod("q", node_name="w1"), now=NOW)
     assert controller.watch(cluster, manager.Change("Pod", "default", "p", None,
                                                     cluster.get("Pod", "default", "p"))) == []
-    after = reconcile(cluster, "scheduler", "default/p")
+    after = ENGINE.reconcile(cluster, "scheduler", "default/p")
     assert after.get("Pod", "default", "p") == cluster.get("Pod", "default", "p")
 
 
 def test_no_nodes_available() -> None:
-    cluster = reconcile(restore(new_pod("p"), now=NOW), "scheduler", "default/p")
+    cluster = ENGINE.reconcile(ENGINE.restore(new_pod("p"), now=NOW), "scheduler", "default/p")
     cond = pod_scheduled(cluster.get("Pod", "default", "p"))
     assert (cond.reason, cond.message) == ("Unschedulable", "no nodes available to schedule pods")
     # No plugin rejected it: backoffQ, retried after the 1 s backoff.

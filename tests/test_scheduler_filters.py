@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from kubefold.core.codec import decode_object
-from kubefold.reducers.defaults import default_object
+from kubefold.reducers.apiserver.defaults import default_object
 from kubefold.reducers.scheduler import (
     node_affinity,
     node_name,

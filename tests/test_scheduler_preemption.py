@@ -52,7 +52,10 @@ from kubefold.reducers.scheduler.framework import (
     Snapshot,
     Status,
 )
-from tests.helpers import reconcile, restore
+from tests.helpers import Engine, plane
+
+ENGINE = Engine(plane(controller.CONTROLLER))
+
 
 NOW = "2024-01-01T00:00:00Z"
 NEG, LOW, MID, HIGH, VERY_HIGH = -100, 0, 100, 1000, 10000
@@ -63,11 +66,6 @@ VERY_LARGE = {"cpu": "500m", "memory": "500"}
 ONE_POD = {"pods": "1"}
 NODE_RES = {"cpu": "200m", "memory": "400"}
 LABEL_KEYS = ("hostname", "zone", "region")
-
-
-@pytest.fixture(autouse=True)
-def registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(manager, "REGISTRY", (controller.CONTROLLER,))
 
 
 # --- builders (st.MakePod / st.MakeNode) -----------------------------------------------------
@@ -307,7 +305,7 @@ POST_FILTER_CASES = [
 def test_post_filter(preemptor: dict[str, Any], pods: list[dict[str, Any]],
                      nodes: list[dict[str, Any]], codes: dict[str, int], with_test_plugin: bool,
                      want_node: str | None, want_status: Status) -> None:
-    snapshot = Snapshot(restore(*nodes, *pods, preemptor, now=NOW))
+    snapshot = Snapshot(ENGINE.restore(*nodes, *pods, preemptor, now=NOW))
     profile = profile_of(fit(), *((TestPlugin(),) if with_test_plugin else ()))
     p = get(snapshot, "p")
     result, status = default_preemption.new({}).post_filter(
@@ -469,7 +467,7 @@ def test_dry_run_preemption(plugins: list[Any], node_names: list[str],
                             expected: list[list[tuple[str, tuple[str, ...], int]]],
                             filter_calls: list[int]) -> None:
     """The offsets are those Go's rand.Seed(4) yields (named in the Go test's comments)."""
-    cluster = restore(*(make_node(n) for n in node_names), *init_pods, *test_pods, *pdbs,
+    cluster = ENGINE.restore(*(make_node(n) for n in node_names), *init_pods, *test_pods, *pdbs,
                       now=NOW)
     snapshot = Snapshot(cluster)
     fake = FakeFilter(fake_code)
@@ -587,7 +585,7 @@ def test_select_best_candidate(node_names: list[str], preemptor: dict[str, Any],
                                pods: list[dict[str, Any]], expected: set[str],
                                offset: int) -> None:
     """Every offset of the dry run must pick an expected node."""
-    cluster = restore(*(make_node(n) for n in node_names), *pods, preemptor, now=NOW)
+    cluster = ENGINE.restore(*(make_node(n) for n in node_names), *pods, preemptor, now=NOW)
     snapshot = Snapshot(cluster)
     profile = profile_of(fit())
     p = get(snapshot, "p")
@@ -634,7 +632,7 @@ def test_pod_eligible_to_preempt_others(preemptor: dict[str, Any], nominated: st
                                         expected: bool) -> None:
     if nominated:
         preemptor["status"] = {"nominatedNodeName": nominated}
-    snapshot = Snapshot(restore(*(make_node(n) for n in nodes), *pods, preemptor, now=NOW))
+    snapshot = Snapshot(ENGINE.restore(*(make_node(n) for n in nodes), *pods, preemptor, now=NOW))
     p = get(snapshot, preemptor["metadata"]["name"])
     got, msg = default_preemption.new({}).pod_eligible_to_preempt_others(p, snapshot,
                                                                          nominated_status)
@@ -676,7 +674,7 @@ DISRUPTION_MESSAGE = "default-scheduler: preempting to accommodate a higher prio
 @pytest.mark.parametrize("preemptor,pods,node_names,plugin,want,expected_pods", PREEMPT_CASES)
 def test_preempt(preemptor: dict[str, Any], pods: list[dict[str, Any]], node_names: list[str],
                  plugin: str, want: str | None, expected_pods: list[str]) -> None:
-    cluster = restore(*(make_node(n) for n in node_names), *pods, preemptor, now=NOW)
+    cluster = ENGINE.restore(*(make_node(n) for n in node_names), *pods, preemptor, now=NOW)
     snapshot = Snapshot(cluster)
     profile = profile_of(_plugin(plugin))
     p = get(snapshot, "p")
@@ -778,7 +776,7 @@ MIGHT_HELP_CASES = [
 @pytest.mark.parametrize("statuses,expected", MIGHT_HELP_CASES)
 def test_nodes_where_preemption_might_help(statuses: dict[str, Status],
                                            expected: set[str]) -> None:
-    snapshot = Snapshot(restore(*(make_node(n) for n in NODE4), now=NOW))
+    snapshot = Snapshot(ENGINE.restore(*(make_node(n) for n in NODE4), now=NOW))
     nodes = default_preemption.nodes_for_status_code(NodeToStatus(statuses), snapshot,
                                                      UNSCHEDULABLE)
     assert {n.name for n in nodes} == expected
@@ -786,7 +784,7 @@ def test_nodes_where_preemption_might_help(statuses: dict[str, Status],
 
 def test_nodes_for_status_code_absent_nodes() -> None:
     """NodesForStatusCode: nodes not listed count when the absent nodes' status has the code."""
-    snapshot = Snapshot(restore(*(make_node(n) for n in NODE4), now=NOW))
+    snapshot = Snapshot(ENGINE.restore(*(make_node(n) for n in NODE4), now=NOW))
     statuses = statuses_of({"node2": UU}, absent=U)
     nodes = default_preemption.nodes_for_status_code(statuses, snapshot, UNSCHEDULABLE)
     assert [n.name for n in nodes] == ["node1", "node3", "node4"]
@@ -820,7 +818,7 @@ class FakePostFilterPlugin(DefaultPreemption):
     pytest.param(1, id="TestDryRunPreemption(preemption)/pdb violation on each node"),
 ])
 def test_dry_run_preemption_fake_plugin(num_violating: int) -> None:
-    cluster = restore(make_node("node1"), make_node("node2"), pod("p", HIGH),
+    cluster = ENGINE.restore(make_node("node1"), make_node("node2"), pod("p", HIGH),
                       pod("p1", MID, "node1"), pod("p2", MID, "node2"), now=NOW)
     snapshot = Snapshot(cluster)
     pl = FakePostFilterPlugin(num_violating_victim=num_violating)
@@ -833,7 +831,7 @@ def test_dry_run_preemption_fake_plugin(num_violating: int) -> None:
 
 def test_select_candidate_ordered_score_funcs() -> None:
     """TestSelectCandidate/pod has different number of containers on each node."""
-    cluster = restore(*(make_node(f"node{i}") for i in range(1, 4)),
+    cluster = ENGINE.restore(*(make_node(f"node{i}") for i in range(1, 4)),
                       pod("p", HIGH, req=VERY_LARGE), pod("p1.1", MID, "node1", containers=2),
                       pod("p2.1", MID, "node2", containers=1),
                       pod("p3.1", MID, "node3", containers=3), now=NOW)
@@ -851,7 +849,7 @@ def test_select_candidate_ordered_score_funcs() -> None:
 
 def test_pick_one_node_for_preemption_pdb_violations_first() -> None:
     """Criterion 1 beats the others: fewer PDB violations wins over lower priorities."""
-    cluster = restore(*(make_node(n) for n in ("node1", "node2")),
+    cluster = ENGINE.restore(*(make_node(n) for n in ("node1", "node2")),
                       pod("a", LOW, "node1"), pod("b", MID, "node2"), now=NOW)
     a, b = (cluster.get("Pod", "default", n) for n in ("a", "b"))
     victims = {"node1": Victims((a,), 1), "node2": Victims((b,), 0)}
@@ -895,8 +893,8 @@ def test_reconcile_preempts_then_binds_once_the_victims_are_gone() -> None:
                pod("f2a", MID, "node2", {"cpu": "1"}, start=10),
                pod("f3a", LOW, "node3", {"cpu": "600m"}, start=10),
                pod("f3b", MID, "node3", {"cpu": "400m"}, start=10)]
-    cluster = restore(*nodes, *fillers, pod("p", HIGH, req={"cpu": "800m"}), now=NOW)
-    cluster = reconcile(cluster, "scheduler", "default/p")
+    cluster = ENGINE.restore(*nodes, *fillers, pod("p", HIGH, req={"cpu": "800m"}), now=NOW)
+    cluster = ENGINE.reconcile(cluster, "scheduler", "default/p")
     p = cluster.get("Pod", "default", "p")
     assert p.spec.node_name is None
     assert p.status.nominated_node_name == "node1"
@@ -914,7 +912,7 @@ def test_reconcile_preempts_then_binds_once_the_victims_are_gone() -> None:
 
     # Retried while the victims terminate: not eligible, nothing more is preempted.
     cluster = manager.advance(cluster, cluster.now + 1)
-    cluster = reconcile(cluster, "scheduler", "default/p")
+    cluster = ENGINE.reconcile(cluster, "scheduler", "default/p")
     p = cluster.get("Pod", "default", "p")
     assert p.spec.node_name is None and p.status.nominated_node_name == "node1"
     cond = next(c for c in p.status.conditions if c.type == "PodScheduled")
@@ -927,10 +925,10 @@ def test_reconcile_preempts_then_binds_once_the_victims_are_gone() -> None:
     for name in ("f1a", "f1b"):
         written = apiserver.finish_deletion(cluster, "Pod", "default", name)
         assert isinstance(written, apiserver.Written)
-        cluster = manager.dispatch(written.cluster)[0]
+        cluster = ENGINE.dispatch(written.cluster)[0]
     assert ("scheduler", "default/p") in cluster.queue.queued
     cluster = manager.advance(cluster, cluster.now + 10)
-    cluster = reconcile(cluster, "scheduler", "default/p")
+    cluster = ENGINE.reconcile(cluster, "scheduler", "default/p")
     p = cluster.get("Pod", "default", "p")
     assert p.spec.node_name == "node1"
     assert queue.attempts(cluster, "default/p") == 0
@@ -941,10 +939,10 @@ def test_reconcile_clears_lower_priority_nomination() -> None:
     nomination."""
     nominee = pod("n", LOW, req={"cpu": "900m"})
     nominee["status"] = {"nominatedNodeName": "node1"}
-    cluster = restore(make_node("node1", {"cpu": "1", "memory": "1Gi"}),
+    cluster = ENGINE.restore(make_node("node1", {"cpu": "1", "memory": "1Gi"}),
                       pod("f", LOW, "node1", {"cpu": "1"}), nominee,
                       pod("p", HIGH, req={"cpu": "1"}), now=NOW)
-    cluster = reconcile(cluster, "scheduler", "default/p")
+    cluster = ENGINE.reconcile(cluster, "scheduler", "default/p")
     assert cluster.get("Pod", "default", "p").status.nominated_node_name == "node1"
     assert cluster.get("Pod", "default", "n").status.nominated_node_name is None
     assert cluster.get("Pod", "default", "f").metadata.deletion_timestamp is not None

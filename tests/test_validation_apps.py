@@ -13,8 +13,8 @@ import pytest
 
 from kubefold.core.codec import decode_object
 from kubefold.core.objects import DeploymentStatus, ReplicaSetStatus
-from kubefold.reducers.validation import validate_create, validate_update
-from kubefold.reducers.validation.apps import (
+from kubefold.reducers.apiserver.validation import validate_create, validate_update
+from kubefold.reducers.apiserver.validation.apps import (
     validate_deployment,
     validate_deployment_status,
     validate_deployment_status_update,

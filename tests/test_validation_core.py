@@ -15,8 +15,8 @@ import pytest
 from kubefold.core.codec import decode_object
 from kubefold.core.objects import Container, ContainerPort, Toleration
 from kubefold.core.schema import decode
-from kubefold.reducers.validation import validate_create, validate_update
-from kubefold.reducers.validation.core import (
+from kubefold.reducers.apiserver.validation import validate_create, validate_update
+from kubefold.reducers.apiserver.validation.core import (
     validate_container_ports,
     validate_containers,
     validate_dns_policy,

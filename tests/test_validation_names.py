@@ -14,7 +14,7 @@ import attrs
 import pytest
 
 from kubefold.core.errors import FORBIDDEN, INVALID, REQUIRED, TOO_LONG, FieldError
-from kubefold.reducers.validation import names as v
+from kubefold.reducers.apiserver.validation import names as v
 
 # --- Go's messages, written out -----------------------------------------------------------------
 # RegexError ends every example with "', " and starts the next with " or ", so Kubernetes' own

@@ -24,7 +24,7 @@ from pyrsistent import pvector
 from kubefold.core.cluster import Change, Cluster
 from kubefold.core.objects import Pod
 from kubefold.core.resources import TERMINAL_PHASES
-from kubefold.reducers.manager import Controller
+from kubefold.reducers.controlplane import Controller
 from kubefold.reducers.scheduler import queue
 from kubefold.reducers.scheduler.config import SchedulerConfig, config_of
 from kubefold.reducers.scheduler.cycle import DEFAULT_SCHEDULER_NAME, schedule_one
@@ -124,4 +124,4 @@ def watch(cluster: Cluster, change: Change) -> list[str]:
     return []
 
 
-CONTROLLER = Controller(name=NAME, sync=sync, watch=watch)
+CONTROLLER = Controller(NAME, sync, watch, frozenset({"Node", "Pod"}))

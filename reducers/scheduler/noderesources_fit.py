@@ -45,6 +45,7 @@ import attrs
 from kubefold.core.errors import FieldError, aggregate, invalid, not_supported, required
 from kubefold.core.objects import Pod
 from kubefold.core.resources import pod_requests
+from kubefold.reducers.apiserver.validation.names import validate_label_name
 from kubefold.reducers.scheduler.framework import (
     ERROR,
     MAX_NODE_SCORE,
@@ -66,7 +67,6 @@ from kubefold.reducers.scheduler.helpers import (
     pod_requests_non_missing,
     resource_int,
 )
-from kubefold.reducers.validation.names import validate_label_name
 
 NAME = "NodeResourcesFit"
 PRE_FILTER_STATE_KEY = "PreFilter" + NAME

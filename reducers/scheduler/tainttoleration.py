@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kubefold.core.objects import Pod, Taint, Toleration
-from kubefold.reducers import planted
 from kubefold.reducers.scheduler.framework import (
     ERROR,
     MAX_NODE_SCORE,
@@ -58,7 +57,7 @@ class TaintToleration:
         taint = find_matching_untolerated_taint(node_info.node.spec.taints,
                                                 pod.spec.tolerations,
                                                 do_not_schedule_taints_filter)
-        if taint is None or planted.on("taints-ignored"):
+        if taint is None:
             return OK
         return unschedulable(
             f"node(s) had untolerated taint {{{taint.key or ''}: {taint.value or ''}}}",

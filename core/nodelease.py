@@ -1,0 +1,25 @@
+"""Whether a node's kubelet runs: the stand-in for its Lease in kube-node-lease.
+
+kubefold keeps no Lease objects renewed every 10 s. A running kubelet counts as renewing now;
+a stopped one carries the annotations `kubefold.io/kubelet: stopped` and
+`kubefold.io/kubelet-stopped-at` (its last renewal), written by the `node:` world event, so the
+state survives a dump and a restore. The kubelet, the node lifecycle controller and the world's
+`pod:` events read it here.
+
+Models: the node Lease's renewTime (pkg/kubelet/nodelease), as a value on the Node.
+Simplifies: no Lease objects; nothing in Kubernetes writes these annotations.
+Covered by: tests/test_node_lifecycle.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+KUBELET_ANNOTATION = "kubefold.io/kubelet"
+STOPPED = "stopped"
+STOPPED_AT_ANNOTATION = "kubefold.io/kubelet-stopped-at"
+
+
+def kubelet_stopped(node: Any) -> bool:
+    """The node's kubelet was stopped by a `node: {ready: false}` event."""
+    return node.metadata.annotations.get(KUBELET_ANNOTATION) == STOPPED

@@ -1,0 +1,399 @@
+"""The generic registry store: create, update, update_status and delete of any kind.
+
+Each returns `Written` (the new cluster and the object as stored) or a `Status` (the request
+was rejected; the cluster is unchanged). `restore` loads a snapshot as a restored etcd.
+
+Models (v1.34): staging/src/k8s.io/apiserver/pkg/registry/rest (create.go BeforeCreate,
+update.go BeforeUpdate, delete.go BeforeDelete), registry/generic/registry/store.go (Create,
+Update, Delete with finalizers and graceful deletion, the orphan and foregroundDeletion
+finalizers from the propagation policy), pkg/registry/{apps,core}/.../strategy.go
+(PrepareForCreate and PrepareForUpdate: status reset, generation on spec change),
+names.SimpleNameGenerator (generateName + 5 characters).
+Simplifies: no field management (server-side apply), no watch cache, no Service IP
+allocation; a resourceVersion is the decimal of one global counter, as etcd's revision.
+Covered by: tests/test_apiserver.py, tests/test_properties_engine.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from pyrsistent import pmap, pvector
+
+from kubefold.core.cluster import BOOTSTRAP_NAMESPACES, Cluster, ref_of
+from kubefold.core.codec import decode_object
+from kubefold.core.errors import (
+    Status,
+    already_exists,
+    bad_request,
+    conflict,
+    invalid_status,
+    not_found_status,
+)
+from kubefold.core.kinds import KINDS, kind_info
+from kubefold.core.objects import Condition, GenericObject, KObject, Namespace, ObjectMeta
+from kubefold.core.schema import DecodeError, thaw
+from kubefold.reducers.apiserver import admission
+from kubefold.reducers.apiserver.defaults import default_object
+from kubefold.reducers.apiserver.validation import (
+    validate_create,
+    validate_status_update,
+    validate_update,
+)
+
+NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand
+MAX_GENERATED_NAME_LENGTH = 63 - 5
+GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
+                              "CronJob", "PodDisruptionBudget", "HorizontalPodAutoscaler",
+                              "Pod"})
+STATUS_RESET_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
+                                "CronJob", "PodDisruptionBudget", "HorizontalPodAutoscaler"})
+CONFLICT_DETAIL = ("the object has been modified; please apply your changes to the latest "
+                   "version and try again")
+
+
+@attrs.frozen
+class Written:
+    cluster: Cluster
+    object: Any
+
+
+Result = Written | Status
+
+
+# -- identity and names ----------------------------------------------------------------------
+
+
+def generate_name(cluster: Cluster, kind: str, namespace: str, base: str) -> str:
+    """SimpleNameGenerator: `base` cut to 58 characters plus 5 derived from the cluster."""
+    base = base[:MAX_GENERATED_NAME_LENGTH]
+    for attempt in range(100):
+        bits = cluster.random_bits("generateName", kind, namespace, base, attempt)
+        suffix = "".join(NAME_CHARS[(bits >> (6 * i)) % len(NAME_CHARS)] for i in range(5))
+        if cluster.get(kind, namespace, base + suffix) is None:
+            return base + suffix
+    return base + str(cluster.resource_version)
+
+
+def with_meta(obj: Any, **changes: Any) -> Any:
+    return attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, **changes))
+
+
+def resolve_scope(obj: Any) -> Any:
+    """BeforeCreate: a namespaced object gets the request's namespace (kubectl's default), a
+    cluster-scoped one loses any namespace it names."""
+    info = kind_info(obj.kind, obj.api_version)
+    if info.namespaced and not obj.metadata.namespace:
+        return with_meta(obj, namespace="default")
+    if not info.namespaced and obj.metadata.namespace:
+        return with_meta(obj, namespace=None)
+    return obj
+
+
+def decode_request(obj: Any) -> KObject | Status:
+    """A raw manifest (kept raw when it did not decode) becomes a BadRequest."""
+    if hasattr(obj, "metadata"):
+        return obj
+    try:
+        return decode_object(thaw(obj))
+    except DecodeError as exc:
+        return bad_request(f"error decoding the object: {exc}")
+
+
+# -- the strategies' PrepareForCreate / PrepareForUpdate --------------------------------------
+
+
+def status_of(obj: Any) -> Any:
+    """The status of any object (a generic object keeps it among its unmodelled keys)."""
+    if isinstance(obj, GenericObject):
+        return obj.extra.get("status")
+    return getattr(obj, "status", None)
+
+
+def with_status(obj: Any, status: Any) -> Any:
+    if isinstance(obj, GenericObject):
+        extra = obj.extra.discard("status") if status is None else obj.extra.set("status", status)
+        return attrs.evolve(obj, extra=extra)
+    if not hasattr(obj, "status"):
+        return obj
+    return attrs.evolve(obj, status=type(obj.status)() if status is None else status)
+
+
+def prepare_for_create(obj: Any) -> Any:
+    """Reset what a client may not set on create (status), as each kind's strategy does."""
+    if obj.kind in STATUS_RESET_KINDS:
+        obj = with_status(obj, None)
+    elif obj.kind == "Pod":
+        obj = attrs.evolve(obj, status=type(obj.status)(phase="Pending",
+                                                         qos_class=qos_class(obj)))
+    elif obj.kind == "Namespace":
+        finalizers = obj.spec.finalizers or ("kubernetes",)
+        obj = attrs.evolve(obj, spec=attrs.evolve(obj.spec, finalizers=finalizers),
+                           status=attrs.evolve(obj.status, phase="Active"))
+    return obj
+
+
+def qos_class(pod: Any) -> str:
+    """GetPodQOS: Guaranteed when every container's cpu and memory requests equal limits,
+    BestEffort when none sets any, Burstable otherwise."""
+    containers = [*pod.spec.containers, *pod.spec.init_containers]
+    requests_any = limits_any = False
+    guaranteed = True
+    for c in containers:
+        req = c.resources.requests if c.resources else pmap()
+        lim = c.resources.limits if c.resources else pmap()
+        for name in ("cpu", "memory"):
+            if name in req and not req[name].is_zero():
+                requests_any = True
+            if name in lim and not lim[name].is_zero():
+                limits_any = True
+            if name not in lim or (name in req and req[name].cmp(lim[name]) != 0):
+                guaranteed = False
+    if not requests_any and not limits_any:
+        return "BestEffort"
+    return "Guaranteed" if guaranteed and limits_any else "Burstable"
+
+
+def _spec_of(obj: Any) -> Any:
+    return getattr(obj, "spec", None)
+
+
+# -- create ----------------------------------------------------------------------------------
+
+
+def create(cluster: Cluster, obj: Any) -> Result:
+    """POST: default, admit, validate and store a new object."""
+    decoded = decode_request(obj)
+    if isinstance(decoded, Status):
+        return decoded
+    obj = resolve_scope(default_object(decoded))
+    namespace = obj.metadata.namespace or ""
+    if not obj.metadata.name and obj.metadata.generate_name:
+        obj = with_meta(obj, name=generate_name(cluster, obj.kind, namespace,
+                                                obj.metadata.generate_name))
+    obj = prepare_for_create(obj)
+    admitted = admission.admit_create(cluster, obj)
+    if isinstance(admitted, Status):
+        return admitted
+    obj = admitted
+    info = kind_info(obj.kind, obj.api_version)
+    errors = validate_create(obj)
+    if errors:
+        return invalid_status(info.qualified_kind, obj.metadata.name or "", errors)
+    if cluster.get(obj.kind, namespace, obj.metadata.name) is not None:
+        return already_exists(info.qualified_resource, obj.metadata.name)
+    return _store_new(cluster, obj)
+
+
+def _store_new(cluster: Cluster, obj: Any) -> Written:
+    rv, cluster = cluster.bump_resource_version()
+    obj = with_meta(obj, uid=cluster.new_uid(ref_of(obj)), resource_version=rv,
+                    creation_timestamp=cluster.now, deletion_timestamp=None,
+                    deletion_grace_period_seconds=None,
+                    generation=1 if obj.kind in GENERATION_KINDS or obj.kind not in KINDS else None)
+    if obj.api_version is None:
+        obj = attrs.evolve(obj, api_version=kind_info(obj.kind).api_version)
+    return Written(cluster.put(obj), obj)
+
+
+# -- update ----------------------------------------------------------------------------------
+
+
+def _check_update(cluster: Cluster, obj: Any) -> tuple[Any, Status | None]:
+    """The stored object, or NotFound / Conflict (a stale resourceVersion)."""
+    info = kind_info(obj.kind, obj.api_version)
+    old = cluster.get(obj.kind, obj.metadata.namespace, obj.metadata.name)
+    if old is None:
+        return None, not_found_status(info.qualified_resource, obj.metadata.name)
+    rv = obj.metadata.resource_version
+    if rv and rv != old.metadata.resource_version:
+        return old, conflict(info.qualified_resource, obj.metadata.name, CONFLICT_DETAIL)
+    return old, None
+
+
+def _carry_system_meta(new: Any, old: Any) -> Any:
+    """Fields of metadata that only the server sets survive an update."""
+    return with_meta(new, uid=old.metadata.uid,
+                     creation_timestamp=old.metadata.creation_timestamp,
+                     deletion_timestamp=old.metadata.deletion_timestamp,
+                     deletion_grace_period_seconds=old.metadata.deletion_grace_period_seconds,
+                     generation=old.metadata.generation,
+                     resource_version=old.metadata.resource_version)
+
+
+def update(cluster: Cluster, obj: Any) -> Result:
+    """PUT on the main resource: metadata and spec from `obj`, status kept (PrepareForUpdate)."""
+    decoded = decode_request(obj)
+    if isinstance(decoded, Status):
+        return decoded
+    obj = resolve_scope(default_object(decoded))
+    old, rejected = _check_update(cluster, obj)
+    if rejected is not None:
+        return rejected
+    new = with_status(_carry_system_meta(obj, old), status_of(old))
+    return _write_update(cluster, new, old)
+
+
+def update_status(cluster: Cluster, obj: Any) -> Result:
+    """PUT on the status subresource: only the status changes."""
+    old, rejected = _check_update(cluster, obj)
+    if rejected is not None:
+        return rejected
+    new = with_status(old, status_of(obj))
+    if obj.kind == "Deployment":  # deploymentStatusStrategy keeps the request's annotations
+        new = with_meta(new, annotations=obj.metadata.annotations)
+    return _write_update(cluster, new, old, status_only=True)
+
+
+def _write_update(cluster: Cluster, new: Any, old: Any, status_only: bool = False) -> Result:
+    if _spec_of(new) != _spec_of(old) and old.metadata.generation is not None:
+        new = with_meta(new, generation=old.metadata.generation + 1)
+    if new == old:
+        return Written(cluster, old)
+    info = kind_info(new.kind, new.api_version)
+    errors = validate_status_update(new, old) if status_only else validate_update(new, old)
+    if errors:
+        return invalid_status(info.qualified_kind, new.metadata.name or "", errors)
+    if old.metadata.deletion_timestamp is not None and not new.metadata.finalizers \
+            and old.metadata.finalizers and (old.metadata.deletion_grace_period_seconds or 0) == 0:
+        # The last finalizer is gone from an object being deleted: the store removes it.
+        _, cluster = cluster.bump_resource_version()
+        return Written(cluster.remove(new.kind, new.metadata.namespace, new.metadata.name), None)
+    rv, cluster = cluster.bump_resource_version()
+    new = with_meta(new, resource_version=rv)
+    return Written(cluster.put(new), new)
+
+
+
+# -- delete ----------------------------------------------------------------------------------
+
+
+def delete(cluster: Cluster, kind: str, namespace: str | None, name: str | None,
+           propagation_policy: str | None = None,
+           grace_period_seconds: int | None = None) -> Result:
+    """DELETE: graceful for bound pods, deferred while finalizers remain, immediate otherwise.
+    Orphan and Foreground propagation add their finalizers for the garbage collector."""
+    info = kind_info(kind)
+    namespace = (namespace or "default") if info.namespaced else ""
+    name = name or ""
+    old = cluster.get(kind, namespace, name)
+    if old is None:
+        return not_found_status(info.qualified_resource, name)
+    if kind == "Namespace":
+        rejected = admission.namespace_deletion(name)
+        if rejected is not None:
+            return rejected
+    if propagation_policy not in (None, "Background", "Foreground", "Orphan"):
+        return bad_request(f'Unsupported value: "{propagation_policy}": supported values: '
+                           '"Background", "Foreground", "Orphan"')
+    finalizers = list(old.metadata.finalizers)
+    if propagation_policy == "Orphan" and "orphan" not in finalizers:
+        finalizers.append("orphan")
+    if propagation_policy == "Foreground" and "foregroundDeletion" not in finalizers:
+        finalizers.append("foregroundDeletion")
+    grace = _grace_period(old, grace_period_seconds)
+    if old.metadata.deletion_timestamp is not None:
+        return _shorten_grace(cluster, old, grace)
+    if grace > 0 or finalizers or kind == "Namespace":
+        return _mark_deleting(cluster, old, finalizers, grace)
+    _, cluster = cluster.bump_resource_version()
+    return Written(cluster.remove(kind, namespace, name), None)
+
+
+def _grace_period(obj: Any, requested: int | None) -> int:
+    """Pods: the requested or spec grace period, 0 when unscheduled or finished; others: 0."""
+    if obj.kind != "Pod":
+        return 0
+    if not obj.spec.node_name or obj.status.phase in ("Succeeded", "Failed"):
+        return 0
+    if requested is not None:
+        return max(requested, 0)
+    spec_grace = obj.spec.termination_grace_period_seconds
+    return 30 if spec_grace is None else spec_grace
+
+
+def _mark_deleting(cluster: Cluster, old: Any, finalizers: list[str], grace: int) -> Result:
+    new = with_meta(old, deletion_timestamp=cluster.now + grace,
+                    deletion_grace_period_seconds=grace, finalizers=pvector(finalizers))
+    if old.kind == "Namespace":
+        new = attrs.evolve(new, status=attrs.evolve(new.status, phase="Terminating"))
+    if old.kind == "Pod" and grace == 0 and not finalizers:
+        _, cluster = cluster.bump_resource_version()
+        return Written(cluster.remove("Pod", old.metadata.namespace, old.metadata.name), None)
+    rv, cluster = cluster.bump_resource_version()
+    new = with_meta(new, resource_version=rv)
+    return Written(cluster.put(new), new)
+
+
+def _shorten_grace(cluster: Cluster, old: Any, grace: int) -> Result:
+    """A second delete may only shorten the grace period; with it 0 and no finalizers the
+    object goes."""
+    current = old.metadata.deletion_grace_period_seconds or 0
+    if grace >= current:
+        return Written(cluster, old)
+    if grace == 0 and not old.metadata.finalizers:
+        _, cluster = cluster.bump_resource_version()
+        return Written(cluster.remove(old.kind, old.metadata.namespace, old.metadata.name),
+                       None)
+    new = with_meta(old, deletion_timestamp=cluster.now + grace,
+                    deletion_grace_period_seconds=grace)
+    rv, cluster = cluster.bump_resource_version()
+    new = with_meta(new, resource_version=rv)
+    return Written(cluster.put(new), new)
+
+
+def finish_deletion(cluster: Cluster, kind: str, namespace: str | None, name: str | None
+                    ) -> Result:
+    """The kubelet's final delete (grace 0) of a terminating pod, or a forced removal."""
+    return delete(cluster, kind, namespace, name, grace_period_seconds=0)
+
+
+# -- restore (a snapshot read as etcd's content) ----------------------------------------------
+
+
+def restore(cluster: Cluster, objects: Any, latest_time: int | None = None) -> Cluster:
+    """Load objects as a restored etcd would serve them: decoded with defaults, no admission or
+    validation, uids, names and timestamps kept; missing identity fields are filled in. The
+    clock starts at the latest timestamp found, and the resourceVersion counter above every
+    stored one."""
+    if latest_time is not None:
+        cluster = attrs.evolve(cluster, clock_start=latest_time, now=latest_time)
+    counter = cluster.resource_version
+    for obj in objects:
+        rv = obj.metadata.resource_version
+        if rv is not None and rv.isdigit():
+            counter = max(counter, int(rv))
+    cluster = attrs.evolve(cluster, resource_version=counter)
+    for obj in objects:
+        obj = resolve_scope(default_object(obj))
+        if obj.metadata.uid is None:
+            obj = with_meta(obj, uid=cluster.new_uid(ref_of(obj)))
+        if obj.metadata.creation_timestamp is None:
+            obj = with_meta(obj, creation_timestamp=cluster.now)
+        if obj.metadata.resource_version is None:
+            rv, cluster = cluster.bump_resource_version()
+            obj = with_meta(obj, resource_version=rv)
+        cluster = cluster.put(obj)
+    return ensure_bootstrap_namespaces(cluster)
+
+
+def ensure_bootstrap_namespaces(cluster: Cluster) -> Cluster:
+    """default, kube-system, kube-public and kube-node-lease exist, as bootstrap makes them."""
+    for name in BOOTSTRAP_NAMESPACES:
+        if cluster.get("Namespace", "", name) is None:
+            ns = Namespace(api_version="v1", kind="Namespace",
+                           metadata=ObjectMeta(name=name, labels=pmap(
+                               {"kubernetes.io/metadata.name": name})))
+            written = create(cluster, ns)
+            assert isinstance(written, Written), written
+            cluster = written.cluster
+    return cluster
+
+
+def set_condition(conditions: Any, condition: Condition) -> Any:
+    """Replace the condition of the same type, or append it."""
+    for i, c in enumerate(conditions):
+        if c.type == condition.type:
+            return conditions.set(i, condition)
+    return conditions.append(condition)

@@ -1,0 +1,399 @@
+"""Validation of apps/v1 Deployments and ReplicaSets.
+
+Models (release v1.34):
+- k8s.io/kubernetes/pkg/apis/apps/validation/validation.go: ValidateDeployment,
+  ValidateDeploymentSpec, ValidateDeploymentStrategy, ValidateRollingUpdateDeployment,
+  ValidatePositiveIntOrPercent, getPercentValue, getIntOrPercentValue, IsNotMoreThan100Percent,
+  ValidateDeploymentUpdate, ValidateDeploymentStatus, ValidateDeploymentStatusUpdate,
+  ValidateReplicaSet, ValidateReplicaSetSpec, ValidateReplicaSetUpdate, ValidateReplicaSetStatus,
+  ValidateReplicaSetStatusUpdate, ValidatePodTemplateSpecForReplicaSet.
+- the apps/v1 registry strategies' ValidateUpdate (pkg/registry/apps/{deployment,replicaset}/
+  strategy.go): `spec.selector` is immutable.
+- k8s.io/apimachinery/pkg/apis/meta/v1/validation: ValidateLabelSelector and
+  ValidateLabelSelectorRequirement (strict label values), not in names.py.
+- pkg/apis/core/validation IsDecremented.
+
+Simplifies: objects are already defaulted; an absent int counts as 0 (Go's internal types hold
+int32, not pointers, for replicas and minReadySeconds). `spec.rollbackTo` (extensions/v1beta1
+only) is not modelled. A `DeploymentStrategy` bad value whose rollingUpdate is set prints a fixed
+pointer address where Go prints the real one.
+
+Covered by: tests/test_validation_apps.py (TestValidateDeployment, TestValidateDeploymentUpdate,
+TestValidateDeploymentStatus, TestValidateDeploymentStatusUpdate, TestValidateReplicaSet,
+TestValidateReplicaSetUpdate, TestValidateReplicaSetStatus, TestValidateReplicaSetStatusUpdate).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from kubefold.core.errors import FieldError, forbidden, invalid, not_supported, required
+from kubefold.core.labels import label_selector_as_selector
+from kubefold.core.objects import (
+    Deployment,
+    DeploymentSpec,
+    DeploymentStatus,
+    DeploymentStrategy,
+    LabelSelector,
+    LabelSelectorRequirement,
+    PodTemplateSpec,
+    ReplicaSet,
+    ReplicaSetSpec,
+    ReplicaSetStatus,
+    RollingUpdateDeployment,
+)
+from kubefold.reducers.apiserver.validation.core import (
+    GoLiteral,
+    go_int_or_string,
+    go_quote,
+    go_string_map,
+    index,
+    invalid_literal,
+    not_supported_literal,
+    validate_object_meta_update,
+    validate_pod_template_spec,
+)
+from kubefold.reducers.apiserver.validation.names import (
+    FIELD_IMMUTABLE_ERROR_MSG,
+    NameFn,
+    child,
+    is_valid_label_value,
+    is_valid_percent,
+    name_is_dns_subdomain,
+    validate_label_name,
+    validate_labels,
+    validate_nonnegative_field,
+    validate_object_meta,
+)
+
+validate_deployment_name: NameFn = name_is_dns_subdomain
+validate_replica_set_name: NameFn = name_is_dns_subdomain
+
+RECREATE = "Recreate"
+ROLLING_UPDATE = "RollingUpdate"
+
+
+def _i(value: int | None) -> int:
+    return value or 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Go's printing of selectors and strategies
+
+
+def go_label_selector(sel: LabelSelector | None) -> GoLiteral:
+    """A *metav1.LabelSelector as field.Error prints it: its generated protobuf String()."""
+    if sel is None:
+        return GoLiteral("null")
+    labels = "".join(f"{k}: {sel.match_labels[k]}," for k in sorted(sel.match_labels))
+    exprs = "".join(_go_requirement(r) + "," for r in sel.match_expressions)
+    return GoLiteral(f"&LabelSelector{{MatchLabels:map[string]string{{{labels}}},"
+                     f"MatchExpressions:[]LabelSelectorRequirement{{{exprs}}},}}")
+
+
+def _go_requirement(r: LabelSelectorRequirement) -> str:
+    """LabelSelectorRequirement.String() without its leading `&`; values as `%v` prints."""
+    values = "[" + " ".join(r.values) + "]"
+    return (f"LabelSelectorRequirement{{Key:{r.key or ''},Operator:{r.operator or ''},"
+            f"Values:{values},}}")
+
+
+def _go_strategy(strategy: DeploymentStrategy) -> GoLiteral:
+    rolling = "(*apps.RollingUpdateDeployment)(nil)"
+    if strategy.rolling_update is not None:
+        rolling = "(*apps.RollingUpdateDeployment)(0xc000000000)"
+    return GoLiteral(f"apps.DeploymentStrategy{{Type:{go_quote(strategy.type or '')}, "
+                     f"RollingUpdate:{rolling}}}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Label selectors (metav1 validation)
+
+
+def validate_label_selector(sel: LabelSelector | None, path: str) -> list[FieldError]:
+    """ValidateLabelSelector with AllowInvalidLabelValueInSelector false."""
+    if sel is None:
+        return []
+    errs = validate_labels(sel.match_labels, child(path, "matchLabels"))
+    for i, req in enumerate(sel.match_expressions):
+        errs += _validate_requirement(req, index(child(path, "matchExpressions"), i))
+    return errs
+
+
+def _validate_requirement(req: LabelSelectorRequirement, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    op = req.operator or ""
+    if op in ("In", "NotIn"):
+        if not req.values:
+            errs.append(required(child(path, "values"),
+                                 "must be specified when `operator` is 'In' or 'NotIn'"))
+    elif op in ("Exists", "DoesNotExist"):
+        if req.values:
+            errs.append(forbidden(child(path, "values"),
+                                  "may not be specified when `operator` is 'Exists' or "
+                                  "'DoesNotExist'"))
+    else:
+        errs.append(invalid(child(path, "operator"), op, "not a valid selector operator"))
+    errs += validate_label_name(req.key or "", child(path, "key"))
+    for i, value in enumerate(req.values):
+        errs += [invalid(index(child(path, "values"), i), value, m)
+                 for m in is_valid_label_value(value)]
+    return errs
+
+
+def _validate_selector_and_template(selector: LabelSelector | None,
+                                    template: PodTemplateSpec | None, replicas_path: str
+                                    ) -> list[FieldError]:
+    """The selector rules shared by ReplicaSet and Deployment specs, then the template."""
+    path = replicas_path
+    errs: list[FieldError] = []
+    if selector is None:
+        errs.append(required(child(path, "selector")))
+    else:
+        errs += validate_label_selector(selector, child(path, "selector"))
+        if not selector.match_labels and not selector.match_expressions:
+            errs.append(invalid_literal(child(path, "selector"), go_label_selector(selector),
+                                "empty selector is invalid for deployment"))
+    try:
+        parsed = label_selector_as_selector(selector)
+    except ValueError:
+        return errs + [invalid_literal(child(path, "selector"), go_label_selector(selector),
+                               "invalid label selector")]
+    template = template or PodTemplateSpec()
+    tpl_path = child(path, "template")
+    if not parsed.empty() and not parsed.matches(template.metadata.labels):
+        errs.append(invalid_literal(child(child(tpl_path, "metadata"), "labels"),
+                            go_string_map(template.metadata.labels),
+                            "`selector` does not match template `labels`"))
+    return errs + _validate_template_for_replica_set(template, tpl_path)
+
+
+def _validate_template_for_replica_set(template: PodTemplateSpec,
+                                       path: str) -> list[FieldError]:
+    """ValidatePodTemplateSpecForReplicaSet after the selector match: restartPolicy Always,
+    no activeDeadlineSeconds."""
+    errs = validate_pod_template_spec(template, path)
+    spec = template.spec
+    policy = (spec.restart_policy if spec else None) or ""
+    spec_path = child(path, "spec")
+    if policy != "Always":
+        errs.append(not_supported(child(spec_path, "restartPolicy"), policy, ["Always"]))
+    if spec is not None and spec.active_deadline_seconds is not None:
+        errs.append(forbidden(child(spec_path, "activeDeadlineSeconds"),
+                              "activeDeadlineSeconds in ReplicaSet is not Supported"))
+    return errs
+
+
+# ---------------------------------------------------------------------------------------------
+# Deployment strategy
+
+
+_PERCENT_RE = re.compile(r"[0-9]+%")
+
+
+def validate_positive_int_or_percent(value: int | str | None, path: str) -> list[FieldError]:
+    """ValidatePositiveIntOrPercent: a percent string or a non-negative int."""
+    if isinstance(value, str):
+        return [invalid_literal(path, go_int_or_string(value), m) for m in is_valid_percent(value)]
+    return validate_nonnegative_field(_i(value), path)
+
+
+def _percent_value(value: int | str | None) -> int | None:
+    """getPercentValue: the number of a valid percent string."""
+    if isinstance(value, str) and _PERCENT_RE.fullmatch(value):
+        return int(value[:-1])
+    return None
+
+
+def _int_or_percent_value(value: int | str | None) -> int:
+    """getIntOrPercentValue: the percent, else IntValue() (an unparsable string is 0)."""
+    percent = _percent_value(value)
+    if percent is not None:
+        return percent
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            return 0
+    return _i(value)
+
+
+def is_not_more_than_100_percent(value: int | str | None, path: str) -> list[FieldError]:
+    """IsNotMoreThan100Percent."""
+    percent = _percent_value(value)
+    if percent is None or percent <= 100:
+        return []
+    return [invalid_literal(path, go_int_or_string(value), "must not be greater than 100%")]
+
+
+def validate_rolling_update_deployment(ru: RollingUpdateDeployment,
+                                       path: str) -> list[FieldError]:
+    """ValidateRollingUpdateDeployment."""
+    unavailable, surge = ru.max_unavailable, ru.max_surge
+    errs = validate_positive_int_or_percent(unavailable, child(path, "maxUnavailable"))
+    errs += validate_positive_int_or_percent(surge, child(path, "maxSurge"))
+    if _int_or_percent_value(unavailable) == 0 and _int_or_percent_value(surge) == 0:
+        errs.append(invalid_literal(child(path, "maxUnavailable"), go_int_or_string(unavailable),
+                            "may not be 0 when `maxSurge` is 0"))
+    return errs + is_not_more_than_100_percent(unavailable, child(path, "maxUnavailable"))
+
+
+def validate_deployment_strategy(strategy: DeploymentStrategy, path: str) -> list[FieldError]:
+    """ValidateDeploymentStrategy."""
+    if strategy.type == RECREATE:
+        if strategy.rolling_update is not None:
+            return [forbidden(child(path, "rollingUpdate"),
+                              "may not be specified when strategy `type` is 'Recreate'")]
+        return []
+    if strategy.type == ROLLING_UPDATE:
+        if strategy.rolling_update is None:
+            return [required(child(path, "rollingUpdate"),
+                             "this should be defaulted and never be nil")]
+        return validate_rolling_update_deployment(strategy.rolling_update,
+                                                  child(path, "rollingUpdate"))
+    return [not_supported_literal(path, _go_strategy(strategy), [RECREATE, ROLLING_UPDATE])]
+
+
+# ---------------------------------------------------------------------------------------------
+# Deployments
+
+
+def validate_deployment_spec(spec: DeploymentSpec, path: str = "spec") -> list[FieldError]:
+    """ValidateDeploymentSpec."""
+    errs = validate_nonnegative_field(_i(spec.replicas), child(path, "replicas"))
+    errs += _validate_selector_and_template(spec.selector, spec.template, path)
+    errs += validate_deployment_strategy(spec.strategy or DeploymentStrategy(),
+                                         child(path, "strategy"))
+    errs += validate_nonnegative_field(_i(spec.min_ready_seconds),
+                                       child(path, "minReadySeconds"))
+    if spec.revision_history_limit is not None:
+        errs += validate_nonnegative_field(spec.revision_history_limit,
+                                           child(path, "revisionHistoryLimit"))
+    deadline = spec.progress_deadline_seconds
+    if deadline is not None:
+        errs += validate_nonnegative_field(deadline, child(path, "progressDeadlineSeconds"))
+        if deadline <= _i(spec.min_ready_seconds):
+            errs.append(invalid(child(path, "progressDeadlineSeconds"), deadline,
+                                "must be greater than minReadySeconds"))
+    return errs
+
+
+def validate_deployment(d: Deployment) -> list[FieldError]:
+    """ValidateDeployment."""
+    errs = validate_object_meta(d.metadata, True,  # type: ignore[arg-type]
+                                validate_deployment_name, "metadata")
+    return errs + validate_deployment_spec(d.spec)
+
+
+def _selector_immutable(new: LabelSelector | None, old: LabelSelector | None
+                        ) -> list[FieldError]:
+    """The apps/v1 strategies' ValidateImmutableField on spec.selector."""
+    if new == old:
+        return []
+    return [invalid_literal("spec.selector", go_label_selector(new), FIELD_IMMUTABLE_ERROR_MSG)]
+
+
+def validate_deployment_update(new: Deployment, old: Deployment) -> list[FieldError]:
+    """ValidateDeploymentUpdate, then the strategy's selector immutability."""
+    errs = validate_object_meta_update(new.metadata, old.metadata)
+    errs += validate_deployment_spec(new.spec)
+    return errs + _selector_immutable(new.spec.selector, old.spec.selector)
+
+
+_REPLICAS_MSG = "cannot be greater than status.replicas"
+
+
+def validate_deployment_status(status: DeploymentStatus,
+                               path: str = "status") -> list[FieldError]:
+    """ValidateDeploymentStatus."""
+    errs: list[FieldError] = []
+    replicas, updated = _i(status.replicas), _i(status.updated_replicas)
+    ready, available = _i(status.ready_replicas), _i(status.available_replicas)
+    for name, value in (("observedGeneration", status.observed_generation),
+                        ("replicas", replicas), ("updatedReplicas", updated),
+                        ("readyReplicas", ready), ("availableReplicas", available),
+                        ("unavailableReplicas", status.unavailable_replicas)):
+        errs += validate_nonnegative_field(_i(value), child(path, name))
+    if status.collision_count is not None:
+        errs += validate_nonnegative_field(status.collision_count,
+                                           child(path, "collisionCount"))
+    for name, value in (("updatedReplicas", updated), ("readyReplicas", ready),
+                        ("availableReplicas", available)):
+        if value > replicas:
+            errs.append(invalid(child(path, name), value, _REPLICAS_MSG))
+    if available > ready:
+        errs.append(invalid(child(path, "availableReplicas"), available,
+                            "cannot be greater than readyReplicas"))
+    return errs
+
+
+def is_decremented(new: int | None, old: int | None) -> bool:
+    """IsDecremented: unset, or lowered."""
+    if new is None:
+        return old is not None
+    return old is not None and new < old
+
+
+def validate_deployment_status_update(new: Deployment, old: Deployment) -> list[FieldError]:
+    """ValidateDeploymentStatusUpdate: the status, and collisionCount never decreases."""
+    errs = validate_object_meta_update(new.metadata, old.metadata)
+    errs += validate_deployment_status(new.status)
+    if is_decremented(new.status.collision_count, old.status.collision_count):
+        errs.append(invalid("status.collisionCount", _i(new.status.collision_count),
+                            "cannot be decremented"))
+    return errs
+
+
+# ---------------------------------------------------------------------------------------------
+# ReplicaSets
+
+
+def validate_replica_set_spec(spec: ReplicaSetSpec, path: str = "spec") -> list[FieldError]:
+    """ValidateReplicaSetSpec."""
+    errs = validate_nonnegative_field(_i(spec.replicas), child(path, "replicas"))
+    errs += validate_nonnegative_field(_i(spec.min_ready_seconds),
+                                       child(path, "minReadySeconds"))
+    return errs + _validate_selector_and_template(spec.selector, spec.template, path)
+
+
+def validate_replica_set(rs: ReplicaSet) -> list[FieldError]:
+    """ValidateReplicaSet."""
+    errs = validate_object_meta(rs.metadata, True,  # type: ignore[arg-type]
+                                validate_replica_set_name, "metadata")
+    return errs + validate_replica_set_spec(rs.spec)
+
+
+def validate_replica_set_update(new: ReplicaSet, old: ReplicaSet) -> list[FieldError]:
+    """ValidateReplicaSetUpdate, then the strategy's selector immutability."""
+    errs = validate_object_meta_update(new.metadata, old.metadata)
+    errs += validate_replica_set_spec(new.spec)
+    return errs + _selector_immutable(new.spec.selector, old.spec.selector)
+
+
+def validate_replica_set_status(status: ReplicaSetStatus,
+                                path: str = "status") -> list[FieldError]:
+    """ValidateReplicaSetStatus."""
+    errs: list[FieldError] = []
+    replicas, labeled = _i(status.replicas), _i(status.fully_labeled_replicas)
+    ready, available = _i(status.ready_replicas), _i(status.available_replicas)
+    for name, value in (("replicas", replicas), ("fullyLabeledReplicas", labeled),
+                        ("readyReplicas", ready), ("availableReplicas", available),
+                        ("observedGeneration", _i(status.observed_generation))):
+        errs += validate_nonnegative_field(value, child(path, name))
+    checks: Sequence[tuple[str, int]] = (("fullyLabeledReplicas", labeled),
+                                         ("readyReplicas", ready),
+                                         ("availableReplicas", available))
+    for name, value in checks:
+        if value > replicas:
+            errs.append(invalid(child(path, name), value, _REPLICAS_MSG))
+    if available > ready:
+        errs.append(invalid(child(path, "availableReplicas"), available,
+                            "cannot be greater than readyReplicas"))
+    return errs
+
+
+def validate_replica_set_status_update(new: ReplicaSet, old: ReplicaSet) -> list[FieldError]:
+    """ValidateReplicaSetStatusUpdate."""
+    errs = validate_object_meta_update(new.metadata, old.metadata)
+    return errs + validate_replica_set_status(new.status)
