@@ -27,6 +27,7 @@ import attrs
 from pyrsistent import PMap, PSet, PVector, pmap, pset, pvector
 
 from kubefold.core.kinds import kind_info
+from kubefold.core.labels import Selector
 from kubefold.core.objects import KObject, Pod, ResourceList
 from kubefold.core.quantity import add_resource_lists, subtract_resource_lists
 from kubefold.core.resources import TERMINAL_PHASES, counts_on_node, node_usage
@@ -97,6 +98,19 @@ class Cluster:
         """Objects whose ownerReferences name `uid` (any kind, or one kind), sorted by ref."""
         refs = sorted(self.owned.get(uid, pset()))
         return [self.get(*r) for r in refs if kind is None or r[0] == kind]
+
+    def select(self, kind: str, namespace: str | None, selector: Selector
+               ) -> builtins.list[Any]:
+        """The objects of `kind` in `namespace` whose labels `selector` matches, sorted by
+        name: what an informer's lister filtered by a selector returns. Controllers find the
+        objects they adopt and count through this (and `owned_by`), never by listing a
+        namespace themselves.
+
+        Cost: O(k) in the namespace's objects of that kind today; a label index makes it
+        O(matches) without changing this interface."""
+        objs = self.objects.get(kind, pmap()).get(namespace or "", pmap())
+        return sorted((o for o in objs.values() if selector.matches(o.metadata.labels)),
+                      key=lambda o: o.metadata.name or "")
 
     def node_names(self) -> PVector[str]:
         """Node names in the order the nodes were added (the scheduler's node list)."""
