@@ -461,9 +461,21 @@ _EVENT_FIELDS: dict[type, tuple[str, tuple[tuple[str, str], ...]]] = {
 }
 
 
+def _sorted(value: Any) -> Any:
+    """Mappings with their keys sorted, at every depth: the same text whatever order the
+    process's hash seed gave the persistent maps."""
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
+
+
 def dump_log(events: Iterable[Event], header: str = "") -> str:
-    """Events as a YAML stream that `decode_log` reads back to the same events."""
+    """Events as a YAML stream that `decode_log` reads back to the same events; each event's
+    verb first, the keys within sorted (the same events give the same text)."""
     comment = "".join(f"# {line}\n" for line in header.splitlines())
-    body = yaml.dump_all([encode_event(e) for e in events], Dumper=_Dumper, sort_keys=False,
+    docs = [{verb: _sorted(value) for verb, value in encode_event(e).items()} for e in events]
+    body = yaml.dump_all(docs, Dumper=_Dumper, sort_keys=False,
                          default_flow_style=False, allow_unicode=True, width=100)
     return comment + body

@@ -75,6 +75,19 @@ def build_parser() -> argparse.ArgumentParser:
     explore.add_argument("--exhaustive", action="store_true",
                          help="enumerate every interleaving up to --depth instead of sampling")
     explore.add_argument("--depth", type=int, default=4, help="exhaustive depth (default 4)")
+    campaign = sub.add_parser(
+        "campaign", help="run many explorations and replays, on Ray when it is installed",
+        description="Run a plan's explorations (each manifest set x profile x seed) and "
+        "checked replays (each log and what-if variation) as parallel tasks on Ray (a local "
+        "instance unless --ray names a cluster; one local process without Ray), and summarise "
+        "the violations found. Exit 1 when any was found.")
+    campaign.add_argument("plan", metavar="PLAN.yaml")
+    campaign.add_argument("--ray", metavar="ADDRESS",
+                          help="the Ray cluster to run on (default: start a local instance)")
+    campaign.add_argument("--workers", type=int, metavar="N",
+                          help="CPUs of the local Ray instance (default: this machine's cores)")
+    campaign.add_argument("--out", metavar="DIR",
+                          help="write summary.json and the counterexamples here")
     return parser
 
 
@@ -147,7 +160,16 @@ def cmd_explore(args: argparse.Namespace) -> int:
     return 1
 
 
-COMMANDS = {"replay": cmd_replay, "check": cmd_check, "explore": cmd_explore}
+def cmd_campaign(args: argparse.Namespace) -> int:
+    from kubefold import campaign
+
+    if args.workers is not None and args.workers < 1:
+        raise InputError("--workers", "", f"must be at least 1, not {args.workers}")
+    return campaign.main(args, args.plane)
+
+
+COMMANDS = {"replay": cmd_replay, "check": cmd_check, "explore": cmd_explore,
+            "campaign": cmd_campaign}
 
 
 def main(argv: Sequence[str] | None = None, plane: ControlPlane | None = None) -> int:

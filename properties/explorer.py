@@ -87,6 +87,7 @@ class Exploration:
     counterexample: Counterexample | None
     states: int = 0
     distinct_states: int = 0
+    steps: int = 0  # events applied and checked (random search)
 
 
 # -- setting up and resolving ------------------------------------------------------------------
@@ -320,9 +321,9 @@ def explore(manifests: Sequence[dict[str, Any]], *, budget: int = 200, seed: int
     except HypothesisException:
         raise
     if not found:
-        return Exploration(count[0], None)
+        return Exploration(count[0], None, steps=runner.steps)
     events, findings = found[-1]  # Hypothesis replays the shrunk example last
-    return Exploration(count[0], Counterexample(setup, events, findings))
+    return Exploration(count[0], Counterexample(setup, events, findings), steps=runner.steps)
 
 
 class _Found(Exception):
