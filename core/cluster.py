@@ -28,6 +28,7 @@ from pyrsistent import PMap, PSet, PVector, pmap, pset, pvector
 
 from kubefold.core.kinds import kind_info
 from kubefold.core.labels import Selector
+from kubefold.core.metrics import MetricsStore
 from kubefold.core.objects import KObject, Pod, ResourceList
 from kubefold.core.quantity import add_resource_lists, subtract_resource_lists
 from kubefold.core.resources import TERMINAL_PHASES, counts_on_node, node_usage
@@ -71,6 +72,11 @@ class Cluster:
     image_nodes: PMap[str, int] = attrs.field(factory=pmap)  # image name -> nodes holding it
     scheduler_next_start: int = 0
     unscheduled_pods: PSet[tuple[str, str]] = attrs.field(factory=pset)
+    # The metric samples in force (core/metrics.py), as metrics-server and the metrics adapters
+    # would serve them; and what controllers keep in memory between syncs (the maps a Go
+    # controller holds, such as the HPA's recommendations), by controller name.
+    metrics: MetricsStore = attrs.field(factory=MetricsStore)
+    memory: PMap[str, Any] = attrs.field(factory=pmap)
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -262,6 +268,15 @@ class Cluster:
     def forget(self, controller: str, key: str) -> Cluster:
         """Reset a key's backoff after a successful sync (Forget)."""
         return attrs.evolve(self, queue=self.queue.forget((controller, key)))
+
+    def remembered(self, controller: str, default: Any = None) -> Any:
+        """What `controller` keeps in memory between syncs (see `remember`)."""
+        return self.memory.get(controller, default)
+
+    def remember(self, controller: str, value: Any) -> Cluster:
+        """Keep `value` as `controller`'s memory: state a Go controller holds in its own maps
+        across syncs, which here must live in the cluster value to keep the fold pure."""
+        return attrs.evolve(self, memory=self.memory.set(controller, value))
 
     def take_changes(self) -> tuple[PVector[Change], Cluster]:
         return self.changes, attrs.evolve(self, changes=pvector())

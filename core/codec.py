@@ -39,12 +39,14 @@ from kubefold.core.events import (
     Drain,
     Event,
     Evict,
+    MetricSample,
     NodeHealth,
     PodEvent,
     Reconcile,
     Rollout,
     Scale,
     Tick,
+    Usage,
 )
 from kubefold.core.kinds import KINDS, kind_info
 from kubefold.core.objects import KObject
@@ -280,6 +282,10 @@ def _decode_verb(verb: str, body: Any, at: int | None, origin: str) -> Event:
     elif verb == "node":
         event = NodeHealth(f.get("name", (str,), True), f.get("ready", (bool,), True),
                            at=at, origin=origin)
+    elif verb == "usage":
+        event = _usage(f, at, origin)
+    elif verb == "metric":
+        event = _metric(f, at, origin)
     elif verb == "pod":
         event = PodEvent(f.get("namespace", (str,), default="default"),
                          f.get("name", (str,), True), f.get("container", (str,)),
@@ -289,6 +295,28 @@ def _decode_verb(verb: str, body: Any, at: int | None, origin: str) -> Event:
                           at=at, origin=origin)
     f.done()
     return event
+
+
+def _usage(f: _Fields, at: int | None, origin: str) -> Usage:
+    """`usage:`: the shape is checked here; quantities and the pods are checked by the world's
+    handler, which rejects a bad sample without stopping the replay."""
+    scalar = (str, int, float)
+    return Usage(f.get("namespace", (str,), default="default"), f.get("pod", (str,)),
+                 freeze(f.get("selector", (Mapping,))), f.get("cpu", scalar),
+                 f.get("memory", scalar), freeze(f.get("containers", (Mapping,))),
+                 at=at, origin=origin)
+
+
+def _metric(f: _Fields, at: int | None, origin: str) -> MetricSample:
+    """`metric:`: the value is kept as written (the handler rejects one that is not a number
+    or a list of numbers, or is negative)."""
+    f.used.add("value")
+    if f.body.get("value") is None:
+        raise DecodeError("metric.value", "required field is missing")
+    return MetricSample(f.get("name", (str,), True), freeze(f.body["value"]),
+                        f.get("namespace", (str,)), f.get("pod", (str,)),
+                        freeze(f.get("selector", (Mapping,))), freeze(f.get("object", (Mapping,))),
+                        freeze(f.get("labels", (Mapping,))), at=at, origin=origin)
 
 
 def _apply(body: Mapping[str, Any], at: int | None, origin: str) -> Apply:
@@ -437,7 +465,7 @@ def encode_event(event: Event) -> dict[str, Any]:
         doc = {"tick": event.seconds}
     else:
         verb, fields = _EVENT_FIELDS[type(event)]
-        body = {json_key: getattr(event, attr) for attr, json_key in fields}
+        body = {json_key: thaw(getattr(event, attr)) for attr, json_key in fields}
         doc = {verb: {k: v for k, v in body.items() if v is not None}}
     if event.at is not None:
         doc = {"at": event.at, **doc}
@@ -458,6 +486,11 @@ _EVENT_FIELDS: dict[type, tuple[str, tuple[tuple[str, str], ...]]] = {
     Reconcile: ("reconcile", (("controller", "controller"), ("key", "key"))),
     Evict: ("evict", (("namespace", "namespace"), ("name", "name"))),
     Drain: ("drain", (("node", "node"),)),
+    Usage: ("usage", (("namespace", "namespace"), ("pod", "pod"), ("selector", "selector"),
+                      ("cpu", "cpu"), ("memory", "memory"), ("containers", "containers"))),
+    MetricSample: ("metric", (("name", "name"), ("value", "value"), ("namespace", "namespace"),
+                              ("pod", "pod"), ("selector", "selector"), ("object", "object"),
+                              ("labels", "labels"))),
 }
 
 

@@ -1,9 +1,10 @@
 """Events: what happens to a cluster, as values.
 
 External events come from the world (a user's `apply`, `delete`, `scale`, `rollout`, time
-passing, node health, container exits and probe results); the internal event `Reconcile` is one
-control-plane component's turn. Every event may carry `at` (seconds since the clock's start) and
-`origin` (the file and document or line it was read from, for messages; not part of equality).
+passing, node health, container exits and probe results, metric samples); the internal event
+`Reconcile` is one control-plane component's turn. Every event may carry `at` (seconds since the
+clock's start) and `origin` (the file and document or line it was read from, for messages; not
+part of equality).
 
 Covered by: tests/test_codec.py, tests/test_manager.py.
 """
@@ -121,6 +122,42 @@ class Drain:
 
 
 @attrs.frozen
+class Usage:
+    """A PodMetrics sample, as metrics-server would serve it (`usage:`): cpu and memory used
+    by one pod (`pod`), by every pod a `selector` picks, or by every pod of the namespace
+    (`pod: "*"`); either summed over containers (`cpu`, `memory`) or per container
+    (`containers: {name: {cpu, memory}}`). Quantities are kept as written; the handler parses
+    them (a bad one is a rejected event, not an unreadable log)."""
+
+    namespace: str
+    pod: str | None = None
+    selector: Any = None  # frozen metav1.LabelSelector JSON
+    cpu: Any = None
+    memory: Any = None
+    containers: Any = None  # frozen {container: {cpu, memory}}
+    at: int | None = _common()
+    origin: str = _origin()
+
+
+@attrs.frozen
+class MetricSample:
+    """A custom or external metric sample (`metric:`), as a metrics adapter would serve it: a
+    Pods metric (`pod`, `pod: "*"` or `selector`), an Object metric (`object: {kind, name}`),
+    or, with neither, an External metric (`labels`) or a plain sample of a namespace (or of
+    the whole cluster) that analysis reads. `value` is kept as written: a number or a list."""
+
+    name: str
+    value: Any
+    namespace: str | None = None
+    pod: str | None = None
+    selector: Any = None  # frozen metav1.LabelSelector JSON
+    object: Any = None  # frozen {kind, name, apiVersion}
+    labels: Any = None  # frozen {label: value}
+    at: int | None = _common()
+    origin: str = _origin()
+
+
+@attrs.frozen
 class Reconcile:
     """One turn of a controller for one key (`default/web`, a node's or a pod's name)."""
 
@@ -131,7 +168,7 @@ class Reconcile:
 
 
 Event: TypeAlias = (Apply | Delete | Scale | Rollout | Tick | NodeHealth | PodEvent | Evict
-                    | Drain | Reconcile)
+                    | Drain | Usage | MetricSample | Reconcile)
 
 VERBS: dict[str, type] = {
     "apply": Apply,
@@ -143,7 +180,10 @@ VERBS: dict[str, type] = {
     "pod": PodEvent,
     "evict": Evict,
     "drain": Drain,
+    "usage": Usage,
+    "metric": MetricSample,
     "reconcile": Reconcile,
 }
 
-EXTERNAL = (Apply, Delete, Scale, Rollout, Tick, NodeHealth, PodEvent, Evict, Drain)
+EXTERNAL = (Apply, Delete, Scale, Rollout, Tick, NodeHealth, PodEvent, Evict, Drain, Usage,
+            MetricSample)

@@ -17,12 +17,14 @@ from kubefold.core.events import (
     Apply,
     Delete,
     Event,
+    MetricSample,
     NodeHealth,
     PodEvent,
     Reconcile,
     Rollout,
     Scale,
     Tick,
+    Usage,
 )
 from kubefold.core.quantity import Quantity, parse_quantity
 from kubefold.io import dump, load_events, load_log, load_objects, load_snapshot, write_dump
@@ -32,8 +34,9 @@ from kubefold.reducers.registry import DEFAULT as DEFAULT_CONTROL_PLANE
 
 __all__ = [
     "DEFAULT_CONTROL_PLANE", "Apply", "Cluster", "ControlPlane", "Controller", "Delete", "Event",
-    "FieldError", "InputError", "NodeHealth", "Outcome", "PodEvent", "Quantity", "Reconcile",
-    "Rollout", "Scale", "Status", "Tick", "apply_event", "decode_log", "decode_object", "dump",
+    "FieldError", "InputError", "MetricSample", "NodeHealth", "Outcome", "PodEvent", "Quantity",
+    "Reconcile", "Rollout", "Scale", "Status", "Tick", "Usage", "apply_event", "decode_log",
+    "decode_object", "dump",
     "dump_snapshot", "empty_cluster", "encode_object", "load_events", "load_log", "load_objects",
     "load_snapshot", "parse_quantity", "replay", "step", "trace", "write_dump",
 ]

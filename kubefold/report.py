@@ -13,14 +13,16 @@ from kubefold.core.events import (
     Delete,
     Drain,
     Evict,
+    MetricSample,
     NodeHealth,
     PodEvent,
     Reconcile,
     Rollout,
     Scale,
     Tick,
+    Usage,
 )
-from kubefold.core.schema import format_time
+from kubefold.core.schema import format_time, thaw
 from kubefold.reducers.manager import Outcome
 
 IGNORED_PATHS = ("metadata.resourceVersion", "metadata.managedFields")
@@ -63,6 +65,12 @@ def describe_event(event: Any) -> str:
         return f"evict pod {event.namespace}/{event.name}"
     if isinstance(event, Drain):
         return f"drain node {event.node}"
+    if isinstance(event, Usage | MetricSample):
+        target = event.pod or ("selected pods" if event.selector is not None else "")
+        where = "/".join(p for p in (event.namespace, target) if p)
+        if isinstance(event, Usage):
+            return f"usage sample for {where}"
+        return f"metric {event.name} = {thaw(event.value)}" + (f" for {where}" if where else "")
     name = type(event).__name__
     fields = {k: v for k, v in vars(event).items() if k not in ("at", "origin")} \
         if hasattr(event, "__dict__") else {}

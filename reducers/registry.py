@@ -7,7 +7,7 @@ one line in `CONTROLLERS` below.
 
 from __future__ import annotations
 
-from kubefold.core.events import Drain, Evict, NodeHealth, PodEvent
+from kubefold.core.events import Drain, Evict, MetricSample, NodeHealth, PodEvent, Usage
 from kubefold.reducers.apiserver import eviction
 from kubefold.reducers.controllers import (
     disruption,
@@ -22,7 +22,7 @@ from kubefold.reducers.controlplane import Controller, ControlPlane, Handler
 from kubefold.reducers.kubectl import drain
 from kubefold.reducers.kubelet import kubelet
 from kubefold.reducers.scheduler import controller as scheduler
-from kubefold.reducers.world import nodes, pods
+from kubefold.reducers.world import metrics, nodes, pods
 
 CONTROLLERS: tuple[Controller, ...] = (
     deployment.CONTROLLER,
@@ -38,12 +38,14 @@ CONTROLLERS: tuple[Controller, ...] = (
 
 # The events of the world: `pod:` (a container exits, a probe's verdict) that the kubelet then
 # acts on, `node:` (a node's kubelet stops and starts), the Eviction API (`evict:`) and
-# kubectl's `drain:`.
+# kubectl's `drain:`; metric samples (`usage:`, `metric:`).
 WORLD: dict[type, Handler] = {
     PodEvent: pods.handle,
     NodeHealth: nodes.handle,
     Evict: eviction.handle_evict,
     Drain: drain.handle_drain,
+    Usage: metrics.handle_usage,
+    MetricSample: metrics.handle_metric,
 }
 
 DEFAULT = ControlPlane(CONTROLLERS, WORLD)
