@@ -32,6 +32,7 @@ import yaml
 
 from kubefold.core.errors import InputError
 from kubefold.core.events import (
+    HELM_ACTIONS,
     ROLLOUT_ACTIONS,
     VERBS,
     Apply,
@@ -39,6 +40,7 @@ from kubefold.core.events import (
     Drain,
     Event,
     Evict,
+    Helm,
     NodeHealth,
     PodEvent,
     Reconcile,
@@ -280,6 +282,8 @@ def _decode_verb(verb: str, body: Any, at: int | None, origin: str) -> Event:
     elif verb == "node":
         event = NodeHealth(f.get("name", (str,), True), f.get("ready", (bool,), True),
                            at=at, origin=origin)
+    elif verb == "helm":
+        event = _helm(f, at, origin)
     elif verb == "pod":
         event = PodEvent(f.get("namespace", (str,), default="default"),
                          f.get("name", (str,), True), f.get("container", (str,)),
@@ -288,6 +292,31 @@ def _decode_verb(verb: str, body: Any, at: int | None, origin: str) -> Event:
         event = Reconcile(f.get("controller", (str,), True), f.get("key", (str,), True),
                           at=at, origin=origin)
     f.done()
+    return event
+
+
+def _helm(f: _Fields, at: int | None, origin: str) -> Helm:
+    """`helm: {action, release, namespace, chart, values, version, repo, revision, atomic, wait,
+    timeout, historyMax, keepHistory}`; what each action needs is checked here."""
+    action = f.get("action", (str,), True)
+    if action not in HELM_ACTIONS:
+        raise DecodeError("helm.action", f"unknown action {action!r}; expected one of "
+                                         f"{', '.join(HELM_ACTIONS)}")
+    values = f.get("values", (Mapping,))
+    event = Helm(action, f.get("release", (str,), True),
+                 f.get("namespace", (str,), default="default"),
+                 f.get("chart", (str,), action in ("install", "upgrade")),
+                 None if values is None else freeze(values), f.get("version", (str, int, float)),
+                 f.get("repo", (str,)), f.get("revision", (int,)),
+                 f.get("atomic", (bool,), default=False), f.get("wait", (bool,), default=False),
+                 f.get("timeout", (int,)), f.get("historyMax", (int,)),
+                 f.get("keepHistory", (bool,), default=False), at=at, origin=origin)
+    if event.version is not None and not isinstance(event.version, str):
+        event = attrs.evolve(event, version=str(event.version))
+    for name, value in (("timeout", event.timeout), ("historyMax", event.history_max),
+                        ("revision", event.revision)):
+        if value is not None and value < 0:
+            raise DecodeError(f"helm.{name}", f"expected a whole number >= 0, got {value}")
     return event
 
 
@@ -437,8 +466,9 @@ def encode_event(event: Event) -> dict[str, Any]:
         doc = {"tick": event.seconds}
     else:
         verb, fields = _EVENT_FIELDS[type(event)]
-        body = {json_key: getattr(event, attr) for attr, json_key in fields}
-        doc = {verb: {k: v for k, v in body.items() if v is not None}}
+        body = {json_key: thaw(getattr(event, attr)) for attr, json_key in fields}
+        doc = {verb: {k: v for k, v in body.items()
+                      if v is not None and not (v is False and isinstance(event, Helm))}}
     if event.at is not None:
         doc = {"at": event.at, **doc}
     return doc
@@ -458,6 +488,11 @@ _EVENT_FIELDS: dict[type, tuple[str, tuple[tuple[str, str], ...]]] = {
     Reconcile: ("reconcile", (("controller", "controller"), ("key", "key"))),
     Evict: ("evict", (("namespace", "namespace"), ("name", "name"))),
     Drain: ("drain", (("node", "node"),)),
+    Helm: ("helm", (("action", "action"), ("release", "release"), ("namespace", "namespace"),
+                    ("chart", "chart"), ("values", "values"), ("version", "version"),
+                    ("repo", "repo"), ("revision", "revision"), ("atomic", "atomic"),
+                    ("wait", "wait"), ("timeout", "timeout"), ("history_max", "historyMax"),
+                    ("keep_history", "keepHistory"))),
 }
 
 

@@ -13,6 +13,7 @@ from kubefold.core.events import (
     Delete,
     Drain,
     Evict,
+    Helm,
     NodeHealth,
     PodEvent,
     Reconcile,
@@ -63,6 +64,11 @@ def describe_event(event: Any) -> str:
         return f"evict pod {event.namespace}/{event.name}"
     if isinstance(event, Drain):
         return f"drain node {event.node}"
+    if isinstance(event, Helm):
+        chart = f" {event.chart}" + (f" {event.version}" if event.version else "") \
+            if event.chart else ""
+        to = f" to {event.revision}" if event.revision else ""
+        return f"helm {event.action} {event.namespace}/{event.release}{chart}{to}"
     name = type(event).__name__
     fields = {k: v for k, v in vars(event).items() if k not in ("at", "origin")} \
         if hasattr(event, "__dict__") else {}

@@ -7,7 +7,8 @@ one line in `CONTROLLERS` below.
 
 from __future__ import annotations
 
-from kubefold.core.events import Drain, Evict, NodeHealth, PodEvent
+from kubefold.core.events import Drain, Evict, Helm, NodeHealth, PodEvent
+from kubefold.reducers import helm
 from kubefold.reducers.apiserver import eviction
 from kubefold.reducers.controllers import (
     disruption,
@@ -34,6 +35,7 @@ CONTROLLERS: tuple[Controller, ...] = (
     tainteviction.CONTROLLER,
     podgc.CONTROLLER,
     disruption.CONTROLLER,
+    helm.CONTROLLER,
 )
 
 # The events of the world: `pod:` (a container exits, a probe's verdict) that the kubelet then
@@ -44,6 +46,7 @@ WORLD: dict[type, Handler] = {
     NodeHealth: nodes.handle,
     Evict: eviction.handle_evict,
     Drain: drain.handle_drain,
+    Helm: helm.handle,
 }
 
 DEFAULT = ControlPlane(CONTROLLERS, WORLD)

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the Go tables keep their rows on one line each)
 """Masterminds/semver's own tables (constraints_test.go and version_test.go at the version Helm
 v3.21 vendors, v3.5.0), each test named for its Go test; the rows are copied as written.
 
