@@ -106,6 +106,15 @@ class Blocked:
     after: int  # seconds until the controller should look again (0: only on a watch event)
 
 
+@attrs.frozen
+class Failed:
+    """A step that failed: the operation as it stood (hook phases, deletions done) and Helm's
+    error."""
+
+    run: Running
+    error: str
+
+
 Step = Callable[[Running], "Running | Blocked | Cluster"]
 
 
@@ -164,7 +173,7 @@ def _hooks_gone(cluster: Cluster, hook: Hook, namespace: str) -> bool:
     return all(kube.live(cluster, i) is None for i in _hook_infos(hook, namespace))
 
 
-def run_hooks(run: Running, event: str) -> Running | Blocked | str:
+def run_hooks(run: Running, event: str) -> Running | Blocked | Failed:
     """execHook from where the operation stands: a Running when every hook of `event` has
     succeeded (and been deleted by policy), a Blocked while one runs, or the error."""
     op, now = run.op, run.cluster.now
@@ -185,7 +194,7 @@ def run_hooks(run: Running, event: str) -> Running | Blocked | str:
         if phase == "deleting":
             if not _hooks_gone(run.cluster, hook, rel.namespace):
                 if now >= op.deadline:
-                    return kube.WAIT_TIMEOUT
+                    return Failed(run, kube.WAIT_TIMEOUT)
                 return Blocked(run, kube.POLL_SECONDS)
             hook = attrs.evolve(hook, last_run=HookExecution(format_time(now), "",
                                                                PHASE_RUNNING))
@@ -198,7 +207,7 @@ def run_hooks(run: Running, event: str) -> Running | Blocked | str:
                 hook = attrs.evolve(hook, last_run=attrs.evolve(
                     hook.last_run, completed_at=format_time(now), phase=PHASE_FAILED))
                 run = Running(cluster, _with_hook(rel, index, hook), op)
-                return f"warning: Hook {event} {hook.path} failed: {err}"
+                return Failed(run, f"warning: Hook {event} {hook.path} failed: {err}")
             op = attrs.evolve(op, step=f"hooks:{event}:watching", deadline=now + op.timeout)
             run = Running(cluster, rel, op)
         done, err = _watch(run.cluster, hook, run.rel.namespace)
@@ -215,7 +224,7 @@ def run_hooks(run: Running, event: str) -> Running | Blocked | str:
             for _, earlier in [(i, rel.hooks[i]) for i, _ in hooks[:op.index]]:
                 cluster = _delete_hook_by_policy(cluster, earlier, HOOK_SUCCEEDED,
                                                  rel.namespace)
-            return err
+            return Failed(Running(cluster, rel, op), err)
         op = attrs.evolve(op, step=f"hooks:{event}", index=op.index + 1)
         run = Running(run.cluster, rel, op)
     cluster = run.cluster
@@ -233,19 +242,19 @@ def _watch(cluster: Cluster, hook: Hook, namespace: str) -> tuple[bool, str | No
     return True, None
 
 
-def run_wait(run: Running, infos: list[kube.Info]) -> Running | Blocked | str:
+def run_wait(run: Running, infos: list[kube.Info]) -> Running | Blocked | Failed:
     """waitForResources from where the operation stands: polls every 2 s from the start; the
     timeout's deadline ends it with Helm's error."""
     op, now = run.op, run.cluster.now
     if op.step != "waiting":
         op = attrs.evolve(op, step="waiting", deadline=now + op.timeout, next_poll=now)
     if now >= op.deadline:
-        return kube.WAIT_TIMEOUT
+        return Failed(run, kube.WAIT_TIMEOUT)
     if now < op.next_poll:
         return Blocked(Running(run.cluster, run.rel, op), op.next_poll - now)
     ready, err = kube.all_ready(run.cluster, infos, op.wait_for_jobs)
     if err is not None:
-        return err
+        return Failed(run, err)
     if ready:
         return Running(run.cluster, run.rel, attrs.evolve(op, step="waited"))
     poll = min(now + kube.POLL_SECONDS, op.deadline)

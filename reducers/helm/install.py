@@ -22,6 +22,7 @@ from kubefold.core.errors import Status
 from kubefold.reducers.helm import kube, storage
 from kubefold.reducers.helm.action import (
     Blocked,
+    Failed,
     Operation,
     Running,
     infos_of,
@@ -89,8 +90,8 @@ def drive(run: Running) -> Cluster:
 def _steps(run: Running) -> Running | Blocked | Cluster:
     if run.op.step.startswith("hooks:pre-install"):
         done = run_hooks(run, "pre-install")
-        if isinstance(done, str):
-            return fail(run, f"failed pre-install: {done}")
+        if isinstance(done, Failed):
+            return fail(done.run, f"failed pre-install: {done.error}")
         if isinstance(done, Blocked):
             return done
         run = attrs.evolve(done, op=attrs.evolve(done.op, step="create"))
@@ -105,15 +106,15 @@ def _steps(run: Running) -> Running | Blocked | Cluster:
                                                 else "hooks:post-install"))
     if run.op.step in ("wait", "waiting"):
         done = run_wait(run, resources)
-        if isinstance(done, str):
-            return fail(run, done)
+        if isinstance(done, Failed):
+            return fail(done.run, done.error)
         if isinstance(done, Blocked):
             return done
         run = attrs.evolve(done, op=attrs.evolve(done.op, step="hooks:post-install"))
     if run.op.step.startswith("hooks:post-install"):
         done = run_hooks(run, "post-install")
-        if isinstance(done, str):
-            return fail(run, f"failed post-install: {done}")
+        if isinstance(done, Failed):
+            return fail(done.run, f"failed post-install: {done.error}")
         if isinstance(done, Blocked):
             return done
         run = done

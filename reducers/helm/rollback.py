@@ -24,6 +24,7 @@ from kubefold.reducers.helm.action import (
     DEFAULT_TIMEOUT,
     ERR_INVALID_REVISION,
     Blocked,
+    Failed,
     Operation,
     Running,
     infos_of,
@@ -99,8 +100,8 @@ def _steps(run: Running) -> Running | Blocked | Cluster:
     current = storage.revision(run.cluster, run.rel.namespace, run.rel.name, run.op.current)
     if run.op.step.startswith("hooks:pre-rollback"):
         done = run_hooks(run, "pre-rollback")
-        if isinstance(done, str):
-            return record(run.cluster, run.rel)  # left pending-rollback, as Helm leaves it
+        if isinstance(done, Failed):
+            return record(done.run.cluster, done.run.rel)  # left pending-rollback, as Helm does
         if isinstance(done, Blocked):
             return done
         run = attrs.evolve(done, op=attrs.evolve(done.op, step="update"))
@@ -119,16 +120,17 @@ def _steps(run: Running) -> Running | Blocked | Cluster:
                                            else "hooks:post-rollback"))
     if run.op.step in ("wait", "waiting"):
         done = run_wait(run, target)
-        if isinstance(done, str):
-            rel = run.rel.set_status(FAILED, f'Release "{run.rel.name}" failed: {done}')
-            return record(run.cluster, rel)
+        if isinstance(done, Failed):
+            rel = done.run.rel.set_status(FAILED, f'Release "{run.rel.name}" failed: '
+                                                  f"{done.error}")
+            return record(done.run.cluster, rel)
         if isinstance(done, Blocked):
             return done
         run = attrs.evolve(done, op=attrs.evolve(done.op, step="hooks:post-rollback"))
     if run.op.step.startswith("hooks:post-rollback"):
         done = run_hooks(run, "post-rollback")
-        if isinstance(done, str):
-            return record(run.cluster, run.rel)  # left pending-rollback, as Helm leaves it
+        if isinstance(done, Failed):
+            return record(done.run.cluster, done.run.rel)  # left pending-rollback, as Helm does
         if isinstance(done, Blocked):
             return done
         run = done

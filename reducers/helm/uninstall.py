@@ -20,6 +20,7 @@ from kubefold.core.errors import Status
 from kubefold.reducers.helm import kube, releaseutil, storage
 from kubefold.reducers.helm.action import (
     Blocked,
+    Failed,
     Operation,
     Running,
     record,
@@ -71,8 +72,8 @@ def drive(run: Running) -> Cluster:
 def _steps(run: Running) -> Running | Blocked | Cluster:
     if run.op.step.startswith("hooks:pre-delete"):
         done = run_hooks(run, "pre-delete")
-        if isinstance(done, str):
-            return record(run.cluster, run.rel)  # left uninstalling, as Helm leaves it
+        if isinstance(done, Failed):
+            return record(done.run.cluster, done.run.rel)  # left uninstalling, as Helm does
         if isinstance(done, Blocked):
             return done
         cluster = record(done.cluster, done.rel)
@@ -82,8 +83,7 @@ def _steps(run: Running) -> Running | Blocked | Cluster:
         done = run_hooks(run, "post-delete")
         if isinstance(done, Blocked):
             return done
-        if isinstance(done, Running):
-            run = done
+        run = done.run if isinstance(done, Failed) else done
     rel = run.rel.set_status(UNINSTALLED, "Uninstallation complete")
     if not run.op.keep_history:
         return _purge(run.cluster, storage.history(run.cluster, rel.namespace, rel.name))

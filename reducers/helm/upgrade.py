@@ -26,6 +26,7 @@ from kubefold.reducers.helm.action import (
     DEFAULT_HISTORY_MAX,
     ERR_PENDING,
     Blocked,
+    Failed,
     Operation,
     Running,
     infos_of,
@@ -135,8 +136,8 @@ def _steps(run: Running) -> Running | Blocked | Cluster:
         return fail(run, storage.no_deployed_releases(run.rel.name))
     if run.op.step.startswith("hooks:pre-upgrade"):
         done = run_hooks(run, "pre-upgrade")
-        if isinstance(done, str):
-            return fail(run, f"pre-upgrade hooks failed: {done}")
+        if isinstance(done, Failed):
+            return fail(done.run, f"pre-upgrade hooks failed: {done.error}")
         if isinstance(done, Blocked):
             return done
         run = attrs.evolve(done, op=attrs.evolve(done.op, step="update"))
@@ -154,15 +155,15 @@ def _steps(run: Running) -> Running | Blocked | Cluster:
                                                 else "hooks:post-upgrade"))
     if run.op.step in ("wait", "waiting"):
         done = run_wait(run, target)
-        if isinstance(done, str):
-            return fail(run, done)
+        if isinstance(done, Failed):
+            return fail(done.run, done.error)
         if isinstance(done, Blocked):
             return done
         run = attrs.evolve(done, op=attrs.evolve(done.op, step="hooks:post-upgrade"))
     if run.op.step.startswith("hooks:post-upgrade"):
         done = run_hooks(run, "post-upgrade")
-        if isinstance(done, str):
-            return fail(run, f"post-upgrade hooks failed: {done}")
+        if isinstance(done, Failed):
+            return fail(done.run, f"post-upgrade hooks failed: {done.error}")
         if isinstance(done, Blocked):
             return done
         run = done
