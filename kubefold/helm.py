@@ -245,11 +245,11 @@ def check(event: Helm) -> None:
             "is_install": event.action == "install", "is_upgrade": event.action == "upgrade",
             "kube_version": DEFAULT_KUBE_VERSION}
     try:
-        if event.values is not None or event.action == "install":
-            chart.validate_schema(values)
-        _render(chart, values, opts)
+        _render(chart, values, opts)  # validates values.schema.json, then renders
     except helm.HelmValuesError as exc:
-        raise InputError(event.origin, "", f"chart {located.path}: {exc}".rstrip()) from None
+        if event.values is not None or event.action == "install":
+            raise InputError(event.origin, "", f"chart {located.path}: {exc}".rstrip()) \
+                from None
     except helm.HelmError as exc:
         if _is_parse_error(str(exc)):
             raise InputError(event.origin, "", f"chart {located.path}: {exc}") from None
