@@ -89,7 +89,7 @@ def locate(event: Helm) -> Located:
         return Located(str(base / (event.chart or "")))
     index_path = base / event.repo
     entries = _index_entries(index_path, event.origin)
-    versions = entries.get(event.chart) or []
+    versions = entries.get(event.chart or "") or []
     what = f'chart "{event.chart}"' + (f' version "{event.version}"' if event.version else "")
     refused = Located(None, f"{what} not found in {event.repo} repository")
     try:
@@ -118,7 +118,10 @@ def locate(event: Helm) -> Located:
 def _sort_key(v: Any) -> Any:
     import functools
 
-    return functools.cmp_to_key(lambda a, b: a.compare(b))(v)
+    def cmp(a: Any, b: Any) -> int:
+        return int(a.compare(b))
+
+    return functools.cmp_to_key(cmp)(v)
 
 
 # -- loading -----------------------------------------------------------------------------------

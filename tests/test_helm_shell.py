@@ -96,7 +96,7 @@ def test_example_release_history(tmp_path, capsys):
     assert all(r["info"]["first_deployed"] == "2024-01-01T00:00:00Z" for r in records)
     assert records[3]["config"] == {"replicaCount": 3}
     assert records[3]["_labels"] == {"name": "web", "owner": "helm", "status": "deployed",
-                                     "version": "4", "modifiedAt": "1704067302"}  # seen ready at the 2 s poll
+                                     "version": "4", "modifiedAt": "1704067302"}  # a 2 s poll
     assert records[3]["_name"] == "sh.helm.release.v1.web.v4"
     web = objects(dump, "Deployment")["web"]
     assert web["spec"]["replicas"] == 3
