@@ -32,6 +32,7 @@ import yaml
 
 from kubefold.core.errors import InputError
 from kubefold.core.events import (
+    HELM_ACTIONS,
     ROLLOUT_ACTIONS,
     VERBS,
     Apply,
@@ -39,6 +40,7 @@ from kubefold.core.events import (
     Drain,
     Event,
     Evict,
+    Helm,
     MetricSample,
     NodeHealth,
     PodEvent,
@@ -286,6 +288,8 @@ def _decode_verb(verb: str, body: Any, at: int | None, origin: str) -> Event:
         event = _usage(f, at, origin)
     elif verb == "metric":
         event = _metric(f, at, origin)
+    elif verb == "helm":
+        event = _helm(f, at, origin)
     elif verb == "pod":
         event = PodEvent(f.get("namespace", (str,), default="default"),
                          f.get("name", (str,), True), f.get("container", (str,)),
@@ -317,6 +321,29 @@ def _metric(f: _Fields, at: int | None, origin: str) -> MetricSample:
                         f.get("namespace", (str,)), f.get("pod", (str,)),
                         freeze(f.get("selector", (Mapping,))), freeze(f.get("object", (Mapping,))),
                         freeze(f.get("labels", (Mapping,))), at=at, origin=origin)
+def _helm(f: _Fields, at: int | None, origin: str) -> Helm:
+    """`helm: {action, release, namespace, chart, values, version, repo, revision, atomic, wait,
+    timeout, historyMax, keepHistory}`; what each action needs is checked here."""
+    action = f.get("action", (str,), True)
+    if action not in HELM_ACTIONS:
+        raise DecodeError("helm.action", f"unknown action {action!r}; expected one of "
+                                         f"{', '.join(HELM_ACTIONS)}")
+    values = f.get("values", (Mapping,))
+    event = Helm(action, f.get("release", (str,), True),
+                 f.get("namespace", (str,), default="default"),
+                 f.get("chart", (str,), action in ("install", "upgrade")),
+                 None if values is None else freeze(values), f.get("version", (str, int, float)),
+                 f.get("repo", (str,)), f.get("revision", (int,)),
+                 f.get("atomic", (bool,), default=False), f.get("wait", (bool,), default=False),
+                 f.get("timeout", (int,)), f.get("historyMax", (int,)),
+                 f.get("keepHistory", (bool,), default=False), at=at, origin=origin)
+    if event.version is not None and not isinstance(event.version, str):
+        event = attrs.evolve(event, version=str(event.version))
+    for name, value in (("timeout", event.timeout), ("historyMax", event.history_max),
+                        ("revision", event.revision)):
+        if value is not None and value < 0:
+            raise DecodeError(f"helm.{name}", f"expected a whole number >= 0, got {value}")
+    return event
 
 
 def _apply(body: Mapping[str, Any], at: int | None, origin: str) -> Apply:
@@ -466,7 +493,8 @@ def encode_event(event: Event) -> dict[str, Any]:
     else:
         verb, fields = _EVENT_FIELDS[type(event)]
         body = {json_key: thaw(getattr(event, attr)) for attr, json_key in fields}
-        doc = {verb: {k: v for k, v in body.items() if v is not None}}
+        doc = {verb: {k: v for k, v in body.items()
+                      if v is not None and not (v is False and isinstance(event, Helm))}}
     if event.at is not None:
         doc = {"at": event.at, **doc}
     return doc
@@ -491,6 +519,11 @@ _EVENT_FIELDS: dict[type, tuple[str, tuple[tuple[str, str], ...]]] = {
     MetricSample: ("metric", (("name", "name"), ("value", "value"), ("namespace", "namespace"),
                               ("pod", "pod"), ("selector", "selector"), ("object", "object"),
                               ("labels", "labels"))),
+    Helm: ("helm", (("action", "action"), ("release", "release"), ("namespace", "namespace"),
+                    ("chart", "chart"), ("values", "values"), ("version", "version"),
+                    ("repo", "repo"), ("revision", "revision"), ("atomic", "atomic"),
+                    ("wait", "wait"), ("timeout", "timeout"), ("history_max", "historyMax"),
+                    ("keep_history", "keepHistory"))),
 }
 
 

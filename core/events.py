@@ -121,6 +121,38 @@ class Drain:
     origin: str = _origin()
 
 
+HELM_ACTIONS = ("install", "upgrade", "rollback", "uninstall")
+
+
+@attrs.frozen
+class Helm:
+    """A Helm 3 command: install, upgrade, rollback or uninstall of a release.
+
+    `chart` is a chart folder or archive relative to `base` (the log file's folder), or with
+    `repo` (an index.yaml, also relative to `base`) a chart name in that repository, `version`
+    a range over its versions. `rendered` is what the shell made of the chart for the state
+    the event applies to (core/helm.py `RenderedChart`, or a `Refusal` carrying Helm's error
+    text); the engine folds only rendered events."""
+
+    action: str
+    release: str
+    namespace: str = "default"
+    chart: str | None = None
+    values: Any = None
+    version: str | None = None
+    repo: str | None = None
+    revision: int | None = None
+    atomic: bool = False
+    wait: bool = False
+    timeout: int | None = None
+    history_max: int | None = None
+    keep_history: bool = False
+    rendered: Any = attrs.field(default=None, kw_only=True, eq=False, hash=False)
+    base: str = attrs.field(default="", kw_only=True, eq=False, hash=False)
+    at: int | None = _common()
+    origin: str = _origin()
+
+
 @attrs.frozen
 class Usage:
     """A PodMetrics sample, as metrics-server would serve it (`usage:`): cpu and memory used
@@ -168,7 +200,7 @@ class Reconcile:
 
 
 Event: TypeAlias = (Apply | Delete | Scale | Rollout | Tick | NodeHealth | PodEvent | Evict
-                    | Drain | Usage | MetricSample | Reconcile)
+                    | Drain | Usage | MetricSample | Reconcile | Helm)
 
 VERBS: dict[str, type] = {
     "apply": Apply,
@@ -183,7 +215,8 @@ VERBS: dict[str, type] = {
     "usage": Usage,
     "metric": MetricSample,
     "reconcile": Reconcile,
+    "helm": Helm,
 }
 
 EXTERNAL = (Apply, Delete, Scale, Rollout, Tick, NodeHealth, PodEvent, Evict, Drain, Usage,
-            MetricSample)
+            MetricSample, Helm)

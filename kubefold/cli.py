@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from kubefold import io, report
+from kubefold import helm, io, report
 from kubefold.core.codec import dump_log, encode_object
 from kubefold.core.errors import InputError
 from kubefold.properties import check, explorer, invariants
@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="print only the summary, not each event")
     replay.add_argument("--seed", type=int, default=0,
                         help="seed for generated names and tie-breaks (default 0)")
+    replay.add_argument("--kube-version", metavar="vX.Y.Z", default=None,
+                        help="the Kubernetes version Helm charts see (default: the newest "
+                        "kubelet in the snapshot, else v1.34.0)")
     check = sub.add_parser("check", help="check the safety invariants of one state",
                            description="Check the safety invariants of a snapshot; exit 1 on a "
                            "violation.")
@@ -98,11 +101,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
     events = [e for log in logs for e in log.events]
     skipped = [s for log in logs for s in log.skipped]
     findings: tuple = ()
+    prepare = helm.preparer(args.kube_version)
     if args.check:
-        checked = check.check_replay(cluster, events, args.mode, plane=args.plane)
+        checked = check.check_replay(cluster, events, args.mode, plane=args.plane,
+                                     prepare=prepare)
         outcomes, findings = list(checked.outcomes), checked.findings
     else:
-        outcomes = list(manager.trace(cluster, events, args.mode, args.plane))
+        outcomes = list(manager.trace(cluster, events, args.mode, args.plane, prepare))
     start = cluster
     for index, outcome in enumerate(outcomes, 1):
         if not args.quiet:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
+
 from kubefold.core import codec
 from kubefold.core.cluster import Cluster
 from kubefold.core.errors import InputError
@@ -42,8 +44,12 @@ def load_snapshot(path: str | Path, seed: int = 0, plane: ControlPlane | None = 
 
 
 def load_log(path: str | Path) -> codec.Log:
-    """The events of a log file (YAML stream, JSON Lines, watch stream or audit log)."""
-    return codec.decode_log(read_text(path), str(path))
+    """The events of a log file (YAML stream, JSON Lines, watch stream or audit log); `helm:`
+    events learn the log's folder and have their charts checked (kubefold/helm.py)."""
+    from kubefold import helm
+
+    log = codec.decode_log(read_text(path), str(path))
+    return attrs.evolve(log, events=helm.attach(log.events, str(path)))
 
 
 def load_events(*paths: str | Path) -> tuple[Event, ...]:

@@ -13,6 +13,7 @@ from kubefold.core.events import (
     Delete,
     Drain,
     Evict,
+    Helm,
     MetricSample,
     NodeHealth,
     PodEvent,
@@ -71,6 +72,11 @@ def describe_event(event: Any) -> str:
         if isinstance(event, Usage):
             return f"usage sample for {where}"
         return f"metric {event.name} = {thaw(event.value)}" + (f" for {where}" if where else "")
+    if isinstance(event, Helm):
+        chart = f" {event.chart}" + (f" {event.version}" if event.version else "") \
+            if event.chart else ""
+        to = f" to {event.revision}" if event.revision else ""
+        return f"helm {event.action} {event.namespace}/{event.release}{chart}{to}"
     name = type(event).__name__
     fields = {k: v for k, v in vars(event).items() if k not in ("at", "origin")} \
         if hasattr(event, "__dict__") else {}

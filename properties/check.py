@@ -77,15 +77,16 @@ class _Checker:
 
 
 def check_replay(cluster: Cluster, events: Iterable[Any], mode: str = "auto",
-                 stop_at_first: bool = False, plane: ControlPlane | None = None
-                 ) -> CheckedReplay:
+                 stop_at_first: bool = False, plane: ControlPlane | None = None,
+                 prepare: Any = None) -> CheckedReplay:
     """Replay `events`, checking every state and step; stop after the first event with a
     finding when `stop_at_first`."""
     checker = _Checker(cluster)
     outcomes = []
     for index, event in enumerate(events, 1):
         checker.index, checker.event = index, event
-        outcome = manager.apply_event(cluster, event, mode, observer=checker, plane=plane)
+        outcome = manager.apply_event(cluster, event, mode, observer=checker, plane=plane,
+                                      prepare=prepare)
         outcomes.append(outcome)
         cluster = outcome.cluster
         if stop_at_first and checker.findings:

@@ -147,14 +147,17 @@ def _reconcile(cluster: Cluster, controller: str, key: str, plane: ControlPlane
 
 
 Observer = Callable[[Cluster, "Turn | None"], None]
+Prepare = Callable[[Cluster, Any], Any]  # the shell's last word on an event (Helm rendering)
 
 
 def apply_event(cluster: Cluster, event: Event, mode: str = "auto",
-                observer: Observer | None = None, plane: ControlPlane | None = None
-                ) -> Outcome:
+                observer: Observer | None = None, plane: ControlPlane | None = None,
+                prepare: Prepare | None = None) -> Outcome:
     """Apply one event; in auto mode, then run the queued work to a fixpoint. `observer`, when
     given, sees every intermediate state: after the event's own write (turn None) and after
-    each reconcile that wrote something — what the property checker needs to check each step."""
+    each reconcile that wrote something — what the property checker needs to check each step.
+    `prepare`, when given, is the shell's: it sees the state the event applies to (after its
+    `at:`) and returns the event to fold (a `helm:` event with its chart rendered)."""
     if mode not in ("auto", "manual"):
         raise ValueError(f"mode must be auto or manual, not {mode!r}")
     plane = _plane(plane)
@@ -163,6 +166,8 @@ def apply_event(cluster: Cluster, event: Event, mode: str = "auto",
         # `at:` is time passing before the event, as a tick would be.
         cluster, waited, _ = pass_time(cluster, cluster.clock_start + event.at, mode, observer,
                                           plane)
+    if prepare is not None:
+        event = prepare(cluster, event)
     if isinstance(event, Tick):
         cluster, turns, settled = pass_time(cluster, cluster.now + event.seconds, mode,
                                             observer, plane)
@@ -253,10 +258,11 @@ def step(cluster: Cluster, event: Event, mode: str = "auto",
 
 
 def trace(cluster: Cluster, events: Iterable[Event], mode: str = "auto",
-          plane: ControlPlane | None = None) -> Iterator[Outcome]:
+          plane: ControlPlane | None = None, prepare: Prepare | None = None
+          ) -> Iterator[Outcome]:
     """Every event's Outcome, in order."""
     for event in events:
-        outcome = apply_event(cluster, event, mode, plane=plane)
+        outcome = apply_event(cluster, event, mode, plane=plane, prepare=prepare)
         cluster = outcome.cluster
         yield outcome
 

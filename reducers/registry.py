@@ -7,7 +7,8 @@ one line in `CONTROLLERS` below.
 
 from __future__ import annotations
 
-from kubefold.core.events import Drain, Evict, MetricSample, NodeHealth, PodEvent, Usage
+from kubefold.core.events import Drain, Evict, Helm, MetricSample, NodeHealth, PodEvent, Usage
+from kubefold.reducers import helm
 from kubefold.reducers.apiserver import eviction
 from kubefold.reducers.controllers import (
     disruption,
@@ -34,6 +35,7 @@ CONTROLLERS: tuple[Controller, ...] = (
     tainteviction.CONTROLLER,
     podgc.CONTROLLER,
     disruption.CONTROLLER,
+    helm.CONTROLLER,
 )
 
 # The events of the world: `pod:` (a container exits, a probe's verdict) that the kubelet then
@@ -46,6 +48,7 @@ WORLD: dict[type, Handler] = {
     Drain: drain.handle_drain,
     Usage: metrics.handle_usage,
     MetricSample: metrics.handle_metric,
+    Helm: helm.handle,
 }
 
 DEFAULT = ControlPlane(CONTROLLERS, WORLD)

@@ -80,6 +80,11 @@ COMPONENTS = {
     "scheduler": (*PUBLIC_APISERVER, "kubefold.reducers.controlplane",
                   "kubefold.reducers.scheduler"),
     "world": (*PUBLIC_APISERVER, "kubefold.reducers.world"),
+    # Helm is a client like kubectl; it vendors the Deployment util layer for its ready
+    # checker and merges as kubectl's three-way JSON merge does.
+    "helm": (*PUBLIC_APISERVER, "kubefold.reducers.controlplane", "kubefold.reducers.helm",
+             "kubefold.reducers.controllers.deployment.util",
+             "kubefold.reducers.kubectl.apply"),
 }
 COMPONENT_SOURCES = [p for c in COMPONENTS for p in sorted((ROOT / "reducers" / c).rglob("*.py"))]
 
