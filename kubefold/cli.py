@@ -1,5 +1,6 @@
-"""The command line: `kubefold replay`, `check` and `explore`. It parses arguments, calls the
-library and prints.
+"""The command line: `kubefold replay`, `get`, `describe`, `check` and `explore`. It parses
+arguments, calls the library and prints; each command's work lives in its own module
+(replaying.py, getcmd.py, ...), so this file stays a dispatcher.
 
 Exit status: 0 all well; 1 an invariant was violated (--check, check, explore) or an event was
 rejected under --strict; 2 unreadable input or bad usage, with a message naming the file, the
@@ -13,11 +14,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from kubefold import io, report
+from kubefold import getcmd, io, replaying, report
 from kubefold.core.codec import dump_log, encode_object
 from kubefold.core.errors import InputError
 from kubefold.properties import check, explorer, invariants
-from kubefold.reducers import manager
 from kubefold.reducers.controlplane import ControlPlane
 
 
@@ -35,8 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Replay event logs (YAML streams, JSON Lines, plain "
                             "manifests, watch streams, audit logs) and report what happened.")
     replay.add_argument("logs", nargs="+", metavar="LOG", help="event log files, in order")
-    replay.add_argument("--from", dest="snapshot", metavar="SNAPSHOT",
-                        help="start from this snapshot (a v1 List) instead of an empty cluster")
+    replay.add_argument("--from", dest="snapshot", metavar="SNAPSHOT", action="append",
+                        help="start from this snapshot (a v1 List, a directory of them, or - "
+                        "for standard input) instead of an empty cluster; several are merged")
     replay.add_argument("--mode", choices=("auto", "manual"), default="auto",
                         help="auto: controllers run after each event; manual: only `reconcile` "
                         "events run them")
@@ -48,8 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "properties on every step; exit 1 on a violation")
     replay.add_argument("--quiet", "-q", action="store_true",
                         help="print only the summary, not each event")
+    replay.add_argument("--verbose", "-v", action="count", default=0,
+                        help="-v: every controller's writes; -vv: every field diff")
     replay.add_argument("--seed", type=int, default=0,
                         help="seed for generated names and tie-breaks (default 0)")
+    replaying.add_arguments(replay)
     check = sub.add_parser("check", help="check the safety invariants of one state",
                            description="Check the safety invariants of a snapshot; exit 1 on a "
                            "violation.")
@@ -75,37 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     explore.add_argument("--exhaustive", action="store_true",
                          help="enumerate every interleaving up to --depth instead of sampling")
     explore.add_argument("--depth", type=int, default=4, help="exhaustive depth (default 4)")
+    getcmd.add_parsers(sub)
     return parser
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    cluster = (io.load_snapshot(args.snapshot, args.seed, args.plane) if args.snapshot
-               else manager.empty_cluster(args.seed, args.plane))
-    logs = [io.load_log(path) for path in args.logs]
-    events = [e for log in logs for e in log.events]
-    skipped = [s for log in logs for s in log.skipped]
-    findings: tuple = ()
-    if args.check:
-        checked = check.check_replay(cluster, events, args.mode, plane=args.plane)
-        outcomes, findings = list(checked.outcomes), checked.findings
-    else:
-        outcomes = list(manager.trace(cluster, events, args.mode, args.plane))
-    start = cluster
-    for index, outcome in enumerate(outcomes, 1):
-        if not args.quiet:
-            print("\n".join(report.describe_outcome(index, outcome, start)))
-        start = outcome.cluster
-    cluster = outcomes[-1].cluster if outcomes else cluster
-    print("\n".join(report.summary(cluster, outcomes, skipped)))
-    if args.check:
-        print("\n".join(report.findings(findings)))
-    if args.dump:
-        io.write_dump(cluster, args.dump)
-    if findings:
-        return 1
-    if args.strict and any(o.rejected is not None for o in outcomes):
-        return 1
-    return 0
+    return replaying.run(args)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -147,7 +126,8 @@ def cmd_explore(args: argparse.Namespace) -> int:
     return 1
 
 
-COMMANDS = {"replay": cmd_replay, "check": cmd_check, "explore": cmd_explore}
+COMMANDS = {"replay": cmd_replay, "check": cmd_check, "explore": cmd_explore,
+            "get": getcmd.cmd_get, "describe": getcmd.cmd_describe}
 
 
 def main(argv: Sequence[str] | None = None, plane: ControlPlane | None = None) -> int:

@@ -22,6 +22,7 @@ from kubefold.core.events import (
 )
 from kubefold.core.schema import format_time
 from kubefold.reducers.manager import Outcome
+from kubefold.text import elide
 
 IGNORED_PATHS = ("metadata.resourceVersion", "metadata.managedFields")
 # Bookkeeping that changes with everything else: left out of the account of a write.
@@ -83,41 +84,46 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _conditions(obj: dict[str, Any]) -> dict[str, str]:
-    """`Type: Status (Reason)` for each status condition."""
+def _conditions(obj: dict[str, Any], level: int = 1) -> dict[str, str]:
+    """`Type: Status` for each status condition, with `(Reason)` at level 2."""
     out = {}
     for c in (obj.get("status") or {}).get("conditions") or []:
-        reason = f" ({c['reason']})" if c.get("reason") else ""
+        reason = f" ({c['reason']})" if c.get("reason") and level >= 2 else ""
         out[str(c.get("type"))] = f"{c.get('status')}{reason}"
     return out
 
 
-def diff(old: Any, new: Any) -> list[str]:
-    """`path: old -> new` for each changed leaf (resourceVersion, managedFields and
-    bookkeeping times left out); conditions summed up as `Type: Status (Reason)`."""
+LAST_APPLIED = "metadata.annotations.kubectl.kubernetes.io/last-applied-configuration"
+
+
+def diff(old: Any, new: Any, level: int = 1) -> list[str]:
+    """`path: old -> new` for each changed leaf. Never: resourceVersion, managedFields, the
+    last-applied-configuration annotation, or a value that did not change. Level 1 leaves out
+    bookkeeping times and counters and shows a condition only when its status changes; level 2
+    shows every other field, and a condition's reason too. Multi-line values are elided."""
     old_doc, new_doc = encode_object(old), encode_object(new)
     a, b = _flatten(old_doc), _flatten(new_doc)
     lines = []
-    ca, cb = _conditions(old_doc), _conditions(new_doc)
+    ca, cb = _conditions(old_doc, level), _conditions(new_doc, level)
     for ctype in sorted(set(ca) | set(cb)):
         if ca.get(ctype) != cb.get(ctype):
             lines.append(f"{ctype}: {ca.get(ctype, '-')} -> {cb.get(ctype, '-')}")
     a = {k: v for k, v in a.items() if not k.startswith("status.conditions[")}
     b = {k: v for k, v in b.items() if not k.startswith("status.conditions[")}
     for path in sorted(set(a) | set(b)):
-        if path.startswith(IGNORED_PATHS) or path.endswith(QUIET_SUFFIXES) \
-                or a.get(path) == b.get(path):
+        if path.startswith(IGNORED_PATHS) or path == LAST_APPLIED or a.get(path) == b.get(path):
+            continue
+        if level < 2 and path.endswith(QUIET_SUFFIXES):
             continue
         lines.append(f"{path}: {_short(a.get(path))} -> {_short(b.get(path))}")
     return lines
 
 
 def _short(value: Any) -> str:
-    text = "-" if value is None else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return elide(value, 60)
 
 
-def describe_change(change: Change) -> str:
+def describe_change(change: Change, level: int = 1) -> str:
     ref = f"{change.kind} {change.namespace + '/' if change.namespace else ''}{change.name}"
     if change.old is None:
         return f"created {ref}"
@@ -126,15 +132,16 @@ def describe_change(change: Change) -> str:
     if change.old.metadata.deletion_timestamp is None and \
             change.new.metadata.deletion_timestamp is not None:
         return f"marked {ref} for deletion"
-    lines = diff(change.old, change.new)
+    lines = diff(change.old, change.new, level)
     if not lines:
         return f"updated {ref} (bookkeeping only)"
-    shown = "; ".join(lines[:MAX_DIFFS])
-    more = f" (+{len(lines) - MAX_DIFFS} more)" if len(lines) > MAX_DIFFS else ""
+    limit = MAX_DIFFS if level < 2 else len(lines)
+    shown = "; ".join(lines[:limit])
+    more = f" (+{len(lines) - limit} more)" if len(lines) > limit else ""
     return f"updated {ref}: {shown}{more}"
 
 
-def describe_turns(turns: Iterable[Any]) -> list[str]:
+def describe_turns(turns: Iterable[Any], level: int = 1) -> list[str]:
     """One line per write; a controller's many creations or deletions of one kind in one turn
     are summed up on one line."""
     lines = []
@@ -152,22 +159,28 @@ def describe_turns(turns: Iterable[Any]) -> list[str]:
             verb = "created" if c.old is None else "deleted" if c.new is None else ""
             if verb and len(grouped[(verb, c.kind)]) > 2:
                 continue
-            lines.append(f"    {who}: {describe_change(c)}")
+            line = describe_change(c, level)
+            if line.endswith("(bookkeeping only)") and level < 2:
+                continue
+            lines.append(f"    {who}: {line}")
     return lines
 
 
-def describe_outcome(index: int, outcome: Outcome, before: Cluster) -> list[str]:
+def describe_outcome(index: int, outcome: Outcome, before: Cluster, level: int = 1
+                     ) -> list[str]:
+    """The per-controller account of one event: every write, one line each (level 1: bookkeeping
+    left out; level 2: every field)."""
     lines = []
     if outcome.waited:
         lines.append(f"   (while the clock ran to +{outcome.cluster.elapsed}s)")
-        lines.extend(describe_turns(outcome.waited))
+        lines.extend(describe_turns(outcome.waited, level))
     clock = f"+{outcome.cluster.elapsed}s"
     lines.append(f"#{index} [{clock}] {describe_event(outcome.event)}")
     if outcome.rejected is not None:
         lines.append(f"    rejected: {outcome.rejected}")
         return lines
-    lines.extend(f"    {describe_change(c)}" for c in outcome.changes)
-    lines.extend(describe_turns(outcome.turns))
+    lines.extend(f"    {describe_change(c, level)}" for c in outcome.changes)
+    lines.extend(describe_turns(outcome.turns, level))
     if not outcome.settled:
         lines.append("    did not settle: the controllers were still busy at the turn bound")
     return lines
