@@ -202,6 +202,8 @@ def summarise(changes: Iterable[Change], clusters: Sequence[Cluster], skip: Any 
                 s.root_first = change.old
             s.root_last = change.new
             s.root_touched = True
+            if change.kind == "Pod":
+                _pod_change(s, change)
         elif change.kind == "Pod":
             _pod_change(s, change)
         elif _replicas(change.old) is not None or _replicas(change.new) is not None:
@@ -314,9 +316,9 @@ def _own_change(event: Any, changes: Sequence[Change]) -> Change | None:
     return next((c for c in changes if (c.kind, c.name) == target), None)
 
 
-def _own_effect(change: Change | None, verbosity: int) -> str:
+def _own_effect(event: Any, change: Change | None, verbosity: int) -> str:
     if change is None:
-        return ""
+        return ": unchanged" if isinstance(event, Apply) else ""
     if change.old is None:
         return ": created"
     if change.new is None:
@@ -366,7 +368,7 @@ def event_lines(index: int, outcome: Outcome, before: Cluster, verbosity: int = 
     if outcome.rejected is not None:
         return [*lines, f"{head}: rejected: {outcome.rejected}"]
     own = _own_change(outcome.event, outcome.changes)
-    lines.append(head + _own_effect(own, verbosity))
+    lines.append(head + _own_effect(outcome.event, own, verbosity))
     if isinstance(outcome.event, Tick | Settle | StopAt):
         lines[-1] += f" (to +{outcome.cluster.elapsed}s)"
     changes = [*outcome.changes, *(c for t in outcome.turns for c in t.changes)]

@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from kubefold import account, history, report, sources
+from kubefold import account, history, report, sources, timeline
 from kubefold.core.cluster import Cluster
 from kubefold.core.errors import InputError
 from kubefold.core.nodelease import KUBELET_ANNOTATION, RECORDED
@@ -234,7 +234,9 @@ def run(args: argparse.Namespace) -> int:
 
         checker = _Checker(cluster)
     placements = Placements(cluster) if args.report else None
-    observer = _Observers(checker, placements) if (checker or placements) else None
+    recorder = timeline.Recorder(cluster) if (args.report or args.plot) else None
+    observer = _Observers(checker, placements, recorder) if (checker or placements
+                                                            or recorder) else None
     verbosity = _verbosity(args)
     out = Output(len(events))
 
@@ -258,6 +260,8 @@ def run(args: argparse.Namespace) -> int:
             hist = attrs.evolve(hist, outcomes=tuple(outcomes))
     finally:
         out.close()
+    if recorder is not None:
+        recorder.samples.append((final.elapsed, timeline.sample(final)))
     skipped = [s for log in logs for s in log.skipped]
     unreadable = [u for log in logs for u in log.unreadable]
     for line in account.summary(final, outcomes, skipped, unreadable):
@@ -274,11 +278,11 @@ def run(args: argparse.Namespace) -> int:
         from kubefold import htmlreport
 
         htmlreport.write(args.report, hist, findings, placements.found if placements else [],
-                         title=" ".join(args.logs), plane=args.plane)
+                         recorder.samples if recorder else None, title=" ".join(args.logs))
     if args.plot:
         from kubefold import plot
 
-        plot.write(args.plot, hist)
+        plot.write(args.plot, hist, recorder.samples if recorder else None)
     if findings:
         return 1
     if args.strict and any(o.rejected is not None for o in outcomes):
