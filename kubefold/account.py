@@ -455,7 +455,6 @@ def summary(cluster: Cluster, outcomes: Sequence[Outcome], skipped: Sequence[str
     pending = pending_pods(cluster)
     if pending:
         lines.append("")
-        lines.append(f"{sum(1 for _ in pending)} line(s) of pending pods (as kubectl describe "
-                     "pod shows why):")
+        lines.append("pending pods (why, as kubectl describe pod shows it):")
         lines += pending
     return lines

@@ -225,6 +225,9 @@ def settle(cluster: Cluster, bound: int, mode: str = "auto", plane: ControlPlane
     limit = cluster.now + bound
     turns: list[Any] = []
     settled = True
+    if mode == "auto":  # what is queued now runs first
+        cluster, more, settled = manager.pass_time(cluster, cluster.now, mode, observer, plane)
+        turns.extend(more)
     while mode == "auto":
         due = cluster.queue.next_due()
         if due is None or due > limit:
