@@ -18,6 +18,7 @@ Covered by: tests/test_describe.py, tests/test_get_golden.py.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -50,7 +51,8 @@ def _labels_block(title: str, labels: Mapping[str, str], indent: int = 0) -> lis
 
 
 def _field(name: str, value: Any, indent: int = 0) -> str:
-    return f"{' ' * indent}{name + ':':<14}{value}"
+    label = f"{name}:" if name else ""
+    return f"{' ' * indent}{label:<{max(14, len(label) + 2)}}{value}"
 
 
 def _conditions_table(obj: Mapping[str, Any], columns: Sequence[str]) -> list[str]:
@@ -96,7 +98,7 @@ def _containers(spec: Mapping[str, Any], statuses: Iterable[Mapping[str, Any]],
         requests = _get(c, "resources.requests") or {}
         if requests:
             out.append(f"{pad}    Requests:")
-            out += [f"{pad}      {k}:{'':<8}{v}" for k, v in sorted(requests.items())]
+            out += [f"{pad}      {k + ':':<12}{v}" for k, v in sorted(requests.items())]
         if c.get("readinessProbe"):
             probe = c["readinessProbe"]
             out.append(_field("Readiness", f"delay={probe.get('initialDelaySeconds', 0)}s "
@@ -310,7 +312,9 @@ def describe(obj: Any, now: int, cluster: Any = None,
     annotations = {k: v for k, v in (meta.get("annotations") or {}).items()
                    if k != LAST_APPLIED}
     lines += _labels_block("Annotations", annotations)
-    lines.append(_field("CreationTimestamp", meta.get("creationTimestamp", "<unknown>")))
+    created = _time(meta.get("creationTimestamp"))
+    lines.append(_field("CreationTimestamp", "<unknown>" if created is None else
+                        time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(created))))
     describer = DESCRIBERS.get(str(obj.kind), _generic)
     lines += describer(doc, now, cluster)
     events = sorted([*state_events(doc, now), *history], key=lambda item: item[0])
