@@ -102,7 +102,9 @@ class History:
 
     def index_at(self, when: str | int) -> int:
         """The number of the last event whose state is at or before `when`."""
-        t = parse_when(when, self.start.clock_start)
+        return self._index_at(parse_when(when, self.start.clock_start))
+
+    def _index_at(self, t: int) -> int:
         found = 0
         for i, outcome in enumerate(self.outcomes, 1):
             if outcome.cluster.now > t:
@@ -114,7 +116,7 @@ class History:
         """The state at logical time `when`: the last event's state at or before it, with the
         clock then run to `when` (what falls due in between happens, as it would have)."""
         t = parse_when(when, self.start.clock_start)
-        state = self[self.index_at(t)]
+        state = self[self._index_at(t)]
         if state.now >= t:
             return state
         return manager.pass_time(state, t, self.mode, plane=self.plane)[0]
