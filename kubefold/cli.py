@@ -99,6 +99,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
     manifests = [encode_object(o) for path in args.manifests for o in io.load_objects(path)]
     if not any(m.get("kind") == "Deployment" for m in manifests):
         raise InputError(args.manifests[0], "", "explore needs at least one Deployment")
+    print("\n".join(report.loaded(manifests)))
     if args.exhaustive:
         result = explorer.explore_exhaustive(manifests, depth=args.depth, seed=args.seed,
                                              plane=args.plane)

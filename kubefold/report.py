@@ -227,15 +227,64 @@ def explain(cx: Any) -> list[str]:
             ticks += event.seconds
     settled = f"{turns} controller turns and " if turns else ""
     lines.append(f"  - then {settled}{ticks}s of time, until nothing was left to do")
-    lines.append("what happened:")
+    offset = len(cx.setup)  # numbered as `kubefold replay` numbers the written log
+    lines.append(f"what happened: (numbered as `kubefold replay` numbers the written log, "
+                 f"whose first {offset} events are the set-up)")
     for i, event in enumerate(cx.events, 1):
         detail = ""
         if isinstance(event, Apply) and getattr(event.object, "kind", "") == "Deployment":
             detail = f" ({_template(event.object)})"
-        lines.append(f"  {i}. {describe_event(event)}{detail}")
+        lines.append(f"  #{offset + i} {describe_event(event)}{detail}")
     lines.append("what broke:")
     for f in cx.findings:
-        lines.append(f"  after event {f.index} ({f.step}): {f.violation}")
+        lines.append(f"  after event #{offset + f.index} ({f.step}): {f.violation}")
+        if f.violation.invariant == "pod_disruption_budgets_hold" and not isinstance(
+                f.event, Evict | Drain):
+            lines.extend(_pdb_advice(cx, f))
+    return lines
+
+
+def _pdb_advice(cx: Any, finding: Any) -> list[str]:
+    """Why Kubernetes allows a rollout to dip below a PodDisruptionBudget, and the setting that
+    would prevent it."""
+    pdb = next((e.object for e in cx.setup if isinstance(e, Apply)
+                and getattr(e.object, "kind", "") == "PodDisruptionBudget"), None)
+    deployment = next((e.object for e in cx.setup if isinstance(e, Apply)
+                       and getattr(e.object, "kind", "") == "Deployment"), None)
+    lines = ["    Kubernetes allows this: a PodDisruptionBudget limits evictions (the Eviction "
+             "API, kubectl drain), and a rollout is not an eviction: the Deployment controller "
+             "deletes old pods through their ReplicaSet without asking the budget."]
+    if pdb is not None and deployment is not None and deployment.spec.replicas is not None \
+            and isinstance(pdb.spec.min_available, int):
+        allowed = max(deployment.spec.replicas - pdb.spec.min_available, 0)
+        lines.append(f"    To keep minAvailable {pdb.spec.min_available} during rollouts, set "
+                     f"the Deployment's spec.strategy.rollingUpdate.maxUnavailable to "
+                     f"{allowed} or less (replicas {deployment.spec.replicas} - minAvailable "
+                     f"{pdb.spec.min_available}); maxUnavailable 0 with maxSurge >= 1 never "
+                     "goes below replicas.")
+    else:
+        lines.append("    To keep the budget during rollouts, lower the Deployment's "
+                     "spec.strategy.rollingUpdate.maxUnavailable (0 with maxSurge >= 1 never "
+                     "goes below replicas).")
+    return lines
+
+
+def loaded(manifests: Iterable[dict[str, Any]]) -> list[str]:
+    """What explore loaded: workloads, nodes, PDBs, and a warning when no pod can run."""
+    docs = list(manifests)
+    counts = Counter(str(d.get("kind")) for d in docs)
+
+    def names(kind: str) -> str:
+        return ", ".join(str((d.get("metadata") or {}).get("name")) for d in docs
+                         if d.get("kind") == kind)
+
+    parts = [f"{n} {kind}{'s' if n > 1 else ''} ({names(kind)})"
+             for kind, n in sorted(counts.items())]
+    lines = ["loaded: " + (", ".join(parts) if parts else "nothing")]
+    if not counts.get("Node"):
+        lines.append("0 nodes: nothing can be scheduled (add Node manifests)")
+    if not counts.get("PodDisruptionBudget"):
+        lines.append("no PodDisruptionBudget: only the built-in invariants are checked")
     return lines
 
 
