@@ -136,7 +136,8 @@ def diff_states(a: Cluster, b: Cluster) -> list[ObjectChange]:
     identity, so the cost follows what changed."""
     out: list[ObjectChange] = []
     for kind in sorted(set(a.objects) | set(b.objects)):
-        by_ns_a, by_ns_b = a.objects.get(kind), b.objects.get(kind)
+        by_ns_a: Any = a.objects.get(kind)
+        by_ns_b: Any = b.objects.get(kind)
         if by_ns_a is by_ns_b:
             continue
         for ns in sorted(set(by_ns_a or {}) | set(by_ns_b or {})):
@@ -267,7 +268,7 @@ def node_manifests(cluster: Cluster, count: int, shape: tuple[str, str, str]) ->
     """`count` ready nodes named node-1, node-2, ... (skipping names taken), labelled as kind
     labels its nodes."""
     cpu, memory, pods = shape
-    out = []
+    out: list[KObject] = []
     n = 0
     while len(out) < count:
         n += 1

@@ -60,8 +60,9 @@ def mark_recorded_nodes(objects: Sequence[KObject]) -> list[KObject]:
     (reducers/kubelet: `kubelet_keeps_recorded_status`)."""
     out = []
     for obj in objects:
+        node: Any = obj
         if obj.kind == "Node" and KUBELET_ANNOTATION not in obj.metadata.annotations:
-            ready = next((c for c in obj.status.conditions if c.type == "Ready"), None)
+            ready = next((c for c in node.status.conditions if c.type == "Ready"), None)
             if ready is not None and ready.status != "True":
                 meta = attrs.evolve(obj.metadata, annotations=obj.metadata.annotations.set(
                     KUBELET_ANNOTATION, RECORDED))

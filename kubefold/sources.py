@@ -250,7 +250,7 @@ def _documents(text: str, source: str, keep_going: bool
                 yield _Unreadable(f"line {number}", f"malformed or truncated JSON: {exc.msg} "
                                   f"at column {exc.colno}")
         return
-    doc, line = 0, 1
+    doc, first_line = 0, 1
     chunk: list[str] = []
     for number, raw in enumerate([*text.splitlines(), "---"], 1):
         if raw == "---" or raw.startswith(("--- ", "---\t")):
@@ -262,13 +262,13 @@ def _documents(text: str, source: str, keep_going: bool
                     data = yaml.load(body, Loader=codec._Loader)  # noqa: S506
                 except yaml.YAMLError as exc:
                     mark = getattr(exc, "problem_mark", None)
-                    at = f", line {line + mark.line}" if mark is not None else ""
+                    at = f", line {first_line + mark.line}" if mark is not None else ""
                     problem = getattr(exc, "problem", None) or str(exc)
                     yield _Unreadable(f"document {doc}{at}", f"malformed YAML: {problem}")
                 else:
                     if data is not None:
                         yield f"document {doc}", data
-            line = number if chunk else number + 1
+            first_line = number if chunk else number + 1
         else:
             chunk.append(raw)
 
