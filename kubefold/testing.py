@@ -81,6 +81,10 @@ class Run:
 
         return f"Run({'; '.join(report.describe_event(e) for e in self.events)})"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """How Hypothesis prints a falsifying example: the events, not every state."""
+        printer.text(repr(self))
+
     def states(self) -> list[Cluster]:
         """The starting state and the state after each drawn event."""
         return [self.history[i] for i in range(len(self.history) + 1)]
