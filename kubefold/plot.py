@@ -1,7 +1,7 @@
 """`replay --plot FILE.png|svg`: the rollout timeline alone, drawn with matplotlib (the `plot`
 extra, installed by `make run` and `make test`): one panel per workload, a step line of
-replicas per revision over logical time. The image is 900 x 450 pixels (9 x 4.5 in at 100 dpi)
-whatever the number of panels share it.
+replicas per revision over logical time, for at most four workloads (those with the most
+revisions, then the busiest). The image is 900 x 450 pixels (9 x 4.5 in at 100 dpi).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from kubefold import timeline
 from kubefold.core.errors import InputError
 
 SIZE_INCHES = (9.0, 4.5)
+MAX_PANELS = 4
 DPI = 100
 
 
@@ -32,6 +33,11 @@ def write(path: str, history: Any, samples: Sequence[Any] | None = None) -> None
     series = (timeline.from_samples(samples) if samples is not None
               else timeline.from_history(history))
     workloads = list(dict.fromkeys(s.workload for s in series)) or ["no workload"]
+    if len(workloads) > MAX_PANELS:  # the workloads with the most revisions, then the busiest
+        busy = sorted(workloads, key=lambda w: (-sum(1 for s in series if s.workload == w),
+                                                -sum(len(s.points) for s in series
+                                                     if s.workload == w)))
+        workloads = [w for w in workloads if w in busy[:MAX_PANELS]]
     fig, axes = plt.subplots(len(workloads), 1, figsize=SIZE_INCHES, dpi=DPI, squeeze=False,
                              sharex=True)
     for ax, workload in zip(axes[:, 0], workloads, strict=True):

@@ -44,20 +44,43 @@ def revisions(cluster: Cluster, workload: Any) -> dict[str, int]:
         return {}
     out: dict[str, int] = {}
     children = cluster.owned_by(uid)
-    sized = [c for c in children if c.kind != "Pod"
-             and isinstance((encode_object(c).get("spec") or {}).get("replicas"), int)]
+    sized = [c for c in children if c.kind != "Pod" and _replicas(c)[0] is not None]
     if sized:
         for child in sized:
             ann = child.metadata.annotations
             rev = next((ann[a] for a in REVISION_ANNOTATIONS if a in ann), child.metadata.name)
-            status = encode_object(child).get("status") or {}
-            out[str(rev)] = out.get(str(rev), 0) + int(status.get("replicas") or 0)
+            out[str(rev)] = out.get(str(rev), 0) + (_replicas(child)[1] or 0)
         return out
     for pod in children:
         if pod.kind == "Pod" and pod.metadata.deletion_timestamp is None:
             rev = pod.metadata.labels.get(HASH_LABEL, "?")
             out[rev] = out.get(rev, 0) + 1
     return out
+
+
+def _replicas(obj: Any) -> tuple[int | None, int | None]:
+    """(spec.replicas, status.replicas) of a typed object, or read from its JSON."""
+    spec, status = getattr(obj, "spec", None), getattr(obj, "status", None)
+    if spec is not None and hasattr(spec, "replicas"):
+        return spec.replicas, getattr(status, "replicas", None)
+    doc = encode_object(obj)
+    desired = (doc.get("spec") or {}).get("replicas")
+    current = (doc.get("status") or {}).get("replicas")
+    return (desired if isinstance(desired, int) else None,
+            current if isinstance(current, int) else None)
+
+
+def workload_of(cluster: Cluster, obj: Any) -> Any:
+    """The workload at the top of `obj`'s controller owners (itself when it is one)."""
+    for _ in range(4):
+        if obj.kind in WORKLOAD_KINDS:
+            return obj
+        ref = next((r for r in obj.metadata.owner_references if r.controller), None)
+        owner = cluster.by_uid(ref.uid) if ref is not None and ref.uid else None
+        if owner is None:
+            return None
+        obj = owner
+    return None
 
 
 def sample(cluster: Cluster) -> dict[str, dict[str, int]]:
@@ -74,15 +97,32 @@ class Recorder:
 
     def __init__(self, cluster: Cluster) -> None:
         self.start = cluster.clock_start
+        self.current = sample(cluster)
         self.samples: list[tuple[int, dict[str, dict[str, int]]]] = [
-            (cluster.elapsed, sample(cluster))]
-        self.last = cluster
+            (cluster.elapsed, dict(self.current))]
 
     def __call__(self, cluster: Cluster, turn: Any) -> None:
-        if turn is None or any(c.kind in ("ReplicaSet", "Pod", *WORKLOAD_KINDS)
-                               for c in turn.changes):
-            self.samples.append((cluster.now - self.start, sample(cluster)))
-        self.last = cluster
+        """Resample the workloads a turn touched (a workload's revisions change when one of
+        its ReplicaSets or the workload is written; a StatefulSet's status follows its pods);
+        after an event's own write, every workload."""
+        if turn is None:
+            self.current = sample(cluster)
+        else:
+            touched = {}
+            for c in turn.changes:
+                if c.kind not in ("ReplicaSet", *WORKLOAD_KINDS):
+                    continue
+                obj = c.new if c.new is not None else c.old
+                w = workload_of(cluster, obj)
+                if w is not None:
+                    touched[f"{w.kind} {w.metadata.namespace}/{w.metadata.name}"] = w
+            if not touched:
+                return
+            self.current = dict(self.current)
+            for key, w in touched.items():
+                live = cluster.get(w.kind, w.metadata.namespace, w.metadata.name)
+                self.current[key] = revisions(cluster, live) if live is not None else {}
+        self.samples.append((cluster.now - self.start, self.current))
 
 
 def from_samples(samples: Iterable[tuple[int, dict[str, dict[str, int]]]]) -> list[Series]:
