@@ -84,13 +84,29 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _conditions(obj: dict[str, Any], level: int = 1) -> dict[str, str]:
-    """`Type: Status` for each status condition, with `(Reason)` at level 2."""
+def _conditions(obj: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """(status, reason) of each status condition, by type."""
     out = {}
     for c in (obj.get("status") or {}).get("conditions") or []:
-        reason = f" ({c['reason']})" if c.get("reason") and level >= 2 else ""
-        out[str(c.get("type"))] = f"{c.get('status')}{reason}"
+        out[str(c.get("type"))] = (str(c.get("status")), str(c.get("reason") or ""))
     return out
+
+
+def _condition_changes(old_doc: dict[str, Any], new_doc: dict[str, Any], level: int
+                       ) -> list[str]:
+    """`Type: old -> new` where a condition's status changed (with its new reason at level 2);
+    at level 2 also `Type reason: old -> new` where only the reason changed."""
+    ca, cb = _conditions(old_doc), _conditions(new_doc)
+    lines = []
+    for ctype in sorted(set(ca) | set(cb)):
+        a, b = ca.get(ctype), cb.get(ctype)
+        if (a and a[0]) == (b and b[0]):
+            if level >= 2 and a is not None and b is not None and a[1] != b[1]:
+                lines.append(f"{ctype} reason: {a[1] or '-'} -> {b[1] or '-'}")
+            continue
+        reason = f" ({b[1]})" if level >= 2 and b is not None and b[1] else ""
+        lines.append(f"{ctype}: {a[0] if a else '-'} -> {b[0] if b else '-'}{reason}")
+    return lines
 
 
 LAST_APPLIED = "metadata.annotations.kubectl.kubernetes.io/last-applied-configuration"
@@ -103,11 +119,7 @@ def diff(old: Any, new: Any, level: int = 1) -> list[str]:
     shows every other field, and a condition's reason too. Multi-line values are elided."""
     old_doc, new_doc = encode_object(old), encode_object(new)
     a, b = _flatten(old_doc), _flatten(new_doc)
-    lines = []
-    ca, cb = _conditions(old_doc, level), _conditions(new_doc, level)
-    for ctype in sorted(set(ca) | set(cb)):
-        if ca.get(ctype) != cb.get(ctype):
-            lines.append(f"{ctype}: {ca.get(ctype, '-')} -> {cb.get(ctype, '-')}")
+    lines = _condition_changes(old_doc, new_doc, level)
     a = {k: v for k, v in a.items() if not k.startswith("status.conditions[")}
     b = {k: v for k, v in b.items() if not k.startswith("status.conditions[")}
     for path in sorted(set(a) | set(b)):
