@@ -320,3 +320,84 @@ def describe(obj: Any, now: int, cluster: Any = None,
     events = sorted([*state_events(doc, now), *history], key=lambda item: item[0])
     lines += events_table(events, now)
     return "\n".join(lines) + "\n"
+
+
+def _replicas_of(obj: Any) -> int:
+    return int(getattr(getattr(obj, "spec", None), "replicas", None) or 0)
+
+
+def history_events(history: Any, obj: Any, upto: int | None = None
+                   ) -> list[tuple[int, list[str]]]:
+    """What a replay saw happen to `obj`, as kubectl describe's Events would list them: a
+    Deployment's ScalingReplicaSet, a ReplicaSet's SuccessfulCreate/SuccessfulDelete, a Pod's
+    Scheduled, Started and Killing, any object's creation and updates. Each is stamped with the
+    time of the event in whose wake it happened (the start of the clock's run for work done
+    while the clock ran to an event)."""
+    from kubefold import account
+
+    uid = obj.metadata.uid
+    ref = (obj.kind, obj.metadata.namespace or "", obj.metadata.name)
+    out: list[tuple[int, list[str]]] = []
+    before = history.start
+    for index, outcome in enumerate(history.outcomes[:upto], 1):
+        start = account._event_start(outcome, before)
+        groups = [(before.now, t.controller, t.changes) for t in outcome.waited]
+        groups.append((start, "kubectl", outcome.changes))
+        groups += [(start, t.controller, t.changes) for t in outcome.turns]
+        for t, who, changes in groups:
+            for c in changes:
+                out.extend((t, e) for e in _events_of(c, ref, uid, who, index, outcome))
+        before = outcome.cluster
+    return out
+
+
+def _events_of(c: Any, ref: tuple[str, str, str], uid: Any, who: str, index: int,
+               outcome: Any) -> list[list[str]]:
+    from kubefold import report
+
+    old, new = c.old, c.new
+    if (c.kind, c.namespace, c.name) == ref:
+        if old is None:
+            return [["Normal", "Created", who, f"created by #{index} "
+                     f"{report.describe_event(outcome.event)}"]]
+        if new is None:
+            return [["Normal", "Deleted", who, "deleted"]]
+        out = []
+        if ref[0] == "Pod":
+            if new.spec.node_name and not old.spec.node_name:
+                out.append(["Normal", "Scheduled", "default-scheduler",
+                            f"Successfully assigned {c.namespace}/{c.name} to "
+                            f"{new.spec.node_name}"])
+            if new.status.phase == "Running" and old.status.phase != "Running":
+                names = ", ".join(x.name or "" for x in new.spec.containers)
+                out.append(["Normal", "Started", "kubelet", f"Started container {names}"])
+            if new.metadata.deletion_timestamp and not old.metadata.deletion_timestamp:
+                names = ", ".join(x.name or "" for x in new.spec.containers)
+                out.append(["Normal", "Killing", "kubelet", f"Stopping container {names}"])
+            return out
+        if who == "kubectl":
+            lines = report.diff(old, new)
+            if lines:
+                out.append(["Normal", "Updated", who, f"#{index} "
+                            f"{report.describe_event(outcome.event)}: {lines[0]}"])
+        return out
+    obj = new if new is not None else old
+    owned = uid is not None and any(r.uid == uid for r in obj.metadata.owner_references)
+    if not owned:
+        return []
+    if c.kind == "ReplicaSet" and ref[0] == "Deployment":
+        a = _replicas_of(old) if old is not None else 0
+        b = _replicas_of(new) if new is not None else 0
+        if a != b:
+            verb = "up" if b > a else "down"
+            return [["Normal", "ScalingReplicaSet", "deployment-controller",
+                     f"Scaled {verb} replica set {c.name} from {a} to {b}"]]
+    if c.kind == "Pod":
+        if old is None:
+            return [["Normal", "SuccessfulCreate", who + "-controller" if who == "replicaset"
+                     else who, f"Created pod: {c.name}"]]
+        if new is not None and new.metadata.deletion_timestamp and \
+                not old.metadata.deletion_timestamp:
+            return [["Normal", "SuccessfulDelete", who + "-controller" if who == "replicaset"
+                     else who, f"Deleted pod: {c.name}"]]
+    return []

@@ -28,6 +28,7 @@ from kubefold.core.cluster import Cluster
 from kubefold.core.codec import decode_object
 from kubefold.core.errors import InputError
 from kubefold.core.events import Event
+from kubefold.core.kinds import kind_info
 from kubefold.core.objects import KObject
 from kubefold.core.schema import parse_time
 from kubefold.reducers import apiserver, manager
@@ -125,6 +126,20 @@ class History:
         """What differs between states `i` and `j`, object by object, sorted by kind,
         namespace and name."""
         return diff_states(self[i], self[j])
+
+    def describe(self, kind: str, name: str, namespace: str | None = "default",
+                 index: int = -1) -> str:
+        """`kubectl describe` of an object in state `index` (the end by default), its Events
+        the replay's own history of it up to then."""
+        from kubefold import describe
+
+        state = self[index]
+        obj = state.get(kind, namespace if kind_info(kind).namespaced else None, name)
+        if obj is None:
+            raise KeyError(f"{kind} {namespace}/{name} is not in state {index}")
+        upto = None if index == -1 else (index if index >= 0 else len(self) + 1 + index)
+        return describe.describe(obj, state.now, state,
+                                 describe.history_events(self, obj, upto))
 
     def fork(self, index: int, events: Iterable[Event]) -> History:
         """Another history from state `index` on, with other events."""
