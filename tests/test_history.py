@@ -124,7 +124,7 @@ def test_zero_nodes_is_said(tmp_path, capsys):
 
 def test_describe_with_the_replays_own_events(history):
     text = history.describe("Deployment", "web")
-    assert "Scaled up replica set web-7cbb767df from 0 to 5" in text  # #4's rollout, maxSurge 3
+    assert "Scaled up replica set web-7cbb767df from 0 to 3" in text  # maxSurge 3
     assert "Scaled down replica set web-77c5fd4f9d from 10 to 8" in text
     assert "#7 rollout undo Deployment default/web: spec.template" in text
     early = history.describe("Deployment", "web", index=3)
