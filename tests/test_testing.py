@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, find, settings
 
 from kubefold.core.codec import decode_log
 from kubefold.core.events import Rollout
-from kubefold.testing import event_sequences, load_manifests
+from kubefold.strategies.events import Wait
+from kubefold.testing import _Player, event_sequences, load_manifests
 
 ROOT = Path(__file__).parent.parent
 WEB = ROOT / "examples" / "web.yaml"
@@ -39,7 +40,7 @@ def test_a_false_property_shrinks_to_one_event_and_replays():
 def test_the_failure_log_is_written_where_asked(tmp_path, monkeypatch):
     target = tmp_path / "failure.yaml"
     monkeypatch.setenv("KUBEFOLD_FAILURE_LOG", str(target))
-    run = find(event_sequences([WEB]), lambda r: len(r.events) >= 1, settings=FAST)
+    run = _Player(load_manifests([WEB]), None).play([Wait(1)])
     assert f"kubefold replay --check {target}" in run.explain()
     assert target.read_text().startswith("# kubefold.testing")
 
