@@ -213,9 +213,14 @@ def summarise(changes: Iterable[Change], clusters: Sequence[Cluster], skip: Any 
     return sums
 
 
-def _ready_after(times: list[int], start: int) -> str:
+def _ready_after(times: list[int], start: int, clock_start: int | None = None) -> str:
+    """` after 5s` (since the event), or ` at +65s` on the clock when the work happened while
+    time ran (`clock_start` given)."""
     if not times:
         return ""
+    if clock_start is not None:
+        low, high = min(times) - clock_start, max(times) - clock_start
+        return f" at +{low}s" if low == high else f" at +{low}s..+{high}s"
     low, high = min(times) - start, max(times) - start
     return f" after {low}s" if low == high else f" after {low}-{high}s"
 
@@ -261,7 +266,7 @@ def _root_changes(s: _Sum) -> list[str]:
     return out
 
 
-def render_sum(s: _Sum, start: int) -> str | None:
+def render_sum(s: _Sum, start: int, clock_start: int | None = None) -> str | None:
     """One line for one root object, or None when nothing worth saying happened."""
     parts = _root_changes(s)
     for (kind, name), states in s.scaled.items():
@@ -282,7 +287,8 @@ def render_sum(s: _Sum, start: int) -> str | None:
     if s.running:
         parts.append(f"{s.running} Running")
     if s.ready_times:
-        parts.append(f"{len(s.ready_times)} ready{_ready_after(s.ready_times, start)}")
+        parts.append(f"{len(s.ready_times)} ready"
+                     f"{_ready_after(s.ready_times, start, clock_start)}")
     if s.unready:
         parts.append(f"{s.unready} not ready")
     if s.terminating:
@@ -342,9 +348,10 @@ def _event_start(outcome: Outcome, before: Cluster) -> int:
 
 
 def _sum_lines(changes: Sequence[Change], clusters: Sequence[Cluster], start: int,
-               skip: Any = None) -> list[str]:
+               skip: Any = None, clock_start: int | None = None) -> list[str]:
     sums = summarise(changes, clusters, skip)
-    lines = [line for s in sums.values() if (line := render_sum(s, start)) is not None]
+    lines = [line for s in sums.values()
+             if (line := render_sum(s, start, clock_start)) is not None]
     if len(lines) > MAX_OBJECTS:
         lines = [*lines[:MAX_OBJECTS], f"... and {len(lines) - MAX_OBJECTS} more objects"]
     return lines
@@ -359,7 +366,7 @@ def event_lines(index: int, outcome: Outcome, before: Cluster, verbosity: int = 
     lines: list[str] = []
     if outcome.waited:
         waited = [c for t in outcome.waited for c in t.changes]
-        for line in _sum_lines(waited, clusters, before.now):
+        for line in _sum_lines(waited, clusters, before.now, clock_start=before.clock_start):
             lines.append(f"   (clock to +{_event_start(outcome, before) - before.clock_start}s)"
                          f" {line}")
     start = _event_start(outcome, before)
@@ -372,7 +379,9 @@ def event_lines(index: int, outcome: Outcome, before: Cluster, verbosity: int = 
     if isinstance(outcome.event, Tick | Settle | StopAt):
         lines[-1] += f" (to +{outcome.cluster.elapsed}s)"
     changes = [*outcome.changes, *(c for t in outcome.turns for c in t.changes)]
-    lines += [f"    {line}" for line in _sum_lines(changes, clusters, start, own)]
+    timed = isinstance(outcome.event, Tick | Settle | StopAt)
+    lines += [f"    {line}" for line in _sum_lines(changes, clusters, start, own,
+                                                   before.clock_start if timed else None)]
     if not outcome.settled:
         lines.append("    did not settle: the controllers were still busy at the turn bound")
     return lines
