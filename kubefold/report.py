@@ -1,4 +1,5 @@
-"""Readable accounts of a replay: one line per event, one per write, and a summary."""
+"""The per-controller account of a replay (`replay -v`, `-vv`): one line per write; and the
+explanation of an explored counterexample. The default account is account.py."""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from kubefold.core.events import (
     Scale,
     Tick,
 )
-from kubefold.core.schema import format_time
 from kubefold.reducers.manager import Outcome
 from kubefold.text import elide
 
@@ -195,22 +195,6 @@ def describe_outcome(index: int, outcome: Outcome, before: Cluster, level: int =
     lines.extend(describe_turns(outcome.turns, level))
     if not outcome.settled:
         lines.append("    did not settle: the controllers were still busy at the turn bound")
-    return lines
-
-
-def summary(cluster: Cluster, outcomes: Iterable[Outcome], skipped: Iterable[str]) -> list[str]:
-    outcomes = list(outcomes)
-    rejected = [o for o in outcomes if o.rejected is not None]
-    lines = [f"events: {len(outcomes) - len(rejected)} applied, {len(rejected)} rejected"]
-    for o in rejected:
-        origin = getattr(o.event, "origin", "") or describe_event(o.event)
-        lines.append(f"  rejected {origin}: {o.rejected}")
-    skipped = list(skipped)
-    if skipped:
-        lines.append(f"skipped: {len(skipped)} log entries that change nothing")
-    kinds = Counter({kind: cluster.count(kind) for kind in cluster.objects})
-    lines.append("objects: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
-    lines.append(f"clock: {format_time(cluster.now)} (+{cluster.elapsed}s)")
     return lines
 
 
