@@ -10,11 +10,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[helm,ray]'
+	$(BIN)/python -m pip install --quiet -e '.[helm,plot,ray]'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,helm,ray]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,helm,plot,ray]'
 	touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed

@@ -18,6 +18,15 @@ from typing import Any
 KUBELET_ANNOTATION = "kubefold.io/kubelet"
 STOPPED = "stopped"
 STOPPED_AT_ANNOTATION = "kubefold.io/kubelet-stopped-at"
+# A node restored from a snapshot that recorded it not Ready: its kubelet runs but keeps posting
+# the recorded condition (it does not heal what the snapshot saw sick) until a `node:` event.
+RECORDED = "recorded"
+
+
+def kubelet_keeps_recorded_status(node: Any) -> bool:
+    """The node was restored not Ready: its kubelet leaves the recorded conditions as they are
+    (set by the shell when it restores a snapshot; a `node:` event clears it)."""
+    return node.metadata.annotations.get(KUBELET_ANNOTATION) == RECORDED
 
 
 def kubelet_stopped(node: Any) -> bool:

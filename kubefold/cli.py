@@ -1,5 +1,6 @@
-"""The command line: `kubefold replay`, `check` and `explore`. It parses arguments, calls the
-library and prints.
+"""The command line: `kubefold replay`, `get`, `describe`, `check` and `explore`. It parses
+arguments, calls the library and prints; each command's work lives in its own module
+(replaying.py, getcmd.py, ...), so this file stays a dispatcher.
 
 Exit status: 0 all well; 1 an invariant was violated (--check, check, explore) or an event was
 rejected under --strict; 2 unreadable input or bad usage, with a message naming the file, the
@@ -13,11 +14,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from kubefold import helm, io, report
+from kubefold import getcmd, io, replaying, report
 from kubefold.core.codec import dump_log, encode_object
 from kubefold.core.errors import InputError
 from kubefold.properties import check, explorer, invariants
-from kubefold.reducers import manager
 from kubefold.reducers.controlplane import ControlPlane
 
 
@@ -35,8 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Replay event logs (YAML streams, JSON Lines, plain "
                             "manifests, watch streams, audit logs) and report what happened.")
     replay.add_argument("logs", nargs="+", metavar="LOG", help="event log files, in order")
-    replay.add_argument("--from", dest="snapshot", metavar="SNAPSHOT",
-                        help="start from this snapshot (a v1 List) instead of an empty cluster")
+    replay.add_argument("--from", dest="snapshot", metavar="SNAPSHOT", action="append",
+                        help="start from this snapshot (a v1 List, a directory of them, or - "
+                        "for standard input) instead of an empty cluster; several are merged")
     replay.add_argument("--mode", choices=("auto", "manual"), default="auto",
                         help="auto: controllers run after each event; manual: only `reconcile` "
                         "events run them")
@@ -48,11 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "properties on every step; exit 1 on a violation")
     replay.add_argument("--quiet", "-q", action="store_true",
                         help="print only the summary, not each event")
+    replay.add_argument("--verbose", "-v", action="count", default=0,
+                        help="-v: every controller's writes; -vv: every field diff")
     replay.add_argument("--seed", type=int, default=0,
                         help="seed for generated names and tie-breaks (default 0)")
     replay.add_argument("--kube-version", metavar="vX.Y.Z", default=None,
                         help="the Kubernetes version Helm charts see (default: the newest "
                         "kubelet in the snapshot, else v1.34.0)")
+    replaying.add_arguments(replay)
     check = sub.add_parser("check", help="check the safety invariants of one state",
                            description="Check the safety invariants of a snapshot; exit 1 on a "
                            "violation.")
@@ -91,39 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
                           help="CPUs of the local Ray instance (default: this machine's cores)")
     campaign.add_argument("--out", metavar="DIR",
                           help="write summary.json and the counterexamples here")
+    getcmd.add_parsers(sub)
     return parser
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    cluster = (io.load_snapshot(args.snapshot, args.seed, args.plane) if args.snapshot
-               else manager.empty_cluster(args.seed, args.plane))
-    logs = [io.load_log(path) for path in args.logs]
-    events = [e for log in logs for e in log.events]
-    skipped = [s for log in logs for s in log.skipped]
-    findings: tuple = ()
-    prepare = helm.preparer(args.kube_version)
-    if args.check:
-        checked = check.check_replay(cluster, events, args.mode, plane=args.plane,
-                                     prepare=prepare)
-        outcomes, findings = list(checked.outcomes), checked.findings
-    else:
-        outcomes = list(manager.trace(cluster, events, args.mode, args.plane, prepare))
-    start = cluster
-    for index, outcome in enumerate(outcomes, 1):
-        if not args.quiet:
-            print("\n".join(report.describe_outcome(index, outcome, start)))
-        start = outcome.cluster
-    cluster = outcomes[-1].cluster if outcomes else cluster
-    print("\n".join(report.summary(cluster, outcomes, skipped)))
-    if args.check:
-        print("\n".join(report.findings(findings)))
-    if args.dump:
-        io.write_dump(cluster, args.dump)
-    if findings:
-        return 1
-    if args.strict and any(o.rejected is not None for o in outcomes):
-        return 1
-    return 0
+    return replaying.run(args)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -138,6 +115,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
     manifests = [encode_object(o) for path in args.manifests for o in io.load_objects(path)]
     if not any(m.get("kind") == "Deployment" for m in manifests):
         raise InputError(args.manifests[0], "", "explore needs at least one Deployment")
+    print("\n".join(report.loaded(manifests)))
     if args.exhaustive:
         result = explorer.explore_exhaustive(manifests, depth=args.depth, seed=args.seed,
                                              plane=args.plane)
@@ -174,7 +152,7 @@ def cmd_campaign(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"replay": cmd_replay, "check": cmd_check, "explore": cmd_explore,
-            "campaign": cmd_campaign}
+            "get": getcmd.cmd_get, "describe": getcmd.cmd_describe, "campaign": cmd_campaign}
 
 
 def main(argv: Sequence[str] | None = None, plane: ControlPlane | None = None) -> int:

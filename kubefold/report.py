@@ -1,4 +1,5 @@
-"""Readable accounts of a replay: one line per event, one per write, and a summary."""
+"""The per-controller account of a replay (`replay -v`, `-vv`): one line per write; and the
+explanation of an explored counterexample. The default account is account.py."""
 
 from __future__ import annotations
 
@@ -23,8 +24,9 @@ from kubefold.core.events import (
     Tick,
     Usage,
 )
-from kubefold.core.schema import format_time, thaw
+from kubefold.core.schema import thaw
 from kubefold.reducers.manager import Outcome
+from kubefold.text import elide
 
 IGNORED_PATHS = ("metadata.resourceVersion", "metadata.managedFields")
 # Bookkeeping that changes with everything else: left out of the account of a write.
@@ -97,41 +99,58 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _conditions(obj: dict[str, Any]) -> dict[str, str]:
-    """`Type: Status (Reason)` for each status condition."""
+def _conditions(obj: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """(status, reason) of each status condition, by type."""
     out = {}
     for c in (obj.get("status") or {}).get("conditions") or []:
-        reason = f" ({c['reason']})" if c.get("reason") else ""
-        out[str(c.get("type"))] = f"{c.get('status')}{reason}"
+        out[str(c.get("type"))] = (str(c.get("status")), str(c.get("reason") or ""))
     return out
 
 
-def diff(old: Any, new: Any) -> list[str]:
-    """`path: old -> new` for each changed leaf (resourceVersion, managedFields and
-    bookkeeping times left out); conditions summed up as `Type: Status (Reason)`."""
+def _condition_changes(old_doc: dict[str, Any], new_doc: dict[str, Any], level: int
+                       ) -> list[str]:
+    """`Type: old -> new` where a condition's status changed (with its new reason at level 2);
+    at level 2 also `Type reason: old -> new` where only the reason changed."""
+    ca, cb = _conditions(old_doc), _conditions(new_doc)
+    lines = []
+    for ctype in sorted(set(ca) | set(cb)):
+        a, b = ca.get(ctype), cb.get(ctype)
+        if (a and a[0]) == (b and b[0]):
+            if level >= 2 and a is not None and b is not None and a[1] != b[1]:
+                lines.append(f"{ctype} reason: {a[1] or '-'} -> {b[1] or '-'}")
+            continue
+        reason = f" ({b[1]})" if level >= 2 and b is not None and b[1] else ""
+        lines.append(f"{ctype}: {a[0] if a else '-'} -> {b[0] if b else '-'}{reason}")
+    return lines
+
+
+LAST_APPLIED = "metadata.annotations.kubectl.kubernetes.io/last-applied-configuration"
+
+
+def diff(old: Any, new: Any, level: int = 1) -> list[str]:
+    """`path: old -> new` for each changed leaf. Never: resourceVersion, managedFields, the
+    last-applied-configuration annotation, or a value that did not change. Level 1 leaves out
+    bookkeeping times and counters and shows a condition only when its status changes; level 2
+    shows every other field, and a condition's reason too. Multi-line values are elided."""
     old_doc, new_doc = encode_object(old), encode_object(new)
     a, b = _flatten(old_doc), _flatten(new_doc)
-    lines = []
-    ca, cb = _conditions(old_doc), _conditions(new_doc)
-    for ctype in sorted(set(ca) | set(cb)):
-        if ca.get(ctype) != cb.get(ctype):
-            lines.append(f"{ctype}: {ca.get(ctype, '-')} -> {cb.get(ctype, '-')}")
+    lines = _condition_changes(old_doc, new_doc, level)
     a = {k: v for k, v in a.items() if not k.startswith("status.conditions[")}
     b = {k: v for k, v in b.items() if not k.startswith("status.conditions[")}
     for path in sorted(set(a) | set(b)):
-        if path.startswith(IGNORED_PATHS) or path.endswith(QUIET_SUFFIXES) \
-                or a.get(path) == b.get(path):
+        if path.startswith(IGNORED_PATHS) or path == LAST_APPLIED or a.get(path) == b.get(path):
+            continue
+        if level < 2 and path.endswith(QUIET_SUFFIXES):
             continue
         lines.append(f"{path}: {_short(a.get(path))} -> {_short(b.get(path))}")
     return lines
 
 
 def _short(value: Any) -> str:
-    text = "-" if value is None else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return elide(value, 60)
 
 
-def describe_change(change: Change) -> str:
+def describe_change(change: Change, level: int = 1) -> str:
     ref = f"{change.kind} {change.namespace + '/' if change.namespace else ''}{change.name}"
     if change.old is None:
         return f"created {ref}"
@@ -140,15 +159,16 @@ def describe_change(change: Change) -> str:
     if change.old.metadata.deletion_timestamp is None and \
             change.new.metadata.deletion_timestamp is not None:
         return f"marked {ref} for deletion"
-    lines = diff(change.old, change.new)
+    lines = diff(change.old, change.new, level)
     if not lines:
         return f"updated {ref} (bookkeeping only)"
-    shown = "; ".join(lines[:MAX_DIFFS])
-    more = f" (+{len(lines) - MAX_DIFFS} more)" if len(lines) > MAX_DIFFS else ""
+    limit = MAX_DIFFS if level < 2 else len(lines)
+    shown = "; ".join(lines[:limit])
+    more = f" (+{len(lines) - limit} more)" if len(lines) > limit else ""
     return f"updated {ref}: {shown}{more}"
 
 
-def describe_turns(turns: Iterable[Any]) -> list[str]:
+def describe_turns(turns: Iterable[Any], level: int = 1) -> list[str]:
     """One line per write; a controller's many creations or deletions of one kind in one turn
     are summed up on one line."""
     lines = []
@@ -166,40 +186,30 @@ def describe_turns(turns: Iterable[Any]) -> list[str]:
             verb = "created" if c.old is None else "deleted" if c.new is None else ""
             if verb and len(grouped[(verb, c.kind)]) > 2:
                 continue
-            lines.append(f"    {who}: {describe_change(c)}")
+            line = describe_change(c, level)
+            if line.endswith("(bookkeeping only)") and level < 2:
+                continue
+            lines.append(f"    {who}: {line}")
     return lines
 
 
-def describe_outcome(index: int, outcome: Outcome, before: Cluster) -> list[str]:
+def describe_outcome(index: int, outcome: Outcome, before: Cluster, level: int = 1
+                     ) -> list[str]:
+    """The per-controller account of one event: every write, one line each (level 1: bookkeeping
+    left out; level 2: every field)."""
     lines = []
     if outcome.waited:
         lines.append(f"   (while the clock ran to +{outcome.cluster.elapsed}s)")
-        lines.extend(describe_turns(outcome.waited))
+        lines.extend(describe_turns(outcome.waited, level))
     clock = f"+{outcome.cluster.elapsed}s"
     lines.append(f"#{index} [{clock}] {describe_event(outcome.event)}")
     if outcome.rejected is not None:
         lines.append(f"    rejected: {outcome.rejected}")
         return lines
-    lines.extend(f"    {describe_change(c)}" for c in outcome.changes)
-    lines.extend(describe_turns(outcome.turns))
+    lines.extend(f"    {describe_change(c, level)}" for c in outcome.changes)
+    lines.extend(describe_turns(outcome.turns, level))
     if not outcome.settled:
         lines.append("    did not settle: the controllers were still busy at the turn bound")
-    return lines
-
-
-def summary(cluster: Cluster, outcomes: Iterable[Outcome], skipped: Iterable[str]) -> list[str]:
-    outcomes = list(outcomes)
-    rejected = [o for o in outcomes if o.rejected is not None]
-    lines = [f"events: {len(outcomes) - len(rejected)} applied, {len(rejected)} rejected"]
-    for o in rejected:
-        origin = getattr(o.event, "origin", "") or describe_event(o.event)
-        lines.append(f"  rejected {origin}: {o.rejected}")
-    skipped = list(skipped)
-    if skipped:
-        lines.append(f"skipped: {len(skipped)} log entries that change nothing")
-    kinds = Counter({kind: cluster.count(kind) for kind in cluster.objects})
-    lines.append("objects: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
-    lines.append(f"clock: {format_time(cluster.now)} (+{cluster.elapsed}s)")
     return lines
 
 
@@ -228,15 +238,64 @@ def explain(cx: Any) -> list[str]:
             ticks += event.seconds
     settled = f"{turns} controller turns and " if turns else ""
     lines.append(f"  - then {settled}{ticks}s of time, until nothing was left to do")
-    lines.append("what happened:")
+    offset = len(cx.setup)  # numbered as `kubefold replay` numbers the written log
+    lines.append(f"what happened: (numbered as `kubefold replay` numbers the written log, "
+                 f"whose first {offset} events are the set-up)")
     for i, event in enumerate(cx.events, 1):
         detail = ""
         if isinstance(event, Apply) and getattr(event.object, "kind", "") == "Deployment":
             detail = f" ({_template(event.object)})"
-        lines.append(f"  {i}. {describe_event(event)}{detail}")
+        lines.append(f"  #{offset + i} {describe_event(event)}{detail}")
     lines.append("what broke:")
     for f in cx.findings:
-        lines.append(f"  after event {f.index} ({f.step}): {f.violation}")
+        lines.append(f"  after event #{offset + f.index} ({f.step}): {f.violation}")
+        if f.violation.invariant == "pod_disruption_budgets_hold" and not isinstance(
+                f.event, Evict | Drain):
+            lines.extend(_pdb_advice(cx, f))
+    return lines
+
+
+def _pdb_advice(cx: Any, finding: Any) -> list[str]:
+    """Why Kubernetes allows a rollout to dip below a PodDisruptionBudget, and the setting that
+    would prevent it."""
+    pdb = next((e.object for e in cx.setup if isinstance(e, Apply)
+                and getattr(e.object, "kind", "") == "PodDisruptionBudget"), None)
+    deployment = next((e.object for e in cx.setup if isinstance(e, Apply)
+                       and getattr(e.object, "kind", "") == "Deployment"), None)
+    lines = ["    Kubernetes allows this: a PodDisruptionBudget limits evictions (the Eviction "
+             "API, kubectl drain), and a rollout is not an eviction: the Deployment controller "
+             "deletes old pods through their ReplicaSet without asking the budget."]
+    if pdb is not None and deployment is not None and deployment.spec.replicas is not None \
+            and isinstance(pdb.spec.min_available, int):
+        allowed = max(deployment.spec.replicas - pdb.spec.min_available, 0)
+        lines.append(f"    To keep minAvailable {pdb.spec.min_available} during rollouts, set "
+                     f"the Deployment's spec.strategy.rollingUpdate.maxUnavailable to "
+                     f"{allowed} or less (replicas {deployment.spec.replicas} - minAvailable "
+                     f"{pdb.spec.min_available}); maxUnavailable 0 with maxSurge >= 1 never "
+                     "goes below replicas.")
+    else:
+        lines.append("    To keep the budget during rollouts, lower the Deployment's "
+                     "spec.strategy.rollingUpdate.maxUnavailable (0 with maxSurge >= 1 never "
+                     "goes below replicas).")
+    return lines
+
+
+def loaded(manifests: Iterable[dict[str, Any]]) -> list[str]:
+    """What explore loaded: workloads, nodes, PDBs, and a warning when no pod can run."""
+    docs = list(manifests)
+    counts = Counter(str(d.get("kind")) for d in docs)
+
+    def names(kind: str) -> str:
+        return ", ".join(str((d.get("metadata") or {}).get("name")) for d in docs
+                         if d.get("kind") == kind)
+
+    parts = [f"{n} {kind}{'s' if n > 1 else ''} ({names(kind)})"
+             for kind, n in sorted(counts.items())]
+    lines = ["loaded: " + (", ".join(parts) if parts else "nothing")]
+    if not counts.get("Node"):
+        lines.append("0 nodes: nothing can be scheduled (add Node manifests)")
+    if not counts.get("PodDisruptionBudget"):
+        lines.append("no PodDisruptionBudget: only the built-in invariants are checked")
     return lines
 
 

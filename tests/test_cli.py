@@ -32,9 +32,10 @@ def test_replay_prints_events_and_summary(tmp_path, capsys):
                                        {"delete": {"kind": "Deployment", "name": "nope"}}])
     code, out, _ = run(capsys, "replay", log)
     assert code == 0
-    assert "created Deployment default/web" in out
+    assert "#1 [+0s] apply Deployment default/web: created" in out
     assert 'rejected: NotFound: deployments.apps "nope" not found' in out
     assert "events: 1 applied, 1 rejected" in out
+    assert '1 x NotFound: deployments.apps "nope" not found, first at' in out
     assert "objects: Deployment 1, Namespace 4" in out
     assert "clock: 2024-01-01T00:00:00Z (+0s)" in out
 

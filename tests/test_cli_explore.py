@@ -36,9 +36,18 @@ def test_pdb_counterexample_replays_and_reproduces(tmp_path, capsys):
     assert "what was set up:" in printed and "what happened:" in printed
     assert "PodDisruptionBudget default/web: minAvailable 3" in printed
     assert "what broke:" in printed and "pod_disruption_budgets_hold" in printed
+    assert "loaded: 1 Deployment (web), 3 Nodes (node-1, node-2, node-3), 1 " \
+        "PodDisruptionBudget (web)" in printed
+    assert "a rollout is not an eviction" in printed
+    assert "spec.strategy.rollingUpdate.maxUnavailable" in printed
     assert f"kubefold replay --check {out}" in out.read_text()
     assert main(["replay", "--check", "--quiet", str(out)]) == 1
-    assert violated(capsys.readouterr().out) == {"pod_disruption_budgets_hold"}
+    replayed = capsys.readouterr().out
+    assert violated(replayed) == {"pod_disruption_budgets_hold"}
+    # explore numbers events as replay does
+    explored_at = re.search(r"after event (#\d+)", printed)
+    replayed_at = re.search(r"violated after (#\d+)", replayed)
+    assert explored_at and replayed_at and explored_at.group(1) == replayed_at.group(1)
 
 
 def test_planted_bug_counterexample_replays(tmp_path, capsys):

@@ -53,6 +53,9 @@ Simplifies:
   stopped one as last renewed when it stopped, `kubefold.io/kubelet-stopped-at`), so no
   periodic writes or wake-ups cost anything per node; the node's conditions are written when
   they change.
+- A node restored from a snapshot that recorded it not Ready (annotated
+  `kubefold.io/kubelet: recorded` by the shell) keeps its recorded conditions and reasons: its
+  kubelet runs its pods but does not rewrite the node's status until a `node:` event.
 - Pod IPs come from the node's podCIDR (10.244.<node index>.0/24 without one; past 256 nodes,
   /24s from 10.1.0.0), the lowest free address from .2; the host IP is the node's InternalIP
   (172.18.0.0 + index + 2 without one).
@@ -75,7 +78,11 @@ from pyrsistent import pmap, pset, pvector
 
 from kubefold.core.cluster import Change, Cluster
 from kubefold.core.errors import Status
-from kubefold.core.nodelease import KUBELET_ANNOTATION, kubelet_stopped
+from kubefold.core.nodelease import (
+    KUBELET_ANNOTATION,
+    kubelet_keeps_recorded_status,
+    kubelet_stopped,
+)
 from kubefold.core.objects import (
     Condition,
     Container,
@@ -838,7 +845,10 @@ def _taken_ips(cluster: Cluster, node: Node) -> Set[str]:
 
 def update_node_status(cluster: Cluster, node: Node) -> Cluster | Status:
     """The node status loop: the kubelet's conditions, written when one of them changed. The
-    periodic heartbeat is the Lease, which kubefold keeps implicit (see the docstring)."""
+    periodic heartbeat is the Lease, which kubefold keeps implicit (see the docstring). A node
+    restored not Ready keeps its recorded conditions (`kubelet_keeps_recorded_status`)."""
+    if kubelet_keeps_recorded_status(node):
+        return cluster
     now = cluster.now
     conditions = list(node.status.conditions)
     changed = False
