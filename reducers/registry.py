@@ -18,6 +18,7 @@ from kubefold.reducers.controllers import (
     tainteviction,
 )
 from kubefold.reducers.controllers.deployment import controller as deployment
+from kubefold.reducers.controllers.statefulset import stateful_set as statefulset
 from kubefold.reducers.controlplane import Controller, ControlPlane, Handler
 from kubefold.reducers.kubectl import drain
 from kubefold.reducers.kubelet import kubelet
@@ -27,6 +28,7 @@ from kubefold.reducers.world import nodes, pods
 CONTROLLERS: tuple[Controller, ...] = (
     deployment.CONTROLLER,
     replicaset.CONTROLLER,
+    statefulset.CONTROLLER,
     garbagecollector.CONTROLLER,
     scheduler.CONTROLLER,
     kubelet.CONTROLLER,
