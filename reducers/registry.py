@@ -17,6 +17,7 @@ from kubefold.reducers.controllers import (
     replicaset,
     tainteviction,
 )
+from kubefold.reducers.controllers.daemon import daemon_controller as daemonset
 from kubefold.reducers.controllers.deployment import controller as deployment
 from kubefold.reducers.controllers.statefulset import stateful_set as statefulset
 from kubefold.reducers.controlplane import Controller, ControlPlane, Handler
@@ -29,6 +30,7 @@ CONTROLLERS: tuple[Controller, ...] = (
     deployment.CONTROLLER,
     replicaset.CONTROLLER,
     statefulset.CONTROLLER,
+    daemonset.CONTROLLER,
     garbagecollector.CONTROLLER,
     scheduler.CONTROLLER,
     kubelet.CONTROLLER,
