@@ -27,7 +27,6 @@ Covered by: tests/test_history.py.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -36,54 +35,19 @@ from pyrsistent import pmap, pvector
 
 from kubefold.core.cluster import Cluster
 from kubefold.core.errors import Status
+from kubefold.core.gojson import get_patch as get_patch
+from kubefold.core.gojson import go_json as go_json
+from kubefold.core.gojson import template_json as template_json
 from kubefold.core.labels import Selector
 from kubefold.core.meta import get_controller_of
-from kubefold.core.objects import ObjectMeta, OwnerReference, PodTemplateSpec
-from kubefold.core.schema import encode, freeze, thaw
+from kubefold.core.objects import ObjectMeta, OwnerReference
+from kubefold.core.schema import freeze
 from kubefold.reducers import apiserver
 
 CONTROLLER_REVISION_HASH_LABEL = "controller.kubernetes.io/hash"
 FNV32_OFFSET = 0x811C9DC5
 FNV32_PRIME = 0x01000193
 _ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
-
-
-# -- Go's encoding/json ----------------------------------------------------------------------
-
-
-def go_json(value: Any) -> bytes:
-    """json.Marshal of a value decoded into interface{}: compact, map keys sorted, HTML
-    characters and U+2028/U+2029 escaped as Go escapes them."""
-    text = json.dumps(thaw(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(raw, escaped)
-    return text.encode()
-
-
-_CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
-
-
-def template_json(template: PodTemplateSpec | None) -> dict[str, Any]:
-    """A pod template as json.Marshal of the Go struct writes it: metadata and spec always
-    (structs), `resources` on every container (a struct), no zero creationTimestamp (v1.34's
-    omitzero)."""
-    doc = encode(template or PodTemplateSpec())
-    metadata = doc.setdefault("metadata", {})
-    metadata.pop("creationTimestamp", None)
-    spec = doc.setdefault("spec", {})
-    for key in _CONTAINER_LISTS:
-        for container in spec.get(key) or ():
-            if isinstance(container, dict):
-                container.setdefault("resources", {})
-    return doc
-
-
-def get_patch(template: PodTemplateSpec | None) -> dict[str, Any]:
-    """getPatch (StatefulSet and DaemonSet): a patch that replaces spec.template."""
-    doc = template_json(template)
-    doc["$patch"] = "replace"
-    return {"spec": {"template": doc}}
 
 
 # -- hashing and names -----------------------------------------------------------------------
