@@ -467,4 +467,7 @@ def observe(monitor: Monitor, before: Cluster, after: Cluster, event: Any
     violations += pods_are_bound_only_where_taints_are_tolerated(before, after)
     violations += revisions_only_grow(before, after)
     violations += resource_versions_only_grow(before, after)
+    from kubefold.properties.workloads import ordered_ready_stateful_sets_start_in_order
+
+    violations += ordered_ready_stateful_sets_start_in_order(before, after)
     return monitor, violations

@@ -348,9 +348,10 @@ def update_stateful_set_pods(cluster: Cluster, sts: StatefulSet, current_revisio
         return c, update_status(status, mrs, current_revision, update_revision, now, slots,
                                 condemned), err
 
+    replica, condemn = process_replica, process_condemned  # processReplicaFn, processCondemnedFn
     cluster, should_exit, err = run_for_all(
         cluster, len(slots),
-        lambda c, i: process_replica(c, sts, update_set, monotonic, slots, i), monotonic)
+        lambda c, i: replica(c, sts, update_set, monotonic, slots, i), monotonic)
     if should_exit or err is not None:
         return finish(cluster, err)
 
@@ -369,7 +370,7 @@ def update_stateful_set_pods(cluster: Cluster, sts: StatefulSet, current_revisio
         return finish(cluster, err)
     cluster, should_exit, err = run_for_all(
         cluster, len(condemned),
-        lambda c, i: process_condemned(c, sts, first_unavailable, monotonic, condemned, i),
+        lambda c, i: condemn(c, sts, first_unavailable, monotonic, condemned, i),
         monotonic)
     if should_exit or err is not None:
         return finish(cluster, err)
