@@ -17,7 +17,7 @@ import json
 from typing import Any
 
 from kubefold.core.objects import PodTemplateSpec
-from kubefold.core.schema import encode, thaw
+from kubefold.core.schema import decode, encode, thaw
 
 
 def go_json(value: Any) -> bytes:
@@ -53,3 +53,17 @@ def get_patch(template: PodTemplateSpec | None) -> dict[str, Any]:
     doc = template_json(template)
     doc["$patch"] = "replace"
     return {"spec": {"template": doc}}
+
+
+def template_from_patch(data: Any) -> PodTemplateSpec:
+    """The pod template a revision's patch puts back: the inverse of `get_patch`, without the
+    `$patch` directive and the empty structs Go's encoding adds; raises DecodeError when the
+    patch does not hold a template."""
+    doc = thaw(data) or {}
+    raw = dict((doc.get("spec") or {}).get("template") or {})
+    raw.pop("$patch", None)
+    for key in _CONTAINER_LISTS:
+        for container in (raw.get("spec") or {}).get(key) or ():
+            if isinstance(container, dict) and container.get("resources") == {}:
+                del container["resources"]
+    return decode(PodTemplateSpec, raw, "data.spec.template")

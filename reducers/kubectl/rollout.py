@@ -23,11 +23,10 @@ from kubefold.core.cluster import Cluster
 from kubefold.core.codec import decode_object, encode_object
 from kubefold.core.errors import Status, bad_request, not_found_status
 from kubefold.core.events import Rollout
-from kubefold.core.gojson import get_patch, go_json
+from kubefold.core.gojson import get_patch, go_json, template_from_patch
 from kubefold.core.kinds import kind_info
 from kubefold.core.labels import label_selector_as_selector
-from kubefold.core.objects import PodTemplateSpec
-from kubefold.core.schema import decode, format_time, thaw
+from kubefold.core.schema import format_time
 from kubefold.reducers import apiserver
 from kubefold.reducers.controllers.deployment import util
 
@@ -120,9 +119,7 @@ def undo_from_history(cluster: Cluster, obj: Any, to_revision: int | None
         return bad_request(revision_not_found(revision))
     if go_json(get_patch(obj.spec.template)) == go_json(to_history.data):
         return apiserver.Written(cluster, obj)  # skipped rollback
-    raw = dict(thaw(to_history.data).get("spec", {}).get("template") or {})
-    raw.pop("$patch", None)
-    template = decode(PodTemplateSpec, raw, "data.spec.template")
+    template = template_from_patch(to_history.data)
     new = attrs.evolve(obj, spec=attrs.evolve(obj.spec, template=template),
                        metadata=attrs.evolve(obj.metadata, resource_version=None))
     return apiserver.update(cluster, new)

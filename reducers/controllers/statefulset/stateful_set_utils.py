@@ -34,9 +34,10 @@ from kubefold.core.apps import (
     StatefulSetPersistentVolumeClaimRetentionPolicy,
     StatefulSetStatus,
 )
+from kubefold.core.gojson import template_from_patch
 from kubefold.core.objects import OwnerReference, Pod, PodTemplateSpec
 from kubefold.core.podutil import is_pod_available, is_pod_ready
-from kubefold.core.schema import decode, freeze, thaw
+from kubefold.core.schema import freeze, thaw
 from kubefold.reducers.controllers import history
 from kubefold.reducers.controllers.controller_utils import get_pod_from_template
 
@@ -417,10 +418,7 @@ def new_revision(sts: StatefulSet, revision: int, collision_count: int) -> Any:
 
 def apply_revision(sts: StatefulSet, revision: Any) -> StatefulSet:
     """ApplyRevision: the set with the revision's template put back."""
-    data = thaw(revision.data) or {}
-    raw = dict(((data.get("spec") or {}).get("template")) or {})
-    raw.pop("$patch", None)
-    template = decode(PodTemplateSpec, raw, "data.spec.template")
+    template = template_from_patch(revision.data)
     return attrs.evolve(sts, spec=attrs.evolve(sts.spec, template=template))
 
 
