@@ -157,6 +157,6 @@ def get_target_node_name(pod: Any) -> str | None:
     for term in required.get("nodeSelectorTerms") or ():
         for expr in term.get("matchFields") or ():
             if expr.get("key") == OBJECT_NAME_FIELD and expr.get("operator") == "In":
-                values = expr.get("values") or ()
-                return values[0] if len(values) == 1 else None
+                values: Any = expr.get("values") or []
+                return str(values[0]) if len(values) == 1 else None
     return None
