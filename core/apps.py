@@ -15,7 +15,7 @@ Simplifies: a PersistentVolumeClaim's spec and status are kept as frozen JSON (n
 binds volumes); a ControllerRevision's `data` is frozen JSON whose bytes, when the history
 needs them, are Go's compact encoding with sorted keys (what `json.Marshal` of the maps the
 controllers build writes, see reducers/controllers/history).
-Covered by: tests/test_apps_objects.py.
+Covered by: tests/test_workloads_e2e.py (dumps), tests/test_history.py.
 """
 
 from __future__ import annotations

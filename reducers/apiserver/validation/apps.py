@@ -20,7 +20,8 @@ pointer address where Go prints the real one.
 
 Covered by: tests/test_validation_apps.py (TestValidateDeployment, TestValidateDeploymentUpdate,
 TestValidateDeploymentStatus, TestValidateDeploymentStatusUpdate, TestValidateReplicaSet,
-TestValidateReplicaSetUpdate, TestValidateReplicaSetStatus, TestValidateReplicaSetStatusUpdate).
+TestValidateReplicaSetUpdate, TestValidateReplicaSetStatus, TestValidateReplicaSetStatusUpdate);
+tests/test_workloads_e2e.py (StatefulSet and DaemonSet messages).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ Simplifies:
 - Pods are found through the cluster's indices: the set's own pods (by owner) and the
   orphans its selector matches, the only pods ClaimPods can keep or adopt.
 
-Covered by: tests/test_statefulset_e2e.py, tests/test_stateful_set_control.py.
+Covered by: tests/test_workloads_e2e.py, tests/test_stateful_set_control.py.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ Simplifies:
   a batch's errors are aggregated in that order.
 - Errors are messages; the caller requeues with backoff as processNextWorkItem does.
 
-Covered by: tests/test_stateful_set_control.py, tests/test_statefulset_e2e.py.
+Covered by: tests/test_stateful_set_control.py, tests/test_workloads_e2e.py.
 """
 
 from __future__ import annotations
