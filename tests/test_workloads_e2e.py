@@ -320,3 +320,54 @@ def test_defaults():
     assert ds["spec"]["revisionHistoryLimit"] == 10
     assert ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"] == "1"
     assert sts is not None
+
+
+def test_min_ready_seconds_holds_the_next_ordinal():
+    """OrderedReady waits for each pod to be available (minReadySeconds 10), and the set is
+    looked at again minReadySeconds after each sync that finds replicas unavailable: web-0
+    turns ready at 5 s; the sync queued at 0 s for 10 s finds it not yet available and queues
+    one for 20 s (the sync at 5 s asked for 15 s, later than the 10 s already waiting, which a
+    delaying queue keeps, as Go's does), which creates web-1."""
+    cluster = apply(with_nodes(), sts_manifest(minReadySeconds=10))
+    cluster = step(cluster, Tick(READY_AFTER))
+    assert pod_names(cluster, "web") == ["web-0"]
+    status = cluster.get("StatefulSet", "default", "web").status
+    assert (status.ready_replicas, status.available_replicas) == (1, 0)
+    cluster = step(cluster, Tick(14))
+    assert pod_names(cluster, "web") == ["web-0"]
+    cluster = step(cluster, Tick(1))
+    assert pod_names(cluster, "web") == ["web-0", "web-1"]
+    assert cluster.get("StatefulSet", "default", "web").status.available_replicas == 1
+
+
+def test_ordinals_start():
+    """spec.ordinals.start: the pods are web-3 and web-4, their claims data-web-3 and 4."""
+    cluster = apply(with_nodes(), sts_manifest(replicas=2, ordinals={"start": 3},
+                                               podManagementPolicy="Parallel"))
+    assert pod_names(cluster, "web") == ["web-3", "web-4"]
+    assert cluster.get("Pod", "default", "web-3").metadata.labels[
+        "apps.kubernetes.io/pod-index"] == "3"
+    assert sorted(c.metadata.name for c in cluster.list("PersistentVolumeClaim", "default")) \
+        == ["data-web-3", "data-web-4"]
+
+
+@pytest.mark.parametrize("example", ["statefulset-partition.yaml", "daemonset-nodes.yaml"])
+def test_examples_replay(example):
+    """The README's examples replay without a rejection and end where their comments say."""
+    from pathlib import Path
+
+    import kubefold
+
+    path = Path(__file__).parent.parent / "examples" / example
+    cluster = manager.empty_cluster()
+    for event in kubefold.load_events(str(path)):
+        outcome = manager.apply_event(cluster, event)
+        assert outcome.rejected is None, (event.origin, outcome.rejected)
+        cluster = outcome.cluster
+    live = [p for p in cluster.list("Pod") if p.metadata.deletion_timestamp is None]
+    if example.startswith("statefulset"):
+        assert sorted(p.metadata.name for p in live) == ["web-0", "web-1", "web-2"]
+        assert {p.spec.containers[0].image for p in live} == {"nginx:1.25"}
+    else:
+        assert sorted(p.spec.node_name for p in live) == ["node-1", "node-2"]
+        assert {p.spec.containers[0].image for p in live} == {"agent:v2"}
