@@ -65,9 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
         "explore", help="search event sequences against your manifests for a violation",
         description="Search event sequences (template changes, rollout undo/pause/resume/"
         "restart, time; --scale and --faults add scaling and node loss, crashes and failing "
-        "probes) against your Deployments, PDBs and Nodes for a violation of the safety "
-        "invariants, the rollout bounds, PDBs or convergence. On one, exit 1 and write the "
-        "shrunk counterexample as an event log that `kubefold replay --check` reproduces.")
+        "probes) against your Deployments, StatefulSets, DaemonSets, PDBs and Nodes for a "
+        "violation of the safety invariants, the rollout bounds, PDBs or convergence. On one, "
+        "exit 1 and write the shrunk counterexample as an event log that "
+        "`kubefold replay --check` reproduces.")
     explore.add_argument("manifests", nargs="+", metavar="MANIFEST")
     explore.add_argument("--budget", type=int, default=200,
                          help="how many sequences to try (default 200)")
@@ -113,8 +114,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_explore(args: argparse.Namespace) -> int:
     manifests = [encode_object(o) for path in args.manifests for o in io.load_objects(path)]
-    if not any(m.get("kind") == "Deployment" for m in manifests):
-        raise InputError(args.manifests[0], "", "explore needs at least one Deployment")
+    if not any(m.get("kind") in ("Deployment", "StatefulSet", "DaemonSet") for m in manifests):
+        raise InputError(args.manifests[0], "",
+                         "explore needs at least one Deployment, StatefulSet or DaemonSet")
     print("\n".join(report.loaded(manifests)))
     if args.exhaustive:
         result = explorer.explore_exhaustive(manifests, depth=args.depth, seed=args.seed,

@@ -97,11 +97,13 @@ def converge(cluster: Cluster, max_wakeups: int = MAX_WAKEUPS,
 
 def workloads_match_spec(cluster: Cluster) -> Iterator[Violation]:
     """Every Deployment complete for its generation with one active ReplicaSet and old ones
-    pruned to revisionHistoryLimit; every ReplicaSet with the pods it asks for."""
+    pruned to revisionHistoryLimit; every ReplicaSet with the pods it asks for; every
+    StatefulSet and DaemonSet ready at the revision its strategy asks for."""
     for d in cluster.list("Deployment"):
         if d.spec.paused or d.metadata.deletion_timestamp is not None:
             continue
         yield from _deployment_matches(cluster, d)
+    yield from _stateful_and_daemon_sets_match(cluster)
     for rs in cluster.list("ReplicaSet"):
         want = rs.spec.replicas or 0
         have = rs.status.replicas or 0
@@ -110,6 +112,20 @@ def workloads_match_spec(cluster: Cluster) -> Iterator[Violation]:
                             f"replicaset {rs.metadata.namespace}/{rs.metadata.name} wants {want} "
                             f"replicas, has {have} ({rs.status.available_replicas or 0} "
                             "available)")
+
+
+def _stateful_and_daemon_sets_match(cluster: Cluster) -> Iterator[Violation]:
+    """StatefulSets and DaemonSets (properties/workloads.py says what matching is)."""
+    from kubefold.properties import workloads
+
+    for sts in cluster.list("StatefulSet"):
+        if sts.metadata.deletion_timestamp is None:
+            for problem in workloads.stateful_set_matches_spec(cluster, sts):
+                yield Violation("workloads_match_spec", problem)
+    for ds in cluster.list("DaemonSet"):
+        if ds.metadata.deletion_timestamp is None:
+            for problem in workloads.daemon_set_matches_spec(cluster, ds):
+                yield Violation("workloads_match_spec", problem)
 
 
 def _deployment_matches(cluster: Cluster, d: Any) -> Iterator[Violation]:

@@ -109,9 +109,13 @@ def set_up(manifests: Sequence[dict[str, Any]], seed: int = 0,
     return manager.step(cluster, wait, plane=plane), (*events, wait)
 
 
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
+
+
 def _deployment_manifest(manifests: Sequence[dict[str, Any]], name: str) -> dict[str, Any]:
+    """The workload (Deployment, StatefulSet or DaemonSet) the actions name."""
     for m in manifests:
-        if m.get("kind") == "Deployment" and m["metadata"]["name"] == name:
+        if m.get("kind") in WORKLOAD_KINDS and m["metadata"]["name"] == name:
             return m
     raise KeyError(name)
 
@@ -141,14 +145,16 @@ def resolve(action: Action, cluster: Cluster, manifests: Sequence[dict[str, Any]
         m = _deployment_manifest(manifests, action.deployment)
         return Apply(decode_object(_with_template(m, action.image, action.ready_after)))
     if isinstance(action, RolloutAction):
-        ns = _deployment_manifest(manifests, action.deployment)["metadata"].get("namespace")
-        return Rollout(action.action, "Deployment", action.deployment, ns or "default",
+        m = _deployment_manifest(manifests, action.deployment)
+        ns = m["metadata"].get("namespace")
+        return Rollout(action.action, m["kind"], action.deployment, ns or "default",
                        action.to_revision)
     if isinstance(action, Wait):
         return Tick(action.seconds)
     if isinstance(action, ScaleTo):
-        ns = _deployment_manifest(manifests, action.deployment)["metadata"].get("namespace")
-        return Scale("Deployment", action.deployment, action.replicas, ns or "default")
+        m = _deployment_manifest(manifests, action.deployment)
+        ns = m["metadata"].get("namespace")
+        return Scale(m["kind"], action.deployment, action.replicas, ns or "default")
     if isinstance(action, NodeDown | NodeUp):
         return NodeHealth(action.node, isinstance(action, NodeUp))
     if isinstance(action, DrainNode):
@@ -243,8 +249,9 @@ class Runner:
 
 
 def healing(cluster: Cluster, events: Sequence[Event]) -> list[Event]:
-    """The events that end the lasting faults among `events`: each node still down comes
-    back, each drained node is uncordoned, then each pod a `pod:` event made unready whose
+    """The events that end the lasting faults among `events`: each drained node is uncordoned
+    (while still down, so the copy applied keeps its kubelet's state), each node still down
+    comes back, then each pod a `pod:` event made unready whose
     container runs but is still unready (a failing probe; a crash reported while the node's
     kubelet was stopped, which the kubelet does not make ready again) passes its probe. A
     container in CrashLoopBackOff is left to the kubelet, which restarts it."""
@@ -261,14 +268,15 @@ def healing(cluster: Cluster, events: Sequence[Event]) -> list[Event]:
                 down[event.name] = None
         elif isinstance(event, PodEvent) and (event.ready is False or event.exit is not None):
             hit[(event.namespace, event.name)] = None
-    heal: list[Event] = [NodeHealth(name, True) for name in down]
-    for name in drained:  # kubectl uncordon
-        node = cluster.get("Node", "", name)
+    heal: list[Event] = []
+    for name in drained:  # kubectl uncordon, before the node's kubelet starts again: applied
+        node = cluster.get("Node", "", name)  # after, this copy would stop it once more
         if node is not None and node.spec.unschedulable:
             uncordoned = attrs.evolve(node, spec=attrs.evolve(node.spec, unschedulable=False),
                                       metadata=attrs.evolve(node.metadata,
                                                             resource_version=None))
             heal.append(Apply(uncordoned))
+    heal += [NodeHealth(name, True) for name in down]
     for ns, name in hit:
         pod = cluster.get("Pod", ns, name)
         if pod is None or pod.metadata.deletion_timestamp is not None or \
@@ -292,7 +300,7 @@ def explore(manifests: Sequence[dict[str, Any]], *, budget: int = 200, seed: int
     seed drives the search; the cluster keeps seed 0, the replay's default, so the
     counterexample replays as it is."""
     start, setup = set_up(manifests, plane=plane)
-    deployments = [m["metadata"]["name"] for m in manifests if m.get("kind") == "Deployment"]
+    deployments = [m["metadata"]["name"] for m in manifests if m.get("kind") in WORKLOAD_KINDS]
     nodes = [m["metadata"]["name"] for m in manifests if m.get("kind") == "Node"]
     strategy = action_sequences(deployments=deployments, nodes=nodes, faults=faults,
                                 scale=scale, max_size=max_actions)
@@ -338,7 +346,7 @@ def default_moves(manifests: Sequence[dict[str, Any]]) -> tuple[Action, ...]:
     and a wait long enough for readiness."""
     moves: list[Action] = []
     for m in manifests:
-        if m.get("kind") == "Deployment":
+        if m.get("kind") in WORKLOAD_KINDS:
             name = m["metadata"]["name"]
             moves += [ChangeTemplate(name, 1, READY_DELAYS[0]), RolloutAction(name, "undo")]
     moves.append(Wait(10))

@@ -159,6 +159,16 @@ INVARIANTS: tuple[Invariant, ...] = (
 )
 
 
+def _workload_invariants() -> tuple[Invariant, ...]:
+    from kubefold.properties import workloads  # imports this module: bound late
+
+    return (workloads.at_most_one_live_pod_per_stateful_set_identity,
+            workloads.daemon_sets_run_at_most_one_pod_per_node)
+
+
+INVARIANTS = INVARIANTS + _workload_invariants()
+
+
 def check_state(cluster: Cluster, invariants: tuple[Invariant, ...] = INVARIANTS
                 ) -> list[Violation]:
     """Every violation of every safety invariant in one state."""

@@ -24,6 +24,8 @@
 - `pods_are_bound_only_where_taints_are_tolerated`: when a pod is bound to a node (its
   nodeName set on a pod that existed without one), it tolerates every NoSchedule and NoExecute
   taint the node has then (the scheduler's TaintToleration filter).
+- `ordered_ready_stateful_sets_start_in_order` (properties/workloads.py): an OrderedReady
+  StatefulSet's new pod appears only when every lower ordinal was Running and Ready.
 - `pod_disruption_budgets_hold`: a PodDisruptionBudget's minAvailable (or maxUnavailable), once
   its pods have reached it, holds while only voluntary events happen (apply, rollout, time,
   controller turns, and evictions and drains, which go through the Eviction API; a scale, a
@@ -68,6 +70,7 @@ from kubefold.core.events import (
 from kubefold.core.labels import label_selector_as_selector
 from kubefold.core.podutil import is_pod_available, is_pod_ready
 from kubefold.properties.invariants import Violation
+from kubefold.properties.workloads import ordered_ready_stateful_sets_start_in_order
 
 VOLUNTARY = (Apply, Rollout, Tick, Reconcile, Evict, Drain)
 
@@ -467,4 +470,5 @@ def observe(monitor: Monitor, before: Cluster, after: Cluster, event: Any
     violations += pods_are_bound_only_where_taints_are_tolerated(before, after)
     violations += revisions_only_grow(before, after)
     violations += resource_versions_only_grow(before, after)
+    violations += ordered_ready_stateful_sets_start_in_order(before, after)
     return monitor, violations

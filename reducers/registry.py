@@ -18,7 +18,9 @@ from kubefold.reducers.controllers import (
     replicaset,
     tainteviction,
 )
+from kubefold.reducers.controllers.daemon import daemon_controller as daemonset
 from kubefold.reducers.controllers.deployment import controller as deployment
+from kubefold.reducers.controllers.statefulset import stateful_set as statefulset
 from kubefold.reducers.controlplane import Controller, ControlPlane, Handler
 from kubefold.reducers.kubectl import drain
 from kubefold.reducers.kubelet import kubelet
@@ -28,6 +30,8 @@ from kubefold.reducers.world import metrics, nodes, pods
 CONTROLLERS: tuple[Controller, ...] = (
     deployment.CONTROLLER,
     replicaset.CONTROLLER,
+    statefulset.CONTROLLER,
+    daemonset.CONTROLLER,
     garbagecollector.CONTROLLER,
     scheduler.CONTROLLER,
     kubelet.CONTROLLER,

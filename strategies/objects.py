@@ -150,3 +150,79 @@ def _clusters(draw: st.DrawFn, min_nodes: int, max_nodes: int, max_deployments: 
         if pdbs and draw(st.booleans()):
             manifests.append(draw(pod_disruption_budgets(app=name, max_replicas=6)))
     return manifests
+
+
+def stateful_sets(*, name: str = "db", namespace: str = "default", min_replicas: int = 0,
+                  max_replicas: int = 5, cpu: str | None = "100m"
+                  ) -> st.SearchStrategy[dict[str, Any]]:
+    """apps/v1 StatefulSets with the pod management policy, update strategy (partition or
+    OnDelete), minReadySeconds and claim retention drawn; shrinks towards one replica,
+    OrderedReady, RollingUpdate without partition, no claims."""
+    _check_range("stateful_sets", min_replicas, max_replicas)
+    return _stateful_sets(name, namespace, min_replicas, max_replicas, cpu)
+
+
+def _template(name: str, cpu: str | None) -> dict[str, Any]:
+    container: dict[str, Any] = {"name": "app", "image": IMAGES[0]}
+    if cpu is not None:
+        container["resources"] = {"requests": {"cpu": cpu}}
+    return {"metadata": {"labels": {"app": name}}, "spec": {"containers": [container]}}
+
+
+@st.composite
+def _stateful_sets(draw: st.DrawFn, name: str, namespace: str, min_replicas: int,
+                   max_replicas: int, cpu: str | None) -> dict[str, Any]:
+    replicas = draw(st.integers(min_replicas, max_replicas))
+    spec: dict[str, Any] = {
+        "replicas": replicas, "serviceName": name,
+        "selector": {"matchLabels": {"app": name}}, "template": _template(name, cpu),
+        "podManagementPolicy": draw(st.sampled_from(["OrderedReady", "Parallel"])),
+    }
+    kind = draw(st.sampled_from(["RollingUpdate", "OnDelete"]))
+    strategy: dict[str, Any] = {"type": kind}
+    if kind == "RollingUpdate":
+        strategy["rollingUpdate"] = {"partition": draw(st.integers(0, max_replicas))}
+    spec["updateStrategy"] = strategy
+    if draw(st.booleans()):
+        spec["minReadySeconds"] = draw(st.sampled_from([0, 5]))
+    if draw(st.booleans()):
+        spec["volumeClaimTemplates"] = [{"metadata": {"name": "data"}, "spec": {
+            "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]
+        spec["persistentVolumeClaimRetentionPolicy"] = {
+            "whenScaled": draw(st.sampled_from(["Retain", "Delete"])),
+            "whenDeleted": draw(st.sampled_from(["Retain", "Delete"]))}
+    return {"apiVersion": "apps/v1", "kind": "StatefulSet",
+            "metadata": {"name": name, "namespace": namespace}, "spec": spec}
+
+
+def daemon_sets(*, name: str = "agent", namespace: str = "default", cpu: str | None = "50m"
+                ) -> st.SearchStrategy[dict[str, Any]]:
+    """apps/v1 DaemonSets with an update strategy (maxUnavailable or maxSurge, or OnDelete), a
+    node selector and tolerations drawn; shrinks towards the default RollingUpdate on every
+    node."""
+    return _daemon_sets(name, namespace, cpu)
+
+
+@st.composite
+def _daemon_sets(draw: st.DrawFn, name: str, namespace: str, cpu: str | None
+                 ) -> dict[str, Any]:
+    template = _template(name, cpu)
+    spec: dict[str, Any] = {"selector": {"matchLabels": {"app": name}}, "template": template}
+    kind = draw(st.sampled_from(["RollingUpdate", "OnDelete"]))
+    if kind == "RollingUpdate":
+        if draw(st.booleans()):
+            rolling = {"maxUnavailable": draw(st.sampled_from([1, 2, "50%"])), "maxSurge": 0}
+        else:
+            rolling = {"maxUnavailable": 0, "maxSurge": draw(st.sampled_from([1, "50%"]))}
+        spec["updateStrategy"] = {"type": kind, "rollingUpdate": rolling}
+    else:
+        spec["updateStrategy"] = {"type": kind}
+    if draw(st.booleans()):
+        template["spec"]["nodeSelector"] = {"topology.kubernetes.io/zone":
+                                            draw(st.sampled_from(ZONES))}
+    if draw(st.booleans()):
+        template["spec"]["tolerations"] = [{"key": "dedicated", "operator": "Exists"}]
+    if draw(st.booleans()):
+        spec["minReadySeconds"] = draw(st.sampled_from([0, 5]))
+    return {"apiVersion": "apps/v1", "kind": "DaemonSet",
+            "metadata": {"name": name, "namespace": namespace}, "spec": spec}

@@ -120,3 +120,52 @@ ENGINE = Engine()
 apply = ENGINE.apply
 restore = ENGINE.restore
 reconcile = ENGINE.reconcile
+
+
+# -- apps/v1 StatefulSets and DaemonSets (stateful_set_utils_test.go, daemon_controller_test.go)
+
+
+def new_stateful_set_with_volumes(replicas: int, name: str, pet_mounts: list[str],
+                                  pod_mounts: list[str]) -> Any:
+    """newStatefulSetWithVolumes: a claim template per pet mount, a hostPath volume per pod
+    mount, RollingUpdate without rollingUpdate, Retain/Retain, history 2, uid "test"."""
+    claims = [new_pvc(m) for m in pet_mounts]
+    mounts = [{"name": m, "mountPath": f"/tmp/{m}"} for m in [*pet_mounts, *pod_mounts]]
+    volumes = [{"name": m, "hostPath": {"path": f"/tmp/{m}"}} for m in pod_mounts]
+    spec = {"containers": [{"name": "nginx", "image": "nginx", "volumeMounts": mounts}]}
+    if volumes:
+        spec["volumes"] = volumes
+    return decode_object({
+        "apiVersion": "apps/v1", "kind": "StatefulSet",
+        "metadata": {"name": name, "namespace": "default", "uid": "test"},
+        "spec": {"selector": {"matchLabels": {"foo": "bar"}}, "replicas": replicas,
+                 "template": {"metadata": {"labels": {"foo": "bar"}}, "spec": spec},
+                 "volumeClaimTemplates": claims, "serviceName": "governingsvc",
+                 "updateStrategy": {"type": "RollingUpdate"},
+                 "persistentVolumeClaimRetentionPolicy": {"whenScaled": "Retain",
+                                                          "whenDeleted": "Retain"},
+                 "revisionHistoryLimit": 2}})
+
+
+def new_stateful_set(replicas: int) -> Any:
+    """newStatefulSet: `foo` with a `datadir` claim and a `home` hostPath volume."""
+    return new_stateful_set_with_volumes(replicas, "foo", ["datadir"], ["home"])
+
+
+def new_pvc(name: str) -> dict[str, Any]:
+    """newPVC: a claim template asking for 1 of storage."""
+    return {"metadata": {"namespace": "default", "name": name},
+            "spec": {"resources": {"requests": {"storage": "1"}}}}
+
+
+def new_daemon_set(name: str = "foo", image: str = "foo/bar", **spec: Any) -> dict[str, Any]:
+    """newDaemonSet: selector and labels `{"name": "simple-daemon", "type": "production"}`."""
+    labels = {"name": "simple-daemon", "type": "production"}
+    body: dict[str, Any] = {
+        "selector": {"matchLabels": labels},
+        "template": {"metadata": {"labels": labels},
+                     "spec": {"containers": [{"name": "foo", "image": image}]}},
+        **spec,
+    }
+    return {"apiVersion": "apps/v1", "kind": "DaemonSet",
+            "metadata": {"name": name, "namespace": "default"}, "spec": body}

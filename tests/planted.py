@@ -14,6 +14,8 @@ holding it to the explorer, the checker or `kubefold.cli.main`.
 - "taints-ignored": the scheduler's TaintToleration filter lets every pod onto every node.
 - "recreate-no-wait": rolloutRecreate scales the new ReplicaSet up without waiting for the old
   pods to be gone.
+- "statefulset-eager": the StatefulSet controller's processReplica reads every pod as Running,
+  Ready and Available, so an OrderedReady set creates ordinal i+1 before i is Ready.
 
 `variant(fn, **names)` copies a function with some of the module-level names it calls bound to
 other values: the copy runs the real code with one callee swapped, and the module is untouched.
@@ -31,12 +33,14 @@ from pyrsistent import pvector
 
 from kubefold.core.cluster import Cluster
 from kubefold.reducers.controllers.deployment import controller, recreate, rolling, sync
+from kubefold.reducers.controllers.statefulset import stateful_set
+from kubefold.reducers.controllers.statefulset import stateful_set_control as sts_control
 from kubefold.reducers.controlplane import Controller, ControlPlane
 from kubefold.reducers.registry import DEFAULT
 from kubefold.reducers.scheduler import controller as scheduler
 
 BUGS = ("max-surge-rounded-down", "new-unavailable-ignored", "taints-ignored",
-        "recreate-no-wait")
+        "recreate-no-wait", "statefulset-eager")
 
 
 def variant(fn: Callable[..., Any], **names: Any) -> Callable[..., Any]:
@@ -129,11 +133,25 @@ def taints_ignored() -> Controller:
     return scheduler_without_filter("TaintToleration")
 
 
+def statefulset_eager() -> Controller:
+    """processReplica without its waits: every pod reads as Running, Ready and Available."""
+    eager = variant(sts_control.process_replica, is_running_and_ready=lambda pod: True,
+                    is_running_and_available=lambda *_: True)
+    pods = variant(sts_control.update_stateful_set_pods, process_replica=eager)
+    perform = variant(sts_control.perform_update, update_stateful_set_pods=pods)
+    update = variant(sts_control.update_stateful_set, perform_update=perform)
+    control = types.SimpleNamespace(**{**vars(sts_control), "update_stateful_set": update})
+    sync_set = variant(stateful_set.sync_stateful_set, control=control)
+    return attrs.evolve(stateful_set.CONTROLLER,
+                        sync=variant(stateful_set.sync, sync_stateful_set=sync_set))
+
+
 VARIANTS: dict[str, Callable[[], Controller]] = {
     "max-surge-rounded-down": max_surge_rounded_down,
     "new-unavailable-ignored": new_unavailable_ignored,
     "taints-ignored": taints_ignored,
     "recreate-no-wait": recreate_no_wait,
+    "statefulset-eager": statefulset_eager,
 }
 
 

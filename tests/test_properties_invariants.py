@@ -99,6 +99,22 @@ def test_resource_version_above_the_counter():
     assert list(resource_versions_are_below_the_counter(cluster))
 
 
+def test_stateful_set_identity_and_daemon_set_node_invariants():
+    """The workload invariants (tests/test_properties_workloads.py has the full set of cases)."""
+    from kubefold.properties.workloads import (
+        at_most_one_live_pod_per_stateful_set_identity,
+        daemon_sets_run_at_most_one_pod_per_node,
+    )
+    from tests.test_properties_workloads import STS, ds, owned, pod
+
+    sts_owner, ds_owner = owned("sts-1", "StatefulSet", "db"), owned("ds-1", "DaemonSet", "agent")
+    cluster = restore(node("n1"), STS, ds(), pod("db-0", sts_owner, "n1"),
+                      pod("x", sts_owner, "n1", labels={"apps.kubernetes.io/pod-index": "0"}),
+                      pod("agent-a", ds_owner, "n1"), pod("agent-b", ds_owner, "n1"))
+    assert len(list(at_most_one_live_pod_per_stateful_set_identity(cluster))) == 1
+    assert len(list(daemon_sets_run_at_most_one_pod_per_node(cluster))) == 1
+
+
 @pytest.mark.parametrize("invariant", INVARIANTS, ids=lambda f: f.__name__)
 def test_every_invariant_has_a_violating_state_here(invariant):
     """A guard: an invariant added to INVARIANTS needs a test that breaks it in this file."""

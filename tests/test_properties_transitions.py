@@ -32,6 +32,7 @@ from kubefold.properties.transitions import (
     Monitor,
     initial_monitor,
     observe,
+    ordered_ready_stateful_sets_start_in_order,
     pod_disruption_budgets_hold,
     pods_are_bound_only_where_taints_are_tolerated,
     recreate_never_runs_old_and_new_together,
@@ -454,8 +455,22 @@ def test_observe_on_a_healthy_step():
 TESTED = {
     rollouts_stay_within_bounds, recreate_never_runs_old_and_new_together, revisions_only_grow,
     resource_versions_only_grow, pods_are_bound_only_where_taints_are_tolerated,
-    pod_disruption_budgets_hold,
+    pod_disruption_budgets_hold, ordered_ready_stateful_sets_start_in_order,
 }
+
+
+def test_ordered_ready_stateful_set_creation_order():
+    """ordered_ready_stateful_sets_start_in_order (tests/test_properties_workloads.py has the
+    planted controller): a new ordinal with its predecessor not ready is reported."""
+    from tests.test_properties_workloads import STS, owned, pod
+
+    sts_owner = owned("sts-1", "StatefulSet", "db")
+    sts = {**STS, "spec": {**STS["spec"], "podManagementPolicy": "OrderedReady"}}
+    before = restore(node("n1"), sts, pod("db-0", sts_owner, "n1"))
+    after = restore(node("n1"), sts, pod("db-0", sts_owner, "n1"), pod("db-1", sts_owner, "n1"))
+    assert [v.invariant for v in ordered_ready_stateful_sets_start_in_order(before, after)] \
+        == ["ordered_ready_stateful_sets_start_in_order"]
+    assert list(ordered_ready_stateful_sets_start_in_order(before, before)) == []
 
 
 def test_every_property_observe_runs_is_tested_here():

@@ -52,7 +52,7 @@ def test_restart_stamps_the_template_with_the_clock(cluster):
     assert d.metadata.generation == 2  # a template change: a new rollout
 
 
-def test_restart_of_a_stateful_set_a_generic_kind():
+def test_restart_of_a_stateful_set():
     sts = {"apiVersion": "apps/v1", "kind": "StatefulSet",
            "metadata": {"name": "db", "namespace": "default"},
            "spec": {"serviceName": "db", "selector": {"matchLabels": {"app": "db"}},
@@ -62,5 +62,5 @@ def test_restart_of_a_stateful_set_a_generic_kind():
     outcome = rollout(cluster, "restart", "StatefulSet", "db")
     assert outcome.rejected is None
     obj = outcome.cluster.get("StatefulSet", "default", "db")
-    template = obj.extra["spec"]["template"]["metadata"]["annotations"]
+    template = obj.spec.template.metadata.annotations
     assert "kubectl.kubernetes.io/restartedAt" in template

@@ -21,9 +21,11 @@ Simplifies: v1.34 feature gates at their defaults. PodLevelResources defaulting 
 `spec.resources` (defaultHugePagePodLimits, defaultPodRequests) is not modelled, and pod-level
 `spec.resources` and the container statuses' allocatedResources / resources are not rounded
 to milli-units; ImageVolume (off by default in v1.34) sets no image pull policy. Kinds kubefold
-does not model (ReplicationController, StatefulSet, DaemonSet, Job, Secret, ConfigMap, ...) are
-returned unchanged. Go's zero values are read from kubefold's values as Go would decode the
-same JSON: a missing key or null is nil, and "" or 0 count as unset where Go compares with them.
+does not model (ReplicationController, Job, Secret, ConfigMap, ...) are returned unchanged.
+StatefulSets, DaemonSets and PersistentVolumeClaims: SetDefaults_StatefulSet,
+SetDefaults_DaemonSet, SetDefaults_PersistentVolumeClaim and their generated walks. Go's
+zero values are read from kubefold's values as Go would decode the same JSON: a missing key or
+null is nil, and "" or 0 count as unset where Go compares with them.
 
 Covered by: tests/test_defaults.py (TestSetDefaultDeployment, TestDefaultDeploymentAvailability,
 TestSetDefaultReplicaSetReplicas, TestDefaultRequestIsNotSetForReplicaSet, TestPodDefaults,
@@ -45,6 +47,16 @@ from typing import Any, TypeVar
 import attrs
 from pyrsistent import PMap, PVector, pmap
 
+from kubefold.core.apps import (
+    DaemonSet,
+    DaemonSetUpdateStrategy,
+    PersistentVolumeClaim,
+    RollingUpdateDaemonSet,
+    RollingUpdateStatefulSetStrategy,
+    StatefulSet,
+    StatefulSetPersistentVolumeClaimRetentionPolicy,
+    StatefulSetUpdateStrategy,
+)
 from kubefold.core.objects import (
     QUANTITY,
     Container,
@@ -244,6 +256,81 @@ def set_object_defaults_replica_set(obj: ReplicaSet) -> ReplicaSet:
     obj = set_defaults_replica_set(obj)
     spec: ReplicaSetSpec = obj.spec
     return _evolve(obj, spec=_evolve(spec, template=_template_defaults(spec.template)))
+
+
+def set_defaults_daemon_set(obj: DaemonSet) -> DaemonSet:
+    """SetDefaults_DaemonSet: RollingUpdate with maxUnavailable 1 and maxSurge 0, history 10."""
+    spec = obj.spec
+    strategy = spec.update_strategy or DaemonSetUpdateStrategy()
+    if not strategy.type:
+        strategy = attrs.evolve(strategy, type="RollingUpdate")
+    if strategy.type == "RollingUpdate":
+        rolling = strategy.rolling_update or RollingUpdateDaemonSet()
+        rolling = _evolve(rolling, max_unavailable=1 if rolling.max_unavailable is None
+                          else rolling.max_unavailable,
+                          max_surge=0 if rolling.max_surge is None else rolling.max_surge)
+        strategy = _evolve(strategy, rolling_update=rolling)
+    history = 10 if spec.revision_history_limit is None else spec.revision_history_limit
+    return _evolve(obj, spec=_evolve(spec, update_strategy=_same(spec.update_strategy, strategy),
+                                     revision_history_limit=history))
+
+
+def _same(old: T | None, new: T) -> T:
+    """`old` itself when `new` equals it (so an object with nothing to default stays `is`)."""
+    return old if old == new else new  # type: ignore[return-value]
+
+
+def set_defaults_stateful_set(obj: StatefulSet) -> StatefulSet:
+    """SetDefaults_StatefulSet: OrderedReady, RollingUpdate with partition 0, the
+    Retain/Retain claim retention policy (StatefulSetAutoDeletePVC is GA), replicas 1,
+    history 10."""
+    spec = obj.spec
+    strategy = spec.update_strategy or StatefulSetUpdateStrategy()
+    if not strategy.type:
+        strategy = attrs.evolve(strategy, type="RollingUpdate", rolling_update=(
+            strategy.rolling_update or RollingUpdateStatefulSetStrategy()))
+    rolling = strategy.rolling_update
+    if strategy.type == "RollingUpdate" and rolling is not None and rolling.partition is None:
+        strategy = attrs.evolve(strategy, rolling_update=attrs.evolve(rolling, partition=0))
+    policy = spec.persistent_volume_claim_retention_policy \
+        or StatefulSetPersistentVolumeClaimRetentionPolicy()
+    policy = _evolve(policy, when_deleted=policy.when_deleted or "Retain",
+                     when_scaled=policy.when_scaled or "Retain")
+    new_spec = _evolve(
+        spec, pod_management_policy=spec.pod_management_policy or "OrderedReady",
+        update_strategy=_same(spec.update_strategy, strategy),
+        persistent_volume_claim_retention_policy=_same(
+            spec.persistent_volume_claim_retention_policy, policy),
+        replicas=1 if spec.replicas is None else spec.replicas,
+        revision_history_limit=10 if spec.revision_history_limit is None
+        else spec.revision_history_limit)
+    return _evolve(obj, spec=new_spec)
+
+
+def set_defaults_persistent_volume_claim(obj: PersistentVolumeClaim) -> PersistentVolumeClaim:
+    """SetDefaults_PersistentVolumeClaim (status.phase Pending) and the generated walk of its
+    spec (SetDefaults_PersistentVolumeClaimSpec: volumeMode Filesystem; resources rounded)."""
+    spec = obj.spec if isinstance(obj.spec, PMap) else pmap()
+    spec = set_defaults_persistent_volume_claim_spec(spec)
+    spec = _update_key(spec, "resources", _raw_resource_requirements)
+    status = obj.status if isinstance(obj.status, PMap) else pmap()
+    status = _default_key(status, "phase", "Pending")
+    return _evolve(obj, spec=_same(obj.spec, spec), status=_same(obj.status, status))
+
+
+def set_object_defaults_stateful_set(obj: StatefulSet) -> StatefulSet:
+    """SetObjectDefaults_StatefulSet: the set, its pod template, its claim templates."""
+    obj = set_defaults_stateful_set(obj)
+    spec = obj.spec
+    claims = _map_vector(spec.volume_claim_templates, set_defaults_persistent_volume_claim)
+    return _evolve(obj, spec=_evolve(spec, template=_template_defaults(spec.template),
+                                     volume_claim_templates=claims))
+
+
+def set_object_defaults_daemon_set(obj: DaemonSet) -> DaemonSet:
+    """SetObjectDefaults_DaemonSet: the set, then its pod template."""
+    obj = set_defaults_daemon_set(obj)
+    return _evolve(obj, spec=_evolve(obj.spec, template=_template_defaults(obj.spec.template)))
 
 
 def _template_defaults(template: PodTemplateSpec | None) -> PodTemplateSpec:
@@ -714,11 +801,16 @@ _DEFAULTERS: dict[str, Callable[[Any], Any]] = {
     "Namespace": set_object_defaults_namespace,
     "Node": set_object_defaults_node,
     "PriorityClass": set_defaults_priority_class,
+    "StatefulSet": set_object_defaults_stateful_set,
+    "DaemonSet": set_object_defaults_daemon_set,
+    "PersistentVolumeClaim": set_defaults_persistent_volume_claim,
 }
 
 _CLASSES: dict[str, type] = {
     "Deployment": Deployment, "ReplicaSet": ReplicaSet, "Pod": Pod, "Service": Service,
     "Namespace": Namespace, "Node": Node, "PriorityClass": PriorityClass,
+    "StatefulSet": StatefulSet, "DaemonSet": DaemonSet,
+    "PersistentVolumeClaim": PersistentVolumeClaim,
 }
 
 

@@ -124,14 +124,41 @@ def prepare_for_create(obj: Any) -> Any:
     """Reset what a client may not set on create (status), as each kind's strategy does."""
     if obj.kind in STATUS_RESET_KINDS:
         obj = with_status(obj, None)
-    elif obj.kind == "Pod":
+    if obj.kind == "Pod":
         obj = attrs.evolve(obj, status=type(obj.status)(phase="Pending",
                                                          qos_class=qos_class(obj)))
+    if obj.kind == "DaemonSet":
+        obj = _template_generation(obj, max(1, _template_generation_of(obj)))
     elif obj.kind == "Namespace":
         finalizers = obj.spec.finalizers or ("kubernetes",)
         obj = attrs.evolve(obj, spec=attrs.evolve(obj.spec, finalizers=finalizers),
                            status=attrs.evolve(obj.status, phase="Active"))
     return obj
+
+
+DAEMON_SET_TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
+
+
+def _template_generation_of(ds: Any) -> int:
+    """The internal spec.templateGeneration, which apps/v1 carries in an annotation."""
+    text = ds.metadata.annotations.get(DAEMON_SET_TEMPLATE_GENERATION, "")
+    return int(text) if text.isdigit() else 0
+
+
+def _template_generation(ds: Any, generation: int) -> Any:
+    return with_meta(ds, annotations=ds.metadata.annotations.set(
+        DAEMON_SET_TEMPLATE_GENERATION, str(generation)))
+
+
+def prepare_for_update(new: Any, old: Any) -> Any:
+    """daemonSetStrategy.PrepareForUpdate: templateGeneration is the server's; it grows by one
+    when the pod template changes."""
+    if new.kind != "DaemonSet":
+        return new
+    generation = _template_generation_of(old)
+    if new.spec.template != old.spec.template:
+        generation += 1
+    return _template_generation(new, generation)
 
 
 def qos_class(pod: Any) -> str:
@@ -232,7 +259,7 @@ def update(cluster: Cluster, obj: Any) -> Result:
     if rejected is not None:
         return rejected
     new = with_status(_carry_system_meta(obj, old), status_of(old))
-    return _write_update(cluster, new, old)
+    return _write_update(cluster, prepare_for_update(new, old), old)
 
 
 def update_status(cluster: Cluster, obj: Any) -> Result:

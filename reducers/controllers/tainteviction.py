@@ -6,7 +6,7 @@ DefaultTolerationSeconds admission plugin), after adding the DisruptionTarget co
 
 Models (v1.34): pkg/controller/tainteviction/taint_eviction.go (processPodOnNode,
 getMinTolerationTime, addConditionAndDeletePod, PodUpdated, NodeUpdated), k8s.io/api core/v1
-helpers (GetMatchingTolerations, ToleratesTaint).
+helpers (GetMatchingTolerations; ToleratesTaint is core/scheduling.py's).
 
 Simplifies:
 - An eviction is due at max(the earliest NoExecute taint's timeAdded, the pod's creation) +
@@ -28,22 +28,11 @@ from kubefold.core.cluster import Change, Cluster
 from kubefold.core.errors import Status
 from kubefold.core.objects import Condition, Node, Pod, Taint, Toleration
 from kubefold.core.podutil import update_pod_condition
+from kubefold.core.scheduling import tolerates_taint
 from kubefold.reducers import apiserver
 from kubefold.reducers.controlplane import Controller
 
 NAME = "taint-eviction"
-
-
-def tolerates_taint(toleration: Toleration, taint: Taint) -> bool:
-    """Toleration.ToleratesTaint."""
-    if toleration.effect and toleration.effect != taint.effect:
-        return False
-    if toleration.key and toleration.key != taint.key:
-        return False
-    operator = toleration.operator or "Equal"
-    if operator == "Exists":
-        return True
-    return operator == "Equal" and (toleration.value or "") == (taint.value or "")
 
 
 def get_matching_tolerations(taints: Sequence[Taint], tolerations: Sequence[Toleration]

@@ -4,8 +4,10 @@ Models: staging/src/k8s.io/kubectl/pkg/polymorphichelpers (objectpauser.go, obje
 objectrestarter.go, rollback.go: DeploymentRollbacker.Rollback,
 deploymentRevision, equalIgnoreHash, annotationsToSkip, revisionNotFoundErr) and
 pkg/cmd/rollout (v1.34).
-Simplifies: undo applies to Deployments only (DaemonSet and StatefulSet history are not
-modelled); kubectl's JSON patch is an update without a resourceVersion; a skipped rollback
+StatefulSets and DaemonSets: rollback.go's StatefulSetRollbacker and DaemonSetRollbacker
+(findHistory, statefulSetMatch / daemonSetMatch, the patch from a ControllerRevision) and
+history.go's controlledHistoryV1.
+Simplifies: kubectl's JSON patch is an update without a resourceVersion; a skipped rollback
 writes nothing and is not a rejection (kubectl prints it and exits 0).
 Covered by: tests/test_apiserver.py, tests/test_rollout_undo.py.
 """
@@ -21,6 +23,7 @@ from kubefold.core.cluster import Cluster
 from kubefold.core.codec import decode_object, encode_object
 from kubefold.core.errors import Status, bad_request, not_found_status
 from kubefold.core.events import Rollout
+from kubefold.core.gojson import get_patch, go_json, template_from_patch
 from kubefold.core.kinds import kind_info
 from kubefold.core.labels import label_selector_as_selector
 from kubefold.core.schema import format_time
@@ -48,6 +51,8 @@ def undo(cluster: Cluster, obj: Any, to_revision: int | None) -> apiserver.Resul
     `to_revision`, or of the previous revision when it is None or 0. When the template already
     matches, kubectl reports "skipped rollback (current template already matches revision N)"
     and writes nothing: the result is the unchanged cluster."""
+    if obj.kind in ("StatefulSet", "DaemonSet"):
+        return undo_from_history(cluster, obj, to_revision)
     if obj.kind != "Deployment":
         return bad_request(f'no rollbacker has been implemented for "{obj.kind}"')
     revision = to_revision or 0
@@ -72,6 +77,51 @@ def undo(cluster: Cluster, obj: Any, to_revision: int | None) -> apiserver.Resul
     new = attrs.evolve(obj, spec=attrs.evolve(obj.spec, template=template),
                        metadata=attrs.evolve(obj.metadata, annotations=pmap(annotations),
                                              resource_version=None))
+    return apiserver.update(cluster, new)
+
+
+def controlled_history(cluster: Cluster, obj: Any) -> list[Any] | Status:
+    """controlledHistoryV1: the ControllerRevisions the selector matches that `obj` controls."""
+    try:
+        selector = label_selector_as_selector(obj.spec.selector)
+    except ValueError as exc:
+        return bad_request(str(exc))
+    return [r for r in cluster.select("ControllerRevision", obj.metadata.namespace, selector)
+            if any(ref.controller and ref.uid == obj.metadata.uid
+                   for ref in r.metadata.owner_references)]
+
+
+def find_history(to_revision: int, all_history: list[Any]) -> Any:
+    """findHistory: the revision asked for, or for 0 the second newest."""
+    if to_revision == 0:
+        if len(all_history) <= 1:
+            return None
+        return sorted(all_history, key=lambda r: r.revision or 0)[-2]
+    return next((h for h in all_history if h.revision == to_revision), None)
+
+
+def undo_from_history(cluster: Cluster, obj: Any, to_revision: int | None
+                      ) -> apiserver.Result:
+    """StatefulSetRollbacker / DaemonSetRollbacker.Rollback: the strategic-merge patch stored
+    in the ControllerRevision puts its template back; when the template already matches,
+    kubectl reports "skipped rollback (current template already matches revision N)" and
+    writes nothing."""
+    revision = to_revision or 0
+    if revision < 0:
+        return bad_request(revision_not_found(revision))
+    found = controlled_history(cluster, obj)
+    if isinstance(found, Status):
+        return found
+    if revision == 0 and len(found) <= 1:
+        return bad_request("no last revision to roll back to")
+    to_history = find_history(revision, found)
+    if to_history is None:
+        return bad_request(revision_not_found(revision))
+    if go_json(get_patch(obj.spec.template)) == go_json(to_history.data):
+        return apiserver.Written(cluster, obj)  # skipped rollback
+    template = template_from_patch(to_history.data)
+    new = attrs.evolve(obj, spec=attrs.evolve(obj.spec, template=template),
+                       metadata=attrs.evolve(obj.metadata, resource_version=None))
     return apiserver.update(cluster, new)
 
 

@@ -14,7 +14,7 @@ Covered by: tests/test_scheduler_*.py.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -23,32 +23,33 @@ from pyrsistent.typing import PVector
 
 from kubefold.core.cluster import Cluster
 from kubefold.core.labels import (
-    DOES_NOT_EXIST,
-    EXISTS,
-    GREATER_THAN,
-    IN,
-    LESS_THAN,
-    NOT_IN,
     NOTHING,
     Selector,
     is_qualified_name,
     label_selector_as_selector,
     matches_nothing,
-    new_requirement,
     selector_from_set,
 )
 from kubefold.core.objects import (
     Container,
     LabelSelector,
-    Node,
     Pod,
     ResourceList,
     ResourceRequirements,
-    Taint,
-    Toleration,
 )
 from kubefold.core.quantity import Quantity
 from kubefold.core.resources import container_requests, pod_requests
+from kubefold.core.scheduling import (  # the helpers live in core; re-exported for the plugins
+    do_not_schedule_taints_filter as do_not_schedule_taints_filter,
+)
+from kubefold.core.scheduling import (
+    find_matching_untolerated_taint as find_matching_untolerated_taint,
+)
+from kubefold.core.scheduling import node_selector_term_matches as node_selector_term_matches
+from kubefold.core.scheduling import (
+    required_node_affinity_match as required_node_affinity_match,
+)
+from kubefold.core.scheduling import tolerates_taint as tolerates_taint
 from kubefold.core.schema import decode, thaw
 from kubefold.reducers.scheduler.framework import NodeScore
 
@@ -61,92 +62,6 @@ def selector_from_raw(raw: Any) -> Selector:
     if raw is None:
         return NOTHING
     return label_selector_as_selector(decode(LabelSelector, thaw(raw)))
-
-
-# --- component-helpers/scheduling/corev1/nodeaffinity: RequiredNodeAffinity ----------------
-
-_NODE_SELECTOR_OPERATORS = {"In": IN, "NotIn": NOT_IN, "Exists": EXISTS,
-                            "DoesNotExist": DOES_NOT_EXIST, "Gt": GREATER_THAN,
-                            "Lt": LESS_THAN}
-
-
-def _node_selector_term_matches(term: Any, node: Node) -> bool:
-    """nodeSelectorTerm.match: matchExpressions on labels AND matchFields (metadata.name);
-    a term that fails to parse matches nothing."""
-    node_labels = node.metadata.labels
-    try:
-        for expr in term.get("matchExpressions") or ():
-            op = _NODE_SELECTOR_OPERATORS.get(expr.get("operator"))
-            if op is None:
-                return False
-            values = tuple(expr.get("values") or ())
-            if not new_requirement(expr.get("key") or "", op, values or None).matches(
-                    node_labels):
-                return False
-    except ValueError:
-        return False
-    for expr in term.get("matchFields") or ():
-        values = tuple(expr.get("values") or ())
-        if expr.get("key") != "metadata.name" or len(values) != 1:
-            return False
-        name = node.metadata.name or ""
-        if expr.get("operator") == "In" and name != values[0]:
-            return False
-        if expr.get("operator") == "NotIn" and name == values[0]:
-            return False
-        if expr.get("operator") not in ("In", "NotIn"):
-            return False
-    return True
-
-
-def required_node_affinity_match(pod: Pod, node: Node) -> bool:
-    """nodeaffinity.GetRequiredNodeAffinity(pod).Match(node), parse errors ignored: the
-    pod's nodeSelector and any of its required node affinity terms (empty terms match
-    nothing)."""
-    if pod.spec.node_selector and not selector_from_set(pod.spec.node_selector).matches(
-            node.metadata.labels):
-        return False
-    required = ((pod.spec.affinity or {}).get("nodeAffinity") or {}).get(
-        "requiredDuringSchedulingIgnoredDuringExecution")
-    if required is None:
-        return True
-    return any(_node_selector_term_matches(term, node)
-               for term in required.get("nodeSelectorTerms") or ()
-               if term.get("matchExpressions") or term.get("matchFields"))
-
-
-# --- component-helpers/scheduling/corev1: taints and tolerations ---------------------------
-
-
-def tolerates_taint(toleration: Toleration, taint: Taint) -> bool:
-    """v1.Toleration.ToleratesTaint."""
-    if toleration.effect and toleration.effect != taint.effect:
-        return False
-    if toleration.key and toleration.key != taint.key:
-        return False
-    if toleration.operator in (None, "", "Equal"):
-        return (toleration.value or "") == (taint.value or "")
-    return toleration.operator == "Exists"
-
-
-def do_not_schedule_taints_filter(taint: Taint) -> bool:
-    """helper.DoNotScheduleTaintsFilterFunc: NoSchedule and NoExecute taints."""
-    return taint.effect in ("NoSchedule", "NoExecute")
-
-
-def find_matching_untolerated_taint(
-    taints: Iterable[Taint], tolerations: Iterable[Toleration],
-    inclusion: Callable[[Taint], bool] | None = None,
-) -> Taint | None:
-    """v1helper.FindMatchingUntoleratedTaint: the first taint (passing `inclusion`) that no
-    toleration tolerates, or None."""
-    tolerations = tuple(tolerations)
-    for taint in taints:
-        if inclusion is not None and not inclusion(taint):
-            continue
-        if not any(tolerates_taint(t, taint) for t in tolerations):
-            return taint
-    return None
 
 
 # --- framework/plugins/helper/spread.go: DefaultSelector -----------------------------------
@@ -211,11 +126,6 @@ def default_normalize_score(max_priority: int, reverse: bool,
         score = max_priority * s.score // max_count
         out.append(NodeScore(s.name, max_priority - score if reverse else score))
     return out
-
-
-def node_selector_term_matches(term: Any, node: Node) -> bool:
-    """nodeSelectorTerm.match for one raw term (matchExpressions AND matchFields)."""
-    return _node_selector_term_matches(term, node)
 
 
 # --- noderesources: resource names (v1helper, schedutil) and non-zero requests ------------

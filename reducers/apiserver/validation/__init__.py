@@ -1,9 +1,10 @@
 """Validation of API objects, as pkg/apis/.../validation and apimachinery validate them.
 
 `validate_create(obj)` and `validate_update(new, old)` choose the validator by `obj.kind`:
-Deployment and ReplicaSet (apps.py), Pod, Namespace, Node and Service (core.py); any other
-kind gets ValidateObjectMeta with the name rule Kubernetes uses for it (on update:
-ValidateObjectMetaUpdate). Errors come in the order Go appends them.
+Deployment, ReplicaSet, StatefulSet, DaemonSet and ControllerRevision (apps.py), Pod,
+Namespace, Node and Service (core.py); any other kind gets ValidateObjectMeta with the name
+rule Kubernetes uses for it (on update: ValidateObjectMetaUpdate). Errors come in the order
+Go appends them.
 
 Models: the registry strategies' Validate/ValidateUpdate dispatch of kube-apiserver (v1.34) and
 the name functions they pass to ValidateObjectMeta (NameIsDNSSubdomain by default,
@@ -36,6 +37,9 @@ _CREATE: dict[str, Callable[[Any], list[FieldError]]] = {
     "Namespace": core.validate_namespace,
     "Node": core.validate_node,
     "Service": core.validate_service,
+    "StatefulSet": apps.validate_stateful_set,
+    "DaemonSet": apps.validate_daemon_set,
+    "ControllerRevision": apps.validate_controller_revision,
 }
 
 _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
@@ -44,6 +48,9 @@ _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
     "Pod": core.validate_pod_update,
     "Namespace": core.validate_namespace_update,
     "Node": core.validate_node_update,
+    "StatefulSet": apps.validate_stateful_set_update,
+    "DaemonSet": apps.validate_daemon_set_update,
+    "ControllerRevision": apps.validate_controller_revision_update,
 }
 
 _RBAC_KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
@@ -94,6 +101,8 @@ def validate_update(new: Any, old: Any) -> list[FieldError]:
 _STATUS_UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
     "Deployment": apps.validate_deployment_status_update,
     "ReplicaSet": apps.validate_replica_set_status_update,
+    "StatefulSet": apps.validate_stateful_set_status_update,
+    "DaemonSet": apps.validate_daemon_set_status_update,
 }
 
 

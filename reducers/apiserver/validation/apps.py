@@ -20,13 +20,17 @@ pointer address where Go prints the real one.
 
 Covered by: tests/test_validation_apps.py (TestValidateDeployment, TestValidateDeploymentUpdate,
 TestValidateDeploymentStatus, TestValidateDeploymentStatusUpdate, TestValidateReplicaSet,
-TestValidateReplicaSetUpdate, TestValidateReplicaSetStatus, TestValidateReplicaSetStatusUpdate).
+TestValidateReplicaSetUpdate, TestValidateReplicaSetStatus, TestValidateReplicaSetStatusUpdate);
+tests/test_workloads_e2e.py (StatefulSet and DaemonSet messages).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
+
+import attrs
 
 from kubefold.core.errors import FieldError, forbidden, invalid, not_supported, required
 from kubefold.core.labels import label_selector_as_selector
@@ -60,7 +64,9 @@ from kubefold.reducers.apiserver.validation.names import (
     child,
     is_valid_label_value,
     is_valid_percent,
+    name_is_dns_label,
     name_is_dns_subdomain,
+    validate_annotations,
     validate_label_name,
     validate_labels,
     validate_nonnegative_field,
@@ -397,3 +403,312 @@ def validate_replica_set_status_update(new: ReplicaSet, old: ReplicaSet) -> list
     """ValidateReplicaSetStatusUpdate."""
     errs = validate_object_meta_update(new.metadata, old.metadata)
     return errs + validate_replica_set_status(new.status)
+
+
+# ---------------------------------------------------------------------------------------------
+# StatefulSets, DaemonSets and ControllerRevisions (pkg/apis/apps/validation/validation.go:
+# ValidateStatefulSet, ValidateStatefulSetSpec, ValidatePodTemplateSpecForStatefulSet,
+# ValidatePersistentVolumeClaimRetentionPolicy, validateRollingUpdateStatefulSet,
+# ValidateStatefulSetUpdate, ValidateStatefulSetStatus(Update), ValidateDaemonSet,
+# ValidateDaemonSetSpec, ValidateDaemonSetUpdateStrategy, ValidateRollingUpdateDaemonSet,
+# ValidateDaemonSetSpecUpdate, validateDaemonSetStatus, ValidateDaemonSetStatusUpdate,
+# ValidateControllerRevision(Update)). A bad struct value prints as a short literal where Go
+# prints the whole struct with %v.
+
+ORDERED_READY = "OrderedReady"
+PARALLEL = "Parallel"
+ON_DELETE = "OnDelete"
+RETAIN, DELETE = "Retain", "Delete"
+
+
+def _go_struct(name: str, **fields: object) -> GoLiteral:
+    body = " ".join(f"{k}:{v}" for k, v in fields.items())
+    return GoLiteral(f"{name}{{{body}}}")
+
+
+def validate_stateful_set_name(name: str, prefix: bool) -> list[str]:
+    """ValidateStatefulSetName: a DNS label (its pods append `-<ordinal>`)."""
+    return name_is_dns_label(name, prefix)
+
+
+def _validate_retention_policy_type(policy: str | None, path: str) -> list[FieldError]:
+    if policy in (RETAIN, DELETE):
+        return []
+    return [not_supported(path, policy or "", [RETAIN, DELETE])]
+
+
+def _validate_rolling_update_stateful_set(ru: Any, path: str) -> list[FieldError]:
+    """validateRollingUpdateStatefulSet: partition >= 0; maxUnavailable positive, not 0,
+    at most 100%."""
+    errs = validate_nonnegative_field(_i(ru.partition), child(path, "partition"))
+    if ru.max_unavailable is not None:
+        mu_path = child(path, "maxUnavailable")
+        errs += validate_positive_int_or_percent(ru.max_unavailable, mu_path)
+        if _int_or_percent_value(ru.max_unavailable) == 0:
+            errs.append(invalid_literal(mu_path, go_int_or_string(ru.max_unavailable),
+                                        "cannot be 0"))
+        errs += is_not_more_than_100_percent(ru.max_unavailable, mu_path)
+    return errs
+
+
+def _validate_stateful_set_strategy(strategy: Any, path: str) -> list[FieldError]:
+    strategy_path = child(path, "updateStrategy")
+    kind = strategy.type if strategy is not None else None
+    rolling = strategy.rolling_update if strategy is not None else None
+    if not kind:
+        return [required(strategy_path)]
+    if kind == ON_DELETE:
+        if rolling is not None:
+            return [invalid_literal(child(strategy_path, "rollingUpdate"),
+                                    GoLiteral("&RollingUpdateStatefulSetStrategy{...}"),
+                                    f"only allowed for updateStrategy '{ROLLING_UPDATE}'")]
+        return []
+    if kind == ROLLING_UPDATE:
+        if rolling is None:
+            return []
+        return _validate_rolling_update_stateful_set(rolling, child(strategy_path,
+                                                                    "rollingUpdate"))
+    return [invalid_literal(strategy_path, _go_struct("StatefulSetUpdateStrategy", Type=kind),
+                            f"must be '{ROLLING_UPDATE}' or '{ON_DELETE}'")]
+
+
+def validate_stateful_set_spec(spec: Any, path: str = "spec") -> list[FieldError]:
+    """ValidateStatefulSetSpec."""
+    errs: list[FieldError] = []
+    policy = spec.pod_management_policy or ""
+    if not policy:
+        errs.append(required(child(path, "podManagementPolicy")))
+    elif policy not in (ORDERED_READY, PARALLEL):
+        errs.append(invalid(child(path, "podManagementPolicy"), policy,
+                            f"must be '{ORDERED_READY}' or '{PARALLEL}'"))
+    errs += _validate_stateful_set_strategy(spec.update_strategy, path)
+    retention = spec.persistent_volume_claim_retention_policy
+    if retention is not None:
+        retention_path = child(path, "persistentVolumeClaimRetentionPolicy")
+        errs += _validate_retention_policy_type(retention.when_deleted,
+                                                child(retention_path, "whenDeleted"))
+        errs += _validate_retention_policy_type(retention.when_scaled,
+                                                child(retention_path, "whenScaled"))
+    errs += validate_nonnegative_field(_i(spec.replicas), child(path, "replicas"))
+    errs += validate_nonnegative_field(_i(spec.min_ready_seconds),
+                                       child(path, "minReadySeconds"))
+    if spec.ordinals is not None:
+        errs += validate_nonnegative_field(_i(spec.ordinals.start),
+                                           child(path, "ordinals.start"))
+    selector = spec.selector
+    if selector is None:
+        errs.append(required(child(path, "selector")))
+    else:
+        errs += validate_label_selector(selector, child(path, "selector"))
+        if not selector.match_labels and not selector.match_expressions:
+            errs.append(invalid_literal(child(path, "selector"), go_label_selector(selector),
+                                        "empty selector is invalid for statefulset"))
+    template = spec.template or PodTemplateSpec()
+    try:
+        parsed = label_selector_as_selector(selector)
+    except ValueError:
+        errs.append(invalid_literal(child(path, "selector"), go_label_selector(selector), ""))
+    else:
+        errs += _validate_template_for_stateful_set(template, parsed, child(path, "template"))
+    pod_spec = template.spec
+    restart = (pod_spec.restart_policy if pod_spec else None) or ""
+    if restart != "Always":
+        errs.append(not_supported(child(path, "template.spec.restartPolicy"), restart,
+                                  ["Always"]))
+    if pod_spec is not None and pod_spec.active_deadline_seconds is not None:
+        errs.append(forbidden(child(path, "template.spec.activeDeadlineSeconds"),
+                              "activeDeadlineSeconds in StatefulSet is not Supported"))
+    return errs
+
+
+def _validate_template_for_stateful_set(template: PodTemplateSpec, selector: Any, path: str
+                                        ) -> list[FieldError]:
+    """ValidatePodTemplateSpecForStatefulSet: the selector matches the labels; the labels and
+    annotations are valid (Go names their paths `template.labels`, not `metadata.labels`)."""
+    labels = template.metadata.labels
+    errs: list[FieldError] = []
+    if not selector.empty() and not selector.matches(labels):
+        errs.append(invalid_literal(child(child(path, "metadata"), "labels"),
+                                    go_string_map(labels),
+                                    "`selector` does not match template `labels`"))
+    errs += validate_labels(labels, child(path, "labels"))
+    return errs + validate_annotations(template.metadata.annotations, child(path, "annotations"))
+
+
+def validate_stateful_set(sts: Any) -> list[FieldError]:
+    """ValidateStatefulSet."""
+    errs = validate_object_meta(sts.metadata, True, validate_stateful_set_name, "metadata")
+    return errs + validate_stateful_set_spec(sts.spec)
+
+
+_STS_MUTABLE = ("replicas", "template", "update_strategy", "min_ready_seconds", "ordinals",
+                "persistent_volume_claim_retention_policy")
+
+
+def validate_stateful_set_update(new: Any, old: Any) -> list[FieldError]:
+    """ValidateStatefulSetUpdate: the new spec is valid, and only replicas, ordinals,
+    template, updateStrategy, persistentVolumeClaimRetentionPolicy and minReadySeconds
+    change."""
+    errs = validate_object_meta_update(new.metadata, old.metadata)
+    errs += validate_stateful_set_spec(new.spec)
+    clone = attrs.evolve(new.spec, **{f: getattr(old.spec, f) for f in _STS_MUTABLE})
+    if clone != old.spec:
+        errs.append(forbidden("spec", "updates to statefulset spec for fields other than "
+                                      "'replicas', 'ordinals', 'template', 'updateStrategy', "
+                                      "'persistentVolumeClaimRetentionPolicy' and "
+                                      "'minReadySeconds' are forbidden"))
+    return errs
+
+
+def validate_stateful_set_status(status: Any, path: str = "status") -> list[FieldError]:
+    """ValidateStatefulSetStatus."""
+    errs: list[FieldError] = []
+    replicas, ready = _i(status.replicas), _i(status.ready_replicas)
+    current, updated = _i(status.current_replicas), _i(status.updated_replicas)
+    available = _i(status.available_replicas)
+    for name, value in (("replicas", replicas), ("readyReplicas", ready),
+                        ("currentReplicas", current), ("updatedReplicas", updated),
+                        ("availableReplicas", available)):
+        errs += validate_nonnegative_field(value, child(path, name))
+    if status.observed_generation is not None:
+        errs += validate_nonnegative_field(status.observed_generation,
+                                           child(path, "observedGeneration"))
+    if status.collision_count is not None:
+        errs += validate_nonnegative_field(status.collision_count,
+                                           child(path, "collisionCount"))
+    for name, value in (("readyReplicas", ready), ("currentReplicas", current),
+                        ("updatedReplicas", updated), ("availableReplicas", available)):
+        if value > replicas:
+            errs.append(invalid(child(path, name), value, _REPLICAS_MSG))
+    if available > ready:
+        errs.append(invalid(child(path, "availableReplicas"), available,
+                            "cannot be greater than status.readyReplicas"))
+    return errs
+
+
+def validate_stateful_set_status_update(new: Any, old: Any) -> list[FieldError]:
+    """ValidateStatefulSetStatusUpdate."""
+    errs = validate_stateful_set_status(new.status)
+    errs += validate_object_meta_update(new.metadata, old.metadata)
+    if is_decremented(new.status.collision_count, old.status.collision_count):
+        errs.append(invalid("status.collisionCount", _i(new.status.collision_count),
+                            "cannot be decremented"))
+    return errs
+
+
+def validate_rolling_update_daemon_set(ru: Any, path: str) -> list[FieldError]:
+    """ValidateRollingUpdateDaemonSet: exactly one of maxSurge and maxUnavailable non-zero."""
+    unavailable, surge = ru.max_unavailable, ru.max_surge
+    errs = validate_positive_int_or_percent(unavailable, child(path, "maxUnavailable"))
+    errs += validate_positive_int_or_percent(surge, child(path, "maxSurge"))
+    errs += is_not_more_than_100_percent(unavailable, child(path, "maxUnavailable"))
+    errs += is_not_more_than_100_percent(surge, child(path, "maxSurge"))
+    has_unavailable = _int_or_percent_value(unavailable) != 0
+    has_surge = _int_or_percent_value(surge) != 0
+    if has_unavailable and has_surge:
+        errs.append(invalid_literal(child(path, "maxSurge"), go_int_or_string(surge),
+                                    "may not be set when maxUnavailable is non-zero"))
+    elif not has_unavailable and not has_surge:
+        errs.append(required(child(path, "maxUnavailable"), "cannot be 0 when maxSurge is 0"))
+    return errs
+
+
+def validate_daemon_set_update_strategy(strategy: Any, path: str) -> list[FieldError]:
+    """ValidateDaemonSetUpdateStrategy."""
+    kind = strategy.type if strategy is not None else ""
+    if kind == ON_DELETE:
+        return []
+    if kind == ROLLING_UPDATE:
+        if strategy.rolling_update is None:
+            return [required(child(path, "rollingUpdate"))]
+        return validate_rolling_update_daemon_set(strategy.rolling_update,
+                                                  child(path, "rollingUpdate"))
+    return [not_supported_literal(path, _go_struct("&DaemonSetUpdateStrategy", Type=kind or ""),
+                                  [ROLLING_UPDATE, ON_DELETE])]
+
+
+def validate_daemon_set_spec(spec: Any, path: str = "spec") -> list[FieldError]:
+    """ValidateDaemonSetSpec."""
+    errs = validate_label_selector(spec.selector, child(path, "selector"))
+    template = spec.template or PodTemplateSpec()
+    try:
+        parsed = label_selector_as_selector(spec.selector)
+    except ValueError:
+        parsed = None
+    if parsed is not None and not parsed.matches(template.metadata.labels):
+        errs.append(invalid_literal(child(path, "template.metadata.labels"),
+                                    go_string_map(template.metadata.labels),
+                                    "`selector` does not match template `labels`"))
+    selector = spec.selector
+    if selector is not None and not selector.match_labels and not selector.match_expressions:
+        errs.append(invalid_literal(child(path, "selector"), go_label_selector(selector),
+                                    "empty selector is invalid for daemonset"))
+    errs += validate_pod_template_spec(template, child(path, "template"))
+    pod_spec = template.spec
+    restart = (pod_spec.restart_policy if pod_spec else None) or ""
+    if restart != "Always":
+        errs.append(not_supported(child(path, "template.spec.restartPolicy"), restart,
+                                  ["Always"]))
+    if pod_spec is not None and pod_spec.active_deadline_seconds is not None:
+        errs.append(forbidden(child(path, "template.spec.activeDeadlineSeconds"),
+                              "activeDeadlineSeconds in DaemonSet is not Supported"))
+    errs += validate_nonnegative_field(_i(spec.min_ready_seconds),
+                                       child(path, "minReadySeconds"))
+    errs += validate_daemon_set_update_strategy(spec.update_strategy,
+                                                child(path, "updateStrategy"))
+    if spec.revision_history_limit is not None:
+        errs += validate_nonnegative_field(spec.revision_history_limit,
+                                           child(path, "revisionHistoryLimit"))
+    return errs
+
+
+def validate_daemon_set(ds: Any) -> list[FieldError]:
+    """ValidateDaemonSet."""
+    errs = validate_object_meta(ds.metadata, True, name_is_dns_subdomain, "metadata")
+    return errs + validate_daemon_set_spec(ds.spec)
+
+
+def validate_daemon_set_update(new: Any, old: Any) -> list[FieldError]:
+    """ValidateDaemonSetUpdate, then the apps/v1 strategy's selector immutability."""
+    errs = validate_object_meta_update(new.metadata, old.metadata)
+    errs += validate_daemon_set_spec(new.spec)
+    return errs + _selector_immutable(new.spec.selector, old.spec.selector)
+
+
+def validate_daemon_set_status_update(new: Any, old: Any) -> list[FieldError]:
+    """ValidateDaemonSetStatusUpdate."""
+    errs = validate_object_meta_update(new.metadata, old.metadata)
+    s = new.status
+    for name, value in (("currentNumberScheduled", s.current_number_scheduled),
+                        ("numberMisscheduled", s.number_misscheduled),
+                        ("desiredNumberScheduled", s.desired_number_scheduled),
+                        ("numberReady", s.number_ready),
+                        ("observedGeneration", s.observed_generation),
+                        ("updatedNumberScheduled", s.updated_number_scheduled),
+                        ("numberAvailable", s.number_available),
+                        ("numberUnavailable", s.number_unavailable)):
+        errs += validate_nonnegative_field(_i(value), child("status", name))
+    if s.collision_count is not None:
+        errs += validate_nonnegative_field(s.collision_count, "status.collisionCount")
+    if is_decremented(s.collision_count, old.status.collision_count):
+        errs.append(invalid("status.collisionCount", _i(s.collision_count),
+                            "cannot be decremented"))
+    return errs
+
+
+def validate_controller_revision(revision: Any) -> list[FieldError]:
+    """ValidateControllerRevision."""
+    errs = validate_object_meta(revision.metadata, True, name_is_dns_subdomain, "metadata")
+    if revision.data is None:
+        errs.append(required("data", "data is mandatory"))
+    return errs + validate_nonnegative_field(_i(revision.revision), "revision")
+
+
+def validate_controller_revision_update(new: Any, old: Any) -> list[FieldError]:
+    """ValidateControllerRevisionUpdate: data is immutable."""
+    errs = validate_object_meta_update(new.metadata, old.metadata)
+    errs += validate_controller_revision(new)
+    if new.data != old.data:
+        errs.append(invalid_literal("data", GoLiteral("runtime.RawExtension{...}"),
+                                    FIELD_IMMUTABLE_ERROR_MSG))
+    return errs
