@@ -71,6 +71,10 @@ class Cluster:
     image_nodes: PMap[str, int] = attrs.field(factory=pmap)  # image name -> nodes holding it
     scheduler_next_start: int = 0
     unscheduled_pods: PSet[tuple[str, str]] = attrs.field(factory=pset)
+    # What a controller keeps in its own memory between syncs, by (controller, key): caches
+    # that are no API object (the Job controller's pod-failure backoff store). A snapshot does
+    # not carry it: a restored cluster starts without it, as a restarted controller does.
+    memory: PMap[tuple[str, str], Any] = attrs.field(factory=pmap)
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -262,6 +266,18 @@ class Cluster:
     def forget(self, controller: str, key: str) -> Cluster:
         """Reset a key's backoff after a successful sync (Forget)."""
         return attrs.evolve(self, queue=self.queue.forget((controller, key)))
+
+    def recall(self, controller: str, key: str) -> Any:
+        """What `controller` remembered for `key`, or None."""
+        return self.memory.get((controller, key))
+
+    def remember(self, controller: str, key: str, value: Any) -> Cluster:
+        """Keep `value` in `controller`'s memory for `key` (None forgets it)."""
+        item = (controller, key)
+        if value is None:
+            return attrs.evolve(self, memory=self.memory.discard(item)) \
+                if item in self.memory else self
+        return attrs.evolve(self, memory=self.memory.set(item, value))
 
     def take_changes(self) -> tuple[PVector[Change], Cluster]:
         return self.changes, attrs.evolve(self, changes=pvector())
