@@ -16,7 +16,9 @@ from kubefold.reducers.controllers import (
     podgc,
     replicaset,
     tainteviction,
+    ttlafterfinished,
 )
+from kubefold.reducers.controllers.cronjob import cronjob_controllerv2 as cronjob
 from kubefold.reducers.controllers.deployment import controller as deployment
 from kubefold.reducers.controllers.job import job_controller as job
 from kubefold.reducers.controlplane import Controller, ControlPlane, Handler
@@ -36,6 +38,8 @@ CONTROLLERS: tuple[Controller, ...] = (
     podgc.CONTROLLER,
     disruption.CONTROLLER,
     job.CONTROLLER,
+    cronjob.CONTROLLER,
+    ttlafterfinished.CONTROLLER,
 )
 
 # The events of the world: `pod:` (a container exits, a probe's verdict) that the kubelet then

@@ -935,16 +935,16 @@ def track_job_status_and_remove_finalizers(cluster: Cluster, key: str, ctx: Sync
             elif uid not in ctx.uncounted_succeeded:
                 needs_flush = True
                 unc_succeeded.append(uid)
-        elif failed or (ctx.finished_condition is not None
-                        and not is_success_criteria_met_condition(ctx.finished_condition)):
-            if uid not in ctx.uncounted_failed and (
-                    not indexed or (ix != UNKNOWN_COMPLETION_INDEX and ix < completions)):
-                counts = True
-                if job.spec.pod_failure_policy is not None:
-                    counts = match_pod_failure_policy(job.spec.pod_failure_policy, pod)[1]
-                if counts:
-                    needs_flush = True
-                    unc_failed.append(uid)
+        elif (failed or (ctx.finished_condition is not None
+                         and not is_success_criteria_met_condition(ctx.finished_condition))) \
+                and uid not in ctx.uncounted_failed \
+                and (not indexed or (ix != UNKNOWN_COMPLETION_INDEX and ix < completions)):
+            counts = True
+            if job.spec.pod_failure_policy is not None:
+                counts = match_pod_failure_policy(job.spec.pod_failure_policy, pod)[1]
+            if counts:
+                needs_flush = True
+                unc_failed.append(uid)
         if len(new_indexes) + len(unc_succeeded) + len(unc_failed) >= MAX_UNCOUNTED_PODS:
             reached_max = True
             break
