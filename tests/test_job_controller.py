@@ -16,6 +16,7 @@ import attrs
 import pytest
 
 from kubefold.core.codec import decode_object
+from kubefold.core.events import Tick
 from kubefold.core.schema import parse_time
 from kubefold.reducers.apiserver.defaults import default_object
 from kubefold.reducers.controllers.job.backoff_utils import (
@@ -34,7 +35,6 @@ from kubefold.reducers.controllers.job.indexed_job_utils import (
 )
 from kubefold.reducers.controllers.job.pod_failure_policy import match_pod_failure_policy
 from kubefold.reducers.controllers.job.success_policy import match_success_policy
-from kubefold.core.events import Tick
 from tests.helpers import ENGINE, reconcile
 from tests.job_helpers import (
     FINALIZER,

@@ -223,8 +223,9 @@ def _validate_job_spec(spec: JobSpec, path: str) -> list[FieldError]:
         errs += validate_pod_failure_policy(spec, child(path, "podFailurePolicy"))
     if spec.success_policy is not None:
         if (spec.completion_mode or "NonIndexed") != "Indexed":
-            errs.append(invalid_literal(child(path, "successPolicy"),
-                                        GoLiteral("batch.SuccessPolicy{...}"),
+            shown = "batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{}}" \
+                if not spec.success_policy.rules else "batch.SuccessPolicy{...}"
+            errs.append(invalid_literal(child(path, "successPolicy"), GoLiteral(shown),
                                         "requires indexed completion mode"))
         else:
             errs += validate_success_policy(spec, child(path, "successPolicy"))

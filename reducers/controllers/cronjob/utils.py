@@ -127,12 +127,12 @@ def get_job_name(cj: CronJob, scheduled: int) -> str:
 
 def rfc3339_in_zone(seconds: int, zone_name: str | None) -> str:
     """time.Time.In(location).Format(time.RFC3339)."""
-    zone: datetime.tzinfo = datetime.timezone.utc
+    zone: datetime.tzinfo = datetime.UTC
     if zone_name not in (None, "", "UTC", "Local"):
         zone = zoneinfo.ZoneInfo(zone_name)  # type: ignore[arg-type]
-    local = datetime.datetime.fromtimestamp(seconds, tz=datetime.timezone.utc).astimezone(zone)
+    local = datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC).astimezone(zone)
     text = local.strftime("%Y-%m-%dT%H:%M:%S%z")
-    if text.endswith("+0000") and zone is datetime.timezone.utc:
+    if text.endswith("+0000") and zone is datetime.UTC:
         return text[:-5] + "Z"
     return text[:-2] + ":" + text[-2:]
 
