@@ -41,6 +41,7 @@ def errors_of(manifest: dict[str, Any]) -> list[str]:
     return [str(c) for c in result.causes]
 
 
+NEVER = {"spec": {"restartPolicy": "Never", "containers": [{"name": "abc", "image": "i"}]}}
 VALID = {
     "valid success policy": job(completionMode="Indexed", completions=10, successPolicy={
         "rules": [{"succeededCount": 1, "succeededIndexes": "0,2,4"},
@@ -62,7 +63,7 @@ VALID = {
             {"action": "FailJob", "onExitCodes": {"operator": "NotIn", "values": [5, 6, 7]}}]}),
     "valid pod failure policy with FailIndex": job(
         completionMode="Indexed", completions=2, backoffLimitPerIndex=1,
-        template={"spec": {"restartPolicy": "Never", "containers": [{"name": "abc", "image": "i"}]}},
+        template=NEVER,
         podFailurePolicy={"rules": [{"action": "FailIndex", "onExitCodes": {
             "operator": "In", "values": [10]}}]}),
     "valid generated selector": job(),
@@ -80,10 +81,10 @@ def test_validate_job_success(name):
     assert not isinstance(result, Status), result
 
 
-NEVER = {"spec": {"restartPolicy": "Never", "containers": [{"name": "abc", "image": "i"}]}}
 ERRORS = [
     ('spec.managedBy: Invalid value: "invalid custom controller name": must be a '
-     'domain-prefixed path (such as "acme.io/foo")', job(managedBy="invalid custom controller name")),
+     'domain-prefixed path (such as "acme.io/foo")',
+     job(managedBy="invalid custom controller name")),
     ("spec.successPolicy: Invalid value: batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{}}: "
      "requires indexed completion mode", job(successPolicy={"rules": []}, template=NEVER)),
     ("spec.successPolicy.rules: Required value: at least one rules must be specified when the "
@@ -168,7 +169,8 @@ ERRORS = [
      job(template=NEVER, podReplacementPolicy="TerminatingOrFailed",
          podFailurePolicy={"rules": [{"action": "Ignore", "onExitCodes": {
              "operator": "In", "values": [1]}}]})),
-    ('metadata.name: Invalid value: "a-very-long-name-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"'
+    ('metadata.name: Invalid value: '
+     '"a-very-long-name-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"'
      ": will not able to create pod with invalid DNS label: "
      "a-very-long-name-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-9",
      job(name="a-very-long-name-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
@@ -271,7 +273,8 @@ CRON_ERRORS = [
 
 
 @pytest.mark.parametrize("message,manifest", CRON_ERRORS,
-                         ids=[m.split(":")[0] + " " + str(i) for i, (m, _) in enumerate(CRON_ERRORS)])
+                         ids=[m.split(":")[0] + " " + str(i)
+                              for i, (m, _) in enumerate(CRON_ERRORS)])
 def test_validate_cron_job_errors(message, manifest):
     """TestValidateCronJob's errorCases."""
     assert message in errors_of(manifest)
