@@ -15,6 +15,8 @@ validateScheduleFormat (robfig's parse errors; `TZ=` / `CRON_TZ=` rejected unles
 schedule had one), validateTimeZone, validateConcurrencyPolicy, ValidateJobTemplateSpec,
 validateIndexesFormat, parseIndexInterval, validateFailedIndexesNotOverlapCompleted;
 pkg/apis/core/validation ValidateHasLabel.
+The startTime rule lets a Job being resumed (Suspended=True before) take a new startTime, as the
+v1.34 patch releases do (kubernetes#134769; v1.34.0 rejected the Job controller's own update).
 Simplifies: the bad value of an immutable template or policy prints as a short Go literal
 (Go prints the whole struct with `%#v`). Warnings (WarningsOnCreate) are not produced.
 Covered by: tests/test_batch_validation.py.
@@ -687,7 +689,9 @@ def validate_job_status_update(job: Job, old: Job) -> list[FieldError]:
             and s.completion_time != o.completion_time:
         errs.append(invalid_literal("status.completionTime", _go_time_literal(s.completion_time),
                                     "completionTime cannot be mutated"))
-    if o.start_time is not None and o.start_time != s.start_time and not job.spec.suspend:
+    resuming = _condition_true(old, "Suspended")  # kubernetes#134769, in the v1.34 patches
+    if o.start_time is not None and o.start_time != s.start_time and not job.spec.suspend \
+            and not resuming:
         errs.append(required("status.startTime", "startTime cannot be removed for unsuspended "
                                                  "job"))
     if _condition_true(old, "SuccessCriteriaMet") and not _condition_true(job,
