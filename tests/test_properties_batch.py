@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+from hypothesis import HealthCheck, given, settings
 
 from kubefold.core.codec import decode_object
 from kubefold.core.events import Apply, Tick
@@ -21,6 +22,7 @@ from kubefold.properties.invariants import (
     jobs_never_run_more_pods_than_parallelism,
 )
 from kubefold.reducers import manager
+from kubefold.strategies.objects import cron_jobs, jobs
 from tests.helpers import apply, node, restore
 from tests.job_helpers import NOW, job_cluster, new_job, set_pods_statuses
 from tests.planted import planted
@@ -132,3 +134,16 @@ def test_a_cronjob_alone_settles_between_its_runs():
     cluster = manager.step(cluster, Tick(600))
     result = converge(cluster)
     assert result.settled and result.ok, result.problems
+
+
+@settings(max_examples=15, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@given(job=jobs(), cron=cron_jobs())
+def test_generated_batch_workloads_run_within_the_invariants(job, cron):
+    """Generated Jobs and CronJobs pass validation, and an hour of their life keeps every
+    invariant (a Job within parallelism, a Forbid CronJob one Job at a time)."""
+    events = [Apply(decode_object(node("n1"))), Apply(decode_object(job)),
+              Apply(decode_object(cron)), Tick(3600)]
+    checked = check.check_replay(restore(now=NOW), events)
+    assert [o.rejected for o in checked.outcomes] == [None] * 4
+    assert checked.findings == ()
