@@ -8,35 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
 from hypothesis import HealthCheck, given, settings
 
 from kubefold.core.codec import decode_object
 from kubefold.core.events import Apply, Tick
-from kubefold.core.workqueue import WorkQueue
 from kubefold.properties import check, explorer
 from kubefold.properties.convergence import converge, workloads_match_spec
-from kubefold.properties.invariants import (
-    Violation,
-    forbid_cronjobs_never_run_two_jobs,
-    jobs_never_run_more_pods_than_parallelism,
-)
 from kubefold.reducers import manager
 from kubefold.strategies.objects import cron_jobs, jobs
 from tests.helpers import apply, node, restore
 from tests.job_helpers import NOW, job_cluster, new_job, set_pods_statuses
 from tests.planted import planted
-
-
-def test_a_job_with_more_active_pods_than_parallelism_is_reported():
-    cluster = job_cluster(new_job(2, 5), set_pods_statuses(active=3, succeeded=1))
-    # restored: the Job's own turn is queued, so it is excused until it runs
-    assert list(jobs_never_run_more_pods_than_parallelism(cluster)) == []
-    idle = attrs.evolve(cluster, queue=WorkQueue())  # the Job's turn has run
-    assert list(jobs_never_run_more_pods_than_parallelism(idle)) == [Violation(
-        "jobs_never_run_more_pods_than_parallelism",
-        "job default/foobar has 3 active pods (pod-000, pod-001, pod-002) and parallelism 2",
-        ("Job default/foobar",))]
 
 
 def cron_job(policy: str) -> dict[str, Any]:
@@ -46,28 +28,6 @@ def cron_job(policy: str) -> dict[str, Any]:
                      "jobTemplate": {"spec": {"template": {"spec": {
                          "restartPolicy": "Never", "containers": [{"name": "c",
                                                                    "image": "x"}]}}}}}}
-
-
-def owned_job(name: str, finished: bool = False) -> dict[str, Any]:
-    status = {"conditions": [{"type": "Complete", "status": "True"}]} if finished else {}
-    return {"apiVersion": "batch/v1", "kind": "Job",
-            "metadata": {"name": name, "namespace": "default", "uid": f"u-{name}",
-                         "ownerReferences": [{"apiVersion": "batch/v1", "kind": "CronJob",
-                                              "name": "cj", "uid": "cj-uid",
-                                              "controller": True}]},
-            "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "x"}]}}},
-            "status": status}
-
-
-def test_a_forbid_cronjob_with_two_running_jobs_is_reported():
-    jobs = [owned_job("cj-1"), owned_job("cj-2"), owned_job("cj-0", finished=True)]
-    assert list(forbid_cronjobs_never_run_two_jobs(restore(cron_job("Forbid"), *jobs,
-                                                           now=NOW))) == [Violation(
-        "forbid_cronjobs_never_run_two_jobs",
-        "cronjob default/cj forbids concurrent runs and has 2 unfinished jobs: cj-1, cj-2",
-        ("CronJob default/cj",))]
-    assert list(forbid_cronjobs_never_run_two_jobs(restore(cron_job("Allow"), *jobs,
-                                                           now=NOW))) == []
 
 
 def job_manifest(name: str = "work", parallelism: int = 2, completions: int | None = 5
