@@ -217,3 +217,29 @@ def test_pod_failure_policy_ignores_an_eviction():
     j = cluster.get("Job", "default", "work")
     assert (j.status.failed, conditions(cluster)) == (None, [])
     assert len(running(cluster)) == 1
+
+
+def test_a_job_dumps_as_kubernetes_writes_it():
+    """The shape of a finished Job as v1.34 stores it: the generated labels on the Job too
+    (the status update's defaulting), manualSelector false, podReplacementPolicy, and a status
+    with ready 0, terminating 0 and an empty uncountedTerminatedPods."""
+    from kubefold.core.codec import encode_object
+
+    cluster = start(job(completions=1))
+    cluster = step(exit_all(cluster, 0), Tick(1))
+    out = encode_object(cluster.get("Job", "default", "work"))
+    uid = out["metadata"]["uid"]
+    assert out["metadata"]["labels"] == {
+        "batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": "work",
+        "controller-uid": uid, "job-name": "work"}
+    assert {k: out["spec"][k] for k in ("backoffLimit", "completionMode", "completions",
+                                         "manualSelector", "parallelism",
+                                         "podReplacementPolicy", "suspend")} == {
+        "backoffLimit": 6, "completionMode": "NonIndexed", "completions": 1,
+        "manualSelector": False, "parallelism": 1, "podReplacementPolicy": "TerminatingOrFailed",
+        "suspend": False}
+    status = out["status"]
+    assert {k: status[k] for k in ("ready", "succeeded", "terminating",
+                                   "uncountedTerminatedPods")} == {
+        "ready": 0, "succeeded": 1, "terminating": 0, "uncountedTerminatedPods": {}}
+    assert "active" not in status and "failed" not in status
