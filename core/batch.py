@@ -9,7 +9,7 @@ Models: k8s.io/api/batch/v1 types.go (v1.34): Job, JobSpec, JobStatus, JobCondit
 PodFailurePolicy and its rules, SuccessPolicy, UncountedTerminatedPods, CronJob, CronJobSpec,
 JobTemplateSpec, CronJobStatus; the well-known labels, annotations and the finalizer.
 Simplifies: `status.active` of a CronJob keeps its ObjectReferences as frozen JSON.
-Covered by: tests/test_batch_defaults.py, tests/test_job_controller.py.
+Covered by: tests/test_batch_validation.py, tests/test_job_e2e.py, tests/test_job_controller.py.
 """
 
 from __future__ import annotations

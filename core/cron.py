@@ -15,7 +15,7 @@ Simplifies: iteration is croniter's (`get_next` on a timezone-aware datetime) wi
 field sets and day rule fed to it, so daylight-saving gaps and repeats are resolved as croniter
 resolves them; a schedule without a time zone is read in UTC (kube-controller-manager's usual
 local time). Results are whole seconds.
-Covered by: tests/test_cron.py.
+Covered by: tests/test_cronjob_utils.py (robfig/cron parse errors and Next).
 """
 
 from __future__ import annotations

@@ -243,3 +243,24 @@ def test_a_job_dumps_as_kubernetes_writes_it():
                                    "uncountedTerminatedPods")} == {
         "ready": 0, "succeeded": 1, "terminating": 0, "uncountedTerminatedPods": {}}
     assert "active" not in status and "failed" not in status
+
+
+def test_manual_mode_one_reconcile_is_one_sync():
+    """`reconcile: {controller: job}` and `{controller: cronjob}` in manual mode: nothing runs
+    until the log says so; one reconcile is one syncJob (pods and status in one turn)."""
+    from kubefold.core.events import Reconcile
+
+    cluster = restore(node("n1"), now=NOW)
+    cron = {"apiVersion": "batch/v1", "kind": "CronJob",
+            "metadata": {"name": "tick", "namespace": "default"},
+            "spec": {"schedule": "*/10 * * * *", "jobTemplate": {"spec": {"template": {"spec": {
+                "restartPolicy": "Never", "containers": [{"name": "c", "image": "x"}]}}}}}}
+    cluster = apply(cluster, job(parallelism=2, completions=2), cron, mode="manual")
+    assert pods(cluster) == [] and ("job", "default/work") in cluster.queue.queued
+    cluster = manager.step(cluster, Reconcile("job", "default/work"), mode="manual")
+    assert len(pods(cluster)) == 2
+    assert cluster.get("Job", "default", "work").status.active == 2
+    cluster = manager.step(cluster, Tick(600), mode="manual")
+    cluster = manager.step(cluster, Reconcile("cronjob", "default/tick"), mode="manual")
+    [made] = [j for j in cluster.list("Job") if j.metadata.name.startswith("tick-")]
+    assert made.metadata.name == f"tick-{(cluster.now // 600) * 10}"

@@ -11,7 +11,7 @@ getFinishAndExpireTime, timeLeft, jobFinishTime: the Complete or Failed conditio
 lastTransitionTime).
 Simplifies: the re-read and the uid precondition read the same cluster value; no events or
 metrics.
-Covered by: tests/test_ttlafterfinished.py.
+Covered by: tests/test_job_e2e.py (test_ttl_after_finished_deletes_the_job_and_its_pods).
 """
 
 from __future__ import annotations
