@@ -460,3 +460,84 @@ def test_first_pending_indexes():
 def test_pod_generate_name_with_index(job, index, expected):
     """TestPodGenerateNameWithIndex: `<job>-<index>-`, the job's name cut to fit 58."""
     assert pod_generate_name_with_index(job, index) == expected
+
+
+# -- backoffLimitPerIndex (TestBackoffLimitPerIndex / TestSyncJobWithJobBackoffLimitPerIndex) ----
+
+
+def _indexed_pod(name: str, index: str, phase: str, failures: int | None = None) -> Any:
+    pod = new_pod(name, phase, index=index)
+    if failures is not None:
+        pod["metadata"]["annotations"]["batch.kubernetes.io/job-index-failure-count"] = \
+            str(failures)
+    return pod
+
+
+def _per_index_job(completions: int = 2, parallelism: int = 2, **spec: Any) -> Any:
+    return new_job(parallelism, completions, completion_mode="Indexed",
+                   backoffLimitPerIndex=1, **spec)
+
+
+def test_backoff_limit_per_index_replaces_a_failed_index_and_keeps_its_count():
+    """A failed pod whose index is below its limit: the replacement for that index carries
+    job-index-failure-count 1, and the failed pod keeps its finalizer until the replacement
+    exists (getPodsWithDelayedDeletionPerIndex); the next sync counts it."""
+    pods = [_indexed_pod("pod-a", "0", F, failures=0), _indexed_pod("pod-b", "1", R)]
+    cluster = reconcile(job_cluster(_per_index_job(), pods), "job", KEY)
+    created = [p for p in cluster.list("Pod") if p.metadata.name.startswith("foobar-0-")]
+    assert len(created) == 1
+    assert created[0].metadata.annotations["batch.kubernetes.io/job-index-failure-count"] == "1"
+    assert FINALIZER in cluster.get("Pod", "default", "pod-a").metadata.finalizers
+    later = reconcile(cluster, "job", KEY)
+    assert FINALIZER not in later.get("Pod", "default", "pod-a").metadata.finalizers
+    job = later.get("Job", "default", "foobar")
+    assert (job.status.failed, job.status.failed_indexes) == (1, "")
+
+
+def test_backoff_limit_per_index_fails_an_index_then_the_job():
+    """An index whose failures reach backoffLimitPerIndex is failed (status.failedIndexes);
+    with every index succeeded or failed, the Job fails with FailedIndexes."""
+    pods = [_indexed_pod("pod-a", "0", F, failures=1), _indexed_pod("pod-b", "1", S)]
+    cluster = reconcile(job_cluster(_per_index_job(), pods), "job", KEY)
+    job = cluster.get("Job", "default", "foobar")
+    assert (job.status.failed_indexes, job.status.completed_indexes) == ("0", "1")
+    assert [(c.type, c.reason, c.message) for c in job.status.conditions] == [
+        ("FailureTarget", "FailedIndexes", "Job has failed indexes"),
+        ("Failed", "FailedIndexes", "Job has failed indexes")]
+
+
+def test_max_failed_indexes_exceeded():
+    pods = [_indexed_pod("pod-a", "0", F, failures=1), _indexed_pod("pod-b", "1", R)]
+    cluster = reconcile(job_cluster(_per_index_job(3, 3, maxFailedIndexes=0), pods), "job",
+                        KEY)
+    job = cluster.get("Job", "default", "foobar")
+    assert [(c.type, c.reason) for c in job.status.conditions] == [
+        ("FailureTarget", "MaxFailedIndexesExceeded")]
+    assert job.status.terminating == 1 and job.status.failed_indexes == "0"
+
+
+def test_fail_index_rule():
+    """podFailurePolicy FailIndex: the index fails at once, whatever its count."""
+    policy = {"rules": [{"action": "FailIndex", "onExitCodes": {"operator": "In",
+                                                                 "values": [1]}}]}
+    pods = [_indexed_pod("pod-a", "0", F, failures=0), _indexed_pod("pod-b", "1", R)]
+    cluster = reconcile(job_cluster(_per_index_job(podFailurePolicy=policy), pods), "job", KEY)
+    job = cluster.get("Job", "default", "foobar")
+    assert job.status.failed_indexes == "0"
+    assert [p.metadata.name for p in cluster.list("Pod") if p.metadata.name.startswith(
+        "foobar-0-")] == []
+
+
+def test_success_policy_ends_the_job():
+    """successPolicy met: SuccessCriteriaMet (SuccessPolicy, "Matched rules at index 0"), the
+    remaining pods deleted; Complete once they are gone."""
+    policy = {"rules": [{"succeededIndexes": "0"}]}
+    pods = [_indexed_pod("pod-a", "0", S), _indexed_pod("pod-b", "1", R)]
+    job = new_job(2, 2, completion_mode="Indexed", successPolicy=policy)
+    cluster = reconcile(job_cluster(job, pods), "job", KEY)
+    j = cluster.get("Job", "default", "foobar")
+    assert [(c.type, c.reason, c.message) for c in j.status.conditions] == [
+        ("SuccessCriteriaMet", "SuccessPolicy", "Matched rules at index 0")]
+    left = cluster.get("Pod", "default", "pod-b")  # unbound: gone once its finalizer is
+    assert left is None or left.metadata.deletion_timestamp is not None
+    assert j.status.terminating == 1
