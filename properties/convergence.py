@@ -146,7 +146,7 @@ def _deployment_matches(cluster: Cluster, d: Any) -> Iterator[Violation]:
 def _job_matches(cluster: Cluster, job: Any) -> Iterator[Violation]:
     """A Job reports its pods (active, ready, terminating), runs none once finished or
     suspended, and otherwise runs as many as it still needs, up to parallelism (manageJob's
-    wantActive)."""
+    wantActive, less the failed indexes of an Indexed Job, which firstPendingIndexes skips)."""
     key = f"{job.metadata.namespace}/{job.metadata.name}"
     pods = [p for p in cluster.owned_by(job.metadata.uid or "", "Pod") if p is not None]
     active = [p for p in pods if p.status.phase not in ("Succeeded", "Failed")
@@ -165,8 +165,20 @@ def _job_matches(cluster: Cluster, job: Any) -> Iterator[Violation]:
         want = 0
     elif spec.completions is None:
         want = len(active) if (s.succeeded or 0) > 0 else parallelism
-    else:
-        want = max(0, min(spec.completions - (s.succeeded or 0), parallelism))
+    else:  # an Indexed Job runs no pod for a failed index (backoffLimitPerIndex)
+        failed_indexes = _count_indexes(s.failed_indexes) \
+            if spec.completion_mode == "Indexed" else 0
+        want = max(0, min(spec.completions - (s.succeeded or 0) - failed_indexes, parallelism))
     if len(active) != want:
         yield Violation("workloads_match_spec",
                         f"job {key} wants {want} active pods, has {len(active)}")
+
+
+def _count_indexes(text: str | None) -> int:
+    """How many indexes `1,3-5` names."""
+    count = 0
+    for part in (text or "").split(","):
+        first, _, last = part.partition("-")
+        if first.isdigit():
+            count += (int(last) if last.isdigit() else int(first)) - int(first) + 1
+    return count

@@ -107,3 +107,12 @@ def test_generated_batch_workloads_run_within_the_invariants(job, cron):
     checked = check.check_replay(restore(now=NOW), events)
     assert [o.rejected for o in checked.outcomes] == [None] * 4
     assert checked.findings == ()
+
+
+def test_convergence_skips_the_failed_indexes_of_an_indexed_job():
+    """Found by the explorer: an Indexed Job with a failed index (backoffLimitPerIndex) runs
+    pods only for the indexes left, so 3 of 4 is what it wants."""
+    job = new_job(4, 4, completion_mode="Indexed", backoffLimitPerIndex=1,
+                  status={"failedIndexes": "2", "active": 3, "terminating": 0})
+    pods = set_pods_statuses(active=3)
+    assert list(workloads_match_spec(job_cluster(job, pods))) == []
