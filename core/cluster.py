@@ -73,10 +73,13 @@ class Cluster:
     scheduler_next_start: int = 0
     unscheduled_pods: PSet[tuple[str, str]] = attrs.field(factory=pset)
     # The metric samples in force (core/metrics.py), as metrics-server and the metrics adapters
-    # would serve them; and what controllers keep in memory between syncs (the maps a Go
-    # controller holds, such as the HPA's recommendations), by controller name.
+    # would serve them.
     metrics: MetricsStore = attrs.field(factory=MetricsStore)
-    memory: PMap[str, Any] = attrs.field(factory=pmap)
+    # What a controller keeps in its own memory between syncs, by (controller, key): caches
+    # that are no API object (the Job controller's pod-failure backoff store, the HPA's
+    # recommendations). A snapshot does not carry it: a restored cluster starts without it, as
+    # a restarted controller does.
+    memory: PMap[tuple[str, str], Any] = attrs.field(factory=pmap)
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -269,14 +272,17 @@ class Cluster:
         """Reset a key's backoff after a successful sync (Forget)."""
         return attrs.evolve(self, queue=self.queue.forget((controller, key)))
 
-    def remembered(self, controller: str, default: Any = None) -> Any:
-        """What `controller` keeps in memory between syncs (see `remember`)."""
-        return self.memory.get(controller, default)
+    def recall(self, controller: str, key: str) -> Any:
+        """What `controller` remembered for `key`, or None."""
+        return self.memory.get((controller, key))
 
-    def remember(self, controller: str, value: Any) -> Cluster:
-        """Keep `value` as `controller`'s memory: state a Go controller holds in its own maps
-        across syncs, which here must live in the cluster value to keep the fold pure."""
-        return attrs.evolve(self, memory=self.memory.set(controller, value))
+    def remember(self, controller: str, key: str, value: Any) -> Cluster:
+        """Keep `value` in `controller`'s memory for `key` (None forgets it)."""
+        item = (controller, key)
+        if value is None:
+            return attrs.evolve(self, memory=self.memory.discard(item)) \
+                if item in self.memory else self
+        return attrs.evolve(self, memory=self.memory.set(item, value))
 
     def take_changes(self) -> tuple[PVector[Change], Cluster]:
         return self.changes, attrs.evolve(self, changes=pvector())

@@ -114,9 +114,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_explore(args: argparse.Namespace) -> int:
     manifests = [encode_object(o) for path in args.manifests for o in io.load_objects(path)]
-    if not any(m.get("kind") in ("Deployment", "StatefulSet", "DaemonSet") for m in manifests):
-        raise InputError(args.manifests[0], "",
-                         "explore needs at least one Deployment, StatefulSet or DaemonSet")
+    workloads = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
+    if not any(m.get("kind") in workloads for m in manifests):
+        raise InputError(args.manifests[0], "", "explore needs at least one Deployment, "
+                         "StatefulSet, DaemonSet, Job or CronJob")
     print("\n".join(report.loaded(manifests)))
     if args.exhaustive:
         result = explorer.explore_exhaustive(manifests, depth=args.depth, seed=args.seed,

@@ -32,6 +32,9 @@ from kubefold.reducers import manager
 from kubefold.reducers.controlplane import ControlPlane
 
 MAX_WAKEUPS = 200
+# Controllers that wake on a schedule forever (a CronJob's next run): once nothing but their
+# wake-ups is left, no work is pending and the state is judged.
+PERIODIC = frozenset({"cronjob"})
 WATCH_AFTER = 10  # wakeups before states are fingerprinted to look for a cycle
 
 
@@ -78,7 +81,7 @@ def converge(cluster: Cluster, max_wakeups: int = MAX_WAKEUPS,
     history: list[str] = []
     for wakeup in range(max_wakeups):
         due = cluster.queue.next_due()
-        if due is None and len(cluster.queue) == 0:
+        if len(cluster.queue) == 0 and all(c in PERIODIC for c, _ in cluster.queue.waiting):
             return Convergence(True, cluster, wakeup, tuple(workloads_match_spec(cluster)))
         if wakeup >= WATCH_AFTER:  # settling takes a few wakeups; a cycle goes on and on
             fingerprint = _fingerprint(cluster)
@@ -98,12 +101,15 @@ def converge(cluster: Cluster, max_wakeups: int = MAX_WAKEUPS,
 def workloads_match_spec(cluster: Cluster) -> Iterator[Violation]:
     """Every Deployment complete for its generation with one active ReplicaSet and old ones
     pruned to revisionHistoryLimit; every ReplicaSet with the pods it asks for; every
-    StatefulSet and DaemonSet ready at the revision its strategy asks for."""
+    StatefulSet and DaemonSet ready at the revision its strategy asks for; every Job with the
+    pods it still needs and a status that counts them."""
     for d in cluster.list("Deployment"):
         if d.spec.paused or d.metadata.deletion_timestamp is not None:
             continue
         yield from _deployment_matches(cluster, d)
     yield from _stateful_and_daemon_sets_match(cluster)
+    for job in cluster.list("Job"):
+        yield from _job_matches(cluster, job)
     for rs in cluster.list("ReplicaSet"):
         want = rs.spec.replicas or 0
         have = rs.status.replicas or 0
@@ -151,3 +157,44 @@ def _deployment_matches(cluster: Cluster, d: Any) -> Iterator[Violation]:
         yield Violation("workloads_match_spec",
                         f"deployment {key} keeps {old} old ReplicaSets, above its "
                         f"revisionHistoryLimit {limit}")
+
+
+def _job_matches(cluster: Cluster, job: Any) -> Iterator[Violation]:
+    """A Job reports its pods (active, ready, terminating), runs none once finished or
+    suspended, and otherwise runs as many as it still needs, up to parallelism (manageJob's
+    wantActive, less the failed indexes of an Indexed Job, which firstPendingIndexes skips)."""
+    key = f"{job.metadata.namespace}/{job.metadata.name}"
+    pods = [p for p in cluster.owned_by(job.metadata.uid or "", "Pod") if p is not None]
+    active = [p for p in pods if p.status.phase not in ("Succeeded", "Failed")
+              and p.metadata.deletion_timestamp is None]
+    terminating = [p for p in pods if p.status.phase not in ("Succeeded", "Failed")
+                   and p.metadata.deletion_timestamp is not None]
+    s, spec = job.status, job.spec
+    if (s.active or 0) != len(active) or (s.terminating or 0) != len(terminating):
+        yield Violation("workloads_match_spec",
+                        f"job {key} reports {s.active or 0} active and {s.terminating or 0} "
+                        f"terminating pods, has {len(active)} and {len(terminating)}")
+    finished = any(c.type in ("Complete", "Failed") and c.status == "True"
+                   for c in s.conditions)
+    parallelism = spec.parallelism if spec.parallelism is not None else 1
+    if finished or spec.suspend:
+        want = 0
+    elif spec.completions is None:
+        want = len(active) if (s.succeeded or 0) > 0 else parallelism
+    else:  # an Indexed Job runs no pod for a failed index (backoffLimitPerIndex)
+        failed_indexes = _count_indexes(s.failed_indexes) \
+            if spec.completion_mode == "Indexed" else 0
+        want = max(0, min(spec.completions - (s.succeeded or 0) - failed_indexes, parallelism))
+    if len(active) != want:
+        yield Violation("workloads_match_spec",
+                        f"job {key} wants {want} active pods, has {len(active)}")
+
+
+def _count_indexes(text: str | None) -> int:
+    """How many indexes `1,3-5` names."""
+    count = 0
+    for part in (text or "").split(","):
+        first, _, last = part.partition("-")
+        if first.isdigit():
+            count += (int(last) if last.isdigit() else int(first)) - int(first) + 1
+    return count

@@ -56,7 +56,9 @@ from kubefold.reducers.controlplane import ControlPlane
 from kubefold.strategies.events import (
     READY_DELAYS,
     Action,
+    ChangeJob,
     ChangeTemplate,
+    CompletePod,
     CrashPod,
     DrainNode,
     FailProbe,
@@ -138,6 +140,29 @@ def _pod_at(cluster: Cluster, position: int) -> Any:
     return pods[position % len(pods)] if pods else None
 
 
+def _manifest(manifests: Sequence[dict[str, Any]], kind: str, name: str) -> dict[str, Any]:
+    for m in manifests:
+        if m.get("kind") == kind and m["metadata"]["name"] == name:
+            return m
+    raise KeyError(name)
+
+
+def _with_parallelism(manifest: dict[str, Any], parallelism: int, suspend: bool
+                      ) -> dict[str, Any]:
+    m = thaw(freeze(manifest))
+    m["spec"]["parallelism"] = parallelism
+    m["spec"]["suspend"] = suspend
+    return m
+
+
+def _running_pod_at(cluster: Cluster, position: int) -> Any:
+    """The running pod at this position among running pods not being deleted, by name."""
+    pods = sorted((p for p in cluster.list("Pod") if p.metadata.deletion_timestamp is None
+                   and p.status.phase == "Running"),
+                  key=lambda p: (p.metadata.namespace, p.metadata.name))
+    return pods[position % len(pods)] if pods else None
+
+
 def resolve(action: Action, cluster: Cluster, manifests: Sequence[dict[str, Any]]
             ) -> Event | None:
     """The concrete event an action stands for in this state (None when it has no target)."""
@@ -159,6 +184,13 @@ def resolve(action: Action, cluster: Cluster, manifests: Sequence[dict[str, Any]
         return NodeHealth(action.node, isinstance(action, NodeUp))
     if isinstance(action, DrainNode):
         return Drain(action.node)
+    if isinstance(action, ChangeJob):
+        return Apply(decode_object(_with_parallelism(
+            _manifest(manifests, "Job", action.job), action.parallelism, action.suspend)))
+    if isinstance(action, CompletePod):
+        running = _running_pod_at(cluster, action.position)
+        return None if running is None else PodEvent(
+            running.metadata.namespace, running.metadata.name, None, exit=0)
     pod = _pod_at(cluster, action.position)
     if pod is None:
         return None
@@ -302,8 +334,11 @@ def explore(manifests: Sequence[dict[str, Any]], *, budget: int = 200, seed: int
     start, setup = set_up(manifests, plane=plane)
     deployments = [m["metadata"]["name"] for m in manifests if m.get("kind") in WORKLOAD_KINDS]
     nodes = [m["metadata"]["name"] for m in manifests if m.get("kind") == "Node"]
+    jobs = [m["metadata"]["name"] for m in manifests if m.get("kind") == "Job"]
+    cron_jobs = [m["metadata"]["name"] for m in manifests if m.get("kind") == "CronJob"]
     strategy = action_sequences(deployments=deployments, nodes=nodes, faults=faults,
-                                scale=scale, max_size=max_actions)
+                                scale=scale, max_size=max_actions, jobs=jobs,
+                                cron_jobs=cron_jobs)
     found: list[tuple[tuple[Event, ...], tuple[Finding, ...]]] = []
     count = [0]
     runner = Runner(start, manifests, plane=plane)

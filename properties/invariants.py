@@ -7,7 +7,9 @@ Models: what Kubernetes promises of a healthy control plane — the scheduler an
 admission never over-commit a node (pkg/scheduler/framework/plugins/noderesources,
 pkg/kubelet/lifecycle/predicate.go), a pod runs on a node that exists (PodGC), host ports are
 exclusive on a node (NodePorts), dependents are collected when their owners go (garbage
-collector), one controller per object (ValidateOwnerReferences).
+collector), one controller per object (ValidateOwnerReferences), a Job runs at most
+`parallelism` pods (pkg/controller/job manageJob), a Forbid CronJob runs one Job at a time
+(pkg/controller/cronjob syncCronJob).
 Simplifies: resources are checked for what allocatable lists; extended resources a node does not
 list are not checked.
 Covered by: tests/test_properties_invariants.py (a hand-built violating state for each).
@@ -147,6 +149,53 @@ def resource_versions_are_below_the_counter(cluster: Cluster) -> Iterator[Violat
                                 (_ref(kind, meta.namespace, meta.name),))
 
 
+def _job_active_pods(cluster: Cluster, job: Any) -> list[Any]:
+    """The Job's pods that are neither finished nor being deleted (IsPodActive)."""
+    return [p for p in cluster.owned_by(job.metadata.uid or "", "Pod")
+            if p is not None and p.status.phase not in TERMINAL
+            and p.metadata.deletion_timestamp is None]
+
+
+def jobs_never_run_more_pods_than_parallelism(cluster: Cluster) -> Iterator[Violation]:
+    """A Job has at most `parallelism` active pods (neither finished nor being deleted)
+    whenever its controller has no turn ready for it: lowering parallelism or suspending a Job
+    queues that turn at once, and the turn deletes the extra pods (manageJob), while creating
+    pods never goes past parallelism."""
+    for job in cluster.list("Job"):
+        key = f"{job.metadata.namespace}/{job.metadata.name}"
+        if ("job", key) in cluster.queue.queued:
+            continue
+        parallelism = job.spec.parallelism if job.spec.parallelism is not None else 1
+        active = _job_active_pods(cluster, job)
+        if len(active) > parallelism:
+            names = ", ".join(sorted(p.metadata.name or "" for p in active))
+            yield Violation("jobs_never_run_more_pods_than_parallelism",
+                            f"job {key} has {len(active)} active pods ({names}) and "
+                            f"parallelism {parallelism}", (_ref("Job", *key.split("/")),))
+
+
+def _job_finished(job: Any) -> bool:
+    return any(c.type in ("Complete", "Failed") and c.status == "True"
+               for c in job.status.conditions)
+
+
+def forbid_cronjobs_never_run_two_jobs(cluster: Cluster) -> Iterator[Violation]:
+    """A CronJob with concurrencyPolicy Forbid never has two unfinished Jobs: it does not start
+    one while another it started is still active (syncCronJob's JobAlreadyActive)."""
+    for cj in cluster.list("CronJob"):
+        if cj.spec.concurrency_policy != "Forbid":
+            continue
+        running = sorted(j.metadata.name or "" for j in
+                         cluster.owned_by(cj.metadata.uid or "", "Job")
+                         if j is not None and not _job_finished(j))
+        if len(running) > 1:
+            key = f"{cj.metadata.namespace}/{cj.metadata.name}"
+            yield Violation("forbid_cronjobs_never_run_two_jobs",
+                            f"cronjob {key} forbids concurrent runs and has {len(running)} "
+                            f"unfinished jobs: {', '.join(running)}",
+                            (_ref("CronJob", cj.metadata.namespace, cj.metadata.name),))
+
+
 Invariant = Callable[[Cluster], Iterator[Violation]]
 
 INVARIANTS: tuple[Invariant, ...] = (
@@ -156,6 +205,8 @@ INVARIANTS: tuple[Invariant, ...] = (
     owners_exist_or_deletion_is_pending,
     no_object_has_two_controllers,
     resource_versions_are_below_the_counter,
+    jobs_never_run_more_pods_than_parallelism,
+    forbid_cronjobs_never_run_two_jobs,
 )
 
 

@@ -99,7 +99,11 @@ def dispatch(cluster: Cluster, plane: ControlPlane | None = None) -> tuple[Clust
     for change in changes:
         for controller in plane.watchers(change.kind):
             for key in controller.watch(cluster, change):
-                queue = queue.add((controller.name, key))
+                if isinstance(key, tuple):  # (key, seconds): the handler's AddAfter
+                    item, delay = (controller.name, key[0]), key[1]
+                    queue = queue.add_after(item, cluster.now + delay, cluster.now)
+                else:
+                    queue = queue.add((controller.name, key))
     return attrs.evolve(cluster, queue=queue), tuple(changes)
 
 

@@ -17,9 +17,12 @@ from kubefold.reducers.controllers import (
     podgc,
     replicaset,
     tainteviction,
+    ttlafterfinished,
 )
+from kubefold.reducers.controllers.cronjob import cronjob_controllerv2 as cronjob
 from kubefold.reducers.controllers.daemon import daemon_controller as daemonset
 from kubefold.reducers.controllers.deployment import controller as deployment
+from kubefold.reducers.controllers.job import job_controller as job
 from kubefold.reducers.controllers.statefulset import stateful_set as statefulset
 from kubefold.reducers.controlplane import Controller, ControlPlane, Handler
 from kubefold.reducers.kubectl import drain
@@ -40,6 +43,9 @@ CONTROLLERS: tuple[Controller, ...] = (
     podgc.CONTROLLER,
     disruption.CONTROLLER,
     helm.CONTROLLER,
+    job.CONTROLLER,
+    cronjob.CONTROLLER,
+    ttlafterfinished.CONTROLLER,
 )
 
 # The events of the world: `pod:` (a container exits, a probe's verdict) that the kubelet then

@@ -78,32 +78,58 @@ class FailProbe:
     position: int
 
 
+@attrs.frozen
+class CompletePod:
+    """The containers of the running pod at this position (among running pods sorted by
+    name) exit 0: a Job's pod finishes its work."""
+
+    position: int
+
+
+@attrs.frozen
+class ChangeJob:
+    """Apply the Job's manifest with another parallelism, suspended or not."""
+
+    job: str
+    parallelism: int
+    suspend: bool = False
+
+
 Action = (ChangeTemplate | RolloutAction | Wait | ScaleTo | DrainNode | NodeDown | NodeUp
-          | CrashPod | FailProbe)
+          | CrashPod | FailProbe | CompletePod | ChangeJob)
 
 WAITS = (1, 5, 10, 30, 60, 300)
 READY_DELAYS = (0, 5, 10, 30)
 
 
 def actions(*, deployments: Sequence[str], nodes: Sequence[str] = (), faults: bool = False,
-            scale: bool = False, max_replicas: int = 10, images: int = 4
+            scale: bool = False, max_replicas: int = 10, images: int = 4,
+            jobs: Sequence[str] = (), cron_jobs: Sequence[str] = ()
             ) -> st.SearchStrategy[Action]:
     """One action of the default alphabet: template changes, rollout undo/pause/resume/restart,
-    node drains (when `nodes` are named) and time; plus scaling with `scale` and node loss and
-    return, container crashes and failing probes with `faults`."""
-    if not deployments:
-        raise ValueError("actions() needs at least one Deployment name")
-    names = st.sampled_from(list(deployments))
-    choices: list[st.SearchStrategy[Action]] = [
-        st.builds(ChangeTemplate, names, st.integers(0, images - 1),
-                  st.sampled_from(READY_DELAYS)),
-        st.builds(Wait, st.sampled_from(WAITS)),
-        st.builds(RolloutAction, names, st.sampled_from(["undo", "pause", "resume", "restart"]),
-                  st.none()),
-    ]
+    node drains (when `nodes` are named) and time; with Jobs or CronJobs, pods finishing their
+    work and (for Jobs) parallelism changes and suspension; plus scaling with `scale` and node
+    loss and return, container crashes and failing probes with `faults`."""
+    if not deployments and not jobs and not cron_jobs:
+        raise ValueError("actions() needs at least one Deployment, Job or CronJob name")
+    choices: list[st.SearchStrategy[Action]] = []
+    names = st.sampled_from(list(deployments)) if deployments else st.nothing()
+    if deployments:
+        choices.append(st.builds(ChangeTemplate, names, st.integers(0, images - 1),
+                                 st.sampled_from(READY_DELAYS)))
+    choices.append(st.builds(Wait, st.sampled_from(WAITS)))
+    if deployments:
+        choices.append(st.builds(RolloutAction, names,
+                                 st.sampled_from(["undo", "pause", "resume", "restart"]),
+                                 st.none()))
+    if jobs or cron_jobs:
+        choices.append(st.builds(CompletePod, st.integers(0, 20)))
+    if jobs:
+        choices.append(st.builds(ChangeJob, st.sampled_from(list(jobs)), st.integers(0, 4),
+                                 st.booleans()))
     if nodes:
         choices.append(st.builds(DrainNode, st.sampled_from(list(nodes))))
-    if scale:
+    if scale and deployments:
         choices.append(st.builds(ScaleTo, names, st.integers(0, max_replicas)))
     if faults:
         positions = st.integers(0, 20)
@@ -116,10 +142,12 @@ def actions(*, deployments: Sequence[str], nodes: Sequence[str] = (), faults: bo
 
 def action_sequences(*, deployments: Sequence[str], nodes: Sequence[str] = (),
                      faults: bool = False, scale: bool = False, min_size: int = 1,
-                     max_size: int = 20) -> st.SearchStrategy[list[Action]]:
+                     max_size: int = 20, jobs: Sequence[str] = (),
+                     cron_jobs: Sequence[str] = ()) -> st.SearchStrategy[list[Action]]:
     """Sequences of `actions()`; shrink towards shorter ones."""
     if min_size < 0 or max_size < min_size:
         raise ValueError(f"action_sequences: need 0 <= min_size <= max_size, got "
                          f"{min_size} and {max_size}")
-    return st.lists(actions(deployments=deployments, nodes=nodes, faults=faults, scale=scale),
+    return st.lists(actions(deployments=deployments, nodes=nodes, faults=faults, scale=scale,
+                            jobs=jobs, cron_jobs=cron_jobs),
                     min_size=min_size, max_size=max_size)

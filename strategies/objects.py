@@ -226,3 +226,63 @@ def _daemon_sets(draw: st.DrawFn, name: str, namespace: str, cpu: str | None
         spec["minReadySeconds"] = draw(st.sampled_from([0, 5]))
     return {"apiVersion": "apps/v1", "kind": "DaemonSet",
             "metadata": {"name": name, "namespace": namespace}, "spec": spec}
+
+
+def jobs(*, name: str = "work", namespace: str = "default", max_parallelism: int = 4,
+         max_completions: int = 6) -> st.SearchStrategy[dict[str, Any]]:
+    """batch/v1 Jobs: parallelism, completions (or a work queue without), NonIndexed or
+    Indexed, restartPolicy Never or OnFailure, a backoff limit, sometimes a deadline or a TTL;
+    shrinks towards one NonIndexed pod that runs once."""
+    _check_range("jobs", 1, max_parallelism)
+    _check_range("jobs", 1, max_completions)
+    return _jobs(name, namespace, max_parallelism, max_completions)
+
+
+@st.composite
+def _jobs(draw: st.DrawFn, name: str, namespace: str, max_parallelism: int,
+          max_completions: int) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "parallelism": draw(st.integers(1, max_parallelism)),
+        "backoffLimit": draw(st.sampled_from([6, 0, 1, 3])),
+        "template": {"spec": {
+            "restartPolicy": draw(st.sampled_from(["Never", "OnFailure"])),
+            "containers": [{"name": "work", "image": IMAGES[0],
+                            "resources": {"requests": {"cpu": "100m"}}}]}}}
+    indexed = draw(st.booleans())
+    if indexed or draw(st.booleans()):
+        spec["completions"] = draw(st.integers(1, max_completions))
+    if indexed:
+        spec["completionMode"] = "Indexed"
+    if draw(st.booleans()):
+        spec["activeDeadlineSeconds"] = draw(st.sampled_from([60, 600]))
+    if draw(st.booleans()):
+        spec["ttlSecondsAfterFinished"] = draw(st.sampled_from([0, 100]))
+    return {"apiVersion": "batch/v1", "kind": "Job",
+            "metadata": {"name": name, "namespace": namespace}, "spec": spec}
+
+
+def cron_jobs(*, name: str = "cron", namespace: str = "default"
+              ) -> st.SearchStrategy[dict[str, Any]]:
+    """batch/v1 CronJobs: a schedule, a concurrency policy, sometimes a starting deadline and
+    history limits, a job template; shrinks towards every minute, Allow."""
+    return _cron_jobs(name, namespace)
+
+
+@st.composite
+def _cron_jobs(draw: st.DrawFn, name: str, namespace: str) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "schedule": draw(st.sampled_from(["* * * * *", "*/5 * * * *", "@hourly",
+                                          "0 9 * * 1-5"])),
+        "concurrencyPolicy": draw(st.sampled_from(["Allow", "Forbid", "Replace"])),
+        "jobTemplate": {"spec": {
+            "activeDeadlineSeconds": draw(st.sampled_from([30, 120, 600])),
+            "template": {"spec": {"restartPolicy": "Never", "containers": [
+                {"name": "work", "image": IMAGES[0],
+                 "resources": {"requests": {"cpu": "100m"}}}]}}}}}
+    if draw(st.booleans()):
+        spec["startingDeadlineSeconds"] = draw(st.sampled_from([10, 60, 300]))
+    if draw(st.booleans()):
+        spec["successfulJobsHistoryLimit"] = draw(st.integers(0, 3))
+        spec["failedJobsHistoryLimit"] = draw(st.integers(0, 2))
+    return {"apiVersion": "batch/v1", "kind": "CronJob",
+            "metadata": {"name": name, "namespace": namespace}, "spec": spec}

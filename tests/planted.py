@@ -16,6 +16,8 @@ holding it to the explorer, the checker or `kubefold.cli.main`.
   pods to be gone.
 - "statefulset-eager": the StatefulSet controller's processReplica reads every pod as Running,
   Ready and Available, so an OrderedReady set creates ordinal i+1 before i is Ready.
+- "job-ignores-parallelism": the Job controller's manageJob runs every remaining completion
+  at once instead of at most `parallelism` pods.
 
 `variant(fn, **names)` copies a function with some of the module-level names it calls bound to
 other values: the copy runs the real code with one callee swapped, and the module is untouched.
@@ -158,3 +160,34 @@ VARIANTS: dict[str, Callable[[], Controller]] = {
 def planted(*bugs: str) -> ControlPlane:
     """The default control plane with the named bugs planted (none: the default one)."""
     return DEFAULT.replace(*(VARIANTS[bug]() for bug in bugs))
+
+
+# -- batch/v1 ------------------------------------------------------------------------------------
+
+
+def job_ignores_parallelism() -> Controller:
+    """"job-ignores-parallelism": manageJob runs as many pods as completions remain (one more
+    than parallelism for a work queue), not at most parallelism. Built as a view: manageJob sees
+    the Job with parallelism raised, then the Job is as it was."""
+    from kubefold.reducers.controllers.job import job_controller
+
+    def manage_job(cluster: Cluster, key: str, ctx: Any) -> Any:
+        real = ctx.job
+        spec = real.spec
+        wide = (spec.completions if spec.completions is not None
+                else (spec.parallelism or 1) + 1)
+        ctx.job = attrs.evolve(real, spec=attrs.evolve(spec, parallelism=max(
+            wide, spec.parallelism or 0)))
+        try:
+            return job_controller.manage_job(cluster, key, ctx)
+        finally:
+            ctx.job = real
+
+    sync_claimed = variant(job_controller._sync_claimed, manage_job=manage_job)
+    sync_job = variant(job_controller.sync_job, _sync_claimed=sync_claimed)
+    return attrs.evolve(job_controller.CONTROLLER,
+                        sync=variant(job_controller.sync, sync_job=sync_job))
+
+
+VARIANTS["job-ignores-parallelism"] = job_ignores_parallelism
+BUGS = (*BUGS, "job-ignores-parallelism")

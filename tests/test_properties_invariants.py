@@ -3,14 +3,19 @@ does not, so that none can pass vacuously."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pytest
 
 from kubefold.core.workqueue import WorkQueue
 from kubefold.properties.invariants import (
     INVARIANTS,
+    Violation,
     check_state,
     every_pod_is_on_an_existing_node,
+    forbid_cronjobs_never_run_two_jobs,
+    jobs_never_run_more_pods_than_parallelism,
     no_node_is_overcommitted,
     no_object_has_two_controllers,
     no_two_pods_share_a_host_port,
@@ -18,6 +23,7 @@ from kubefold.properties.invariants import (
     resource_versions_are_below_the_counter,
 )
 from tests.helpers import new_pod, node, restore
+from tests.job_helpers import NOW, job_cluster, new_job, set_pods_statuses
 
 
 def bound_pod(name, node_name, cpu="100m", host_port=None, **meta):
@@ -120,3 +126,48 @@ def test_every_invariant_has_a_violating_state_here(invariant):
     """A guard: an invariant added to INVARIANTS needs a test that breaks it in this file."""
     with open(__file__) as source:
         assert f"list({invariant.__name__}(" in source.read()
+
+
+# -- batch/v1 ------------------------------------------------------------------------------
+
+
+def test_a_job_with_more_active_pods_than_parallelism_is_reported():
+    cluster = job_cluster(new_job(2, 5), set_pods_statuses(active=3, succeeded=1))
+    # restored: the Job's own turn is queued, so it is excused until it runs
+    assert list(jobs_never_run_more_pods_than_parallelism(cluster)) == []
+    idle = attrs.evolve(cluster, queue=WorkQueue())  # the Job's turn has run
+    assert list(jobs_never_run_more_pods_than_parallelism(idle)) == [Violation(
+        "jobs_never_run_more_pods_than_parallelism",
+        "job default/foobar has 3 active pods (pod-000, pod-001, pod-002) and parallelism 2",
+        ("Job default/foobar",))]
+
+
+def cron_job(policy: str) -> dict[str, Any]:
+    return {"apiVersion": "batch/v1", "kind": "CronJob",
+            "metadata": {"name": "cj", "namespace": "default", "uid": "cj-uid"},
+            "spec": {"schedule": "*/5 * * * *", "concurrencyPolicy": policy,
+                     "jobTemplate": {"spec": {"template": {"spec": {
+                         "restartPolicy": "Never", "containers": [{"name": "c",
+                                                                   "image": "x"}]}}}}}}
+
+
+def owned_job(name: str, finished: bool = False) -> dict[str, Any]:
+    status = {"conditions": [{"type": "Complete", "status": "True"}]} if finished else {}
+    return {"apiVersion": "batch/v1", "kind": "Job",
+            "metadata": {"name": name, "namespace": "default", "uid": f"u-{name}",
+                         "ownerReferences": [{"apiVersion": "batch/v1", "kind": "CronJob",
+                                              "name": "cj", "uid": "cj-uid",
+                                              "controller": True}]},
+            "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "x"}]}}},
+            "status": status}
+
+
+def test_a_forbid_cronjob_with_two_running_jobs_is_reported():
+    jobs = [owned_job("cj-1"), owned_job("cj-2"), owned_job("cj-0", finished=True)]
+    assert list(forbid_cronjobs_never_run_two_jobs(restore(cron_job("Forbid"), *jobs,
+                                                           now=NOW))) == [Violation(
+        "forbid_cronjobs_never_run_two_jobs",
+        "cronjob default/cj forbids concurrent runs and has 2 unfinished jobs: cj-1, cj-2",
+        ("CronJob default/cj",))]
+    assert list(forbid_cronjobs_never_run_two_jobs(restore(cron_job("Allow"), *jobs,
+                                                           now=NOW))) == []

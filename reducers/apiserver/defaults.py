@@ -14,6 +14,11 @@ Models (release v1.34):
   AzureDisk and ScaleIO volume fields; and SetObjectDefaults_{Pod,Service,Namespace,Node}, whose
   order of calls is kept.
 - pkg/apis/scheduling/v1/defaults.go: SetDefaults_PriorityClass. policy/v1 has no defaulter.
+- pkg/apis/batch/v1/defaults.go: SetDefaults_Job, SetDefaults_CronJob,
+  SetDefaults_PodFailurePolicyOnPodConditionsPattern, and SetObjectDefaults_Job / _CronJob.
+  SetDefaults_Job shares the template's label map with the Job's (Go map aliasing), so the
+  labels the Job strategy generates later land on the Job too; the strategy
+  (apiserver/batch.py) reproduces that.
 - pkg/util/parsers ParseImageName with github.com/distribution/reference ParseNormalizedNamed
   (the tag that decides imagePullPolicy) and go-digest's validation of a digest.
 
@@ -21,11 +26,12 @@ Simplifies: v1.34 feature gates at their defaults. PodLevelResources defaulting 
 `spec.resources` (defaultHugePagePodLimits, defaultPodRequests) is not modelled, and pod-level
 `spec.resources` and the container statuses' allocatedResources / resources are not rounded
 to milli-units; ImageVolume (off by default in v1.34) sets no image pull policy. Kinds kubefold
-does not model (ReplicationController, Job, Secret, ConfigMap, ...) are returned unchanged.
+does not model (ReplicationController, Secret, ConfigMap, ...) are returned unchanged.
 StatefulSets, DaemonSets and PersistentVolumeClaims: SetDefaults_StatefulSet,
-SetDefaults_DaemonSet, SetDefaults_PersistentVolumeClaim and their generated walks. Go's
-zero values are read from kubefold's values as Go would decode the same JSON: a missing key or
-null is nil, and "" or 0 count as unset where Go compares with them.
+SetDefaults_DaemonSet, SetDefaults_PersistentVolumeClaim and their generated walks; Jobs and
+CronJobs: SetDefaults_Job, SetDefaults_CronJob. Go's zero values are read from kubefold's
+values as Go would decode the same JSON: a missing key or null is nil, and "" or 0 count as
+unset where Go compares with them.
 
 Covered by: tests/test_defaults.py (TestSetDefaultDeployment, TestDefaultDeploymentAvailability,
 TestSetDefaultReplicaSetReplicas, TestDefaultRequestIsNotSetForReplicaSet, TestPodDefaults,
@@ -56,6 +62,12 @@ from kubefold.core.apps import (
     StatefulSet,
     StatefulSetPersistentVolumeClaimRetentionPolicy,
     StatefulSetUpdateStrategy,
+)
+from kubefold.core.batch import (
+    CronJob,
+    Job,
+    JobSpec,
+    PodFailurePolicyOnPodConditionsPattern,
 )
 from kubefold.core.objects import (
     QUANTITY,
@@ -654,6 +666,89 @@ def set_defaults_priority_class(obj: PriorityClass) -> PriorityClass:
 
 
 # ---------------------------------------------------------------------------------------------
+# batch/v1
+
+
+MAX_INT32 = 2**31 - 1
+
+
+def set_defaults_job(obj: Job) -> Job:
+    """SetDefaults_Job: completions and parallelism 1 when both are unset, parallelism 1,
+    backoffLimit 6 (MaxInt32 with backoffLimitPerIndex), the template's labels as the Job's
+    when it has none, completionMode NonIndexed, suspend false, podReplacementPolicy Failed
+    with a podFailurePolicy and TerminatingOrFailed without, manualSelector false."""
+    spec = obj.spec
+    completions, parallelism = spec.completions, spec.parallelism
+    if completions is None and parallelism is None:
+        completions = parallelism = 1
+    if parallelism is None:
+        parallelism = 1
+    backoff = spec.backoff_limit
+    if backoff is None:
+        backoff = MAX_INT32 if spec.backoff_limit_per_index is not None else 6
+    replacement = spec.pod_replacement_policy
+    if replacement is None:
+        replacement = "Failed" if spec.pod_failure_policy is not None else "TerminatingOrFailed"
+    new_spec = _evolve(
+        spec, completions=completions, parallelism=parallelism, backoff_limit=backoff,
+        completion_mode=spec.completion_mode or "NonIndexed",
+        suspend=False if spec.suspend is None else spec.suspend,
+        pod_replacement_policy=replacement,
+        manual_selector=False if spec.manual_selector is None else spec.manual_selector)
+    obj = _evolve(obj, spec=new_spec)
+    labels = spec.template.metadata.labels if spec.template is not None else pmap()
+    if labels and not obj.metadata.labels:
+        obj = _evolve(obj, metadata=_evolve(obj.metadata, labels=labels))
+    return obj
+
+
+def set_defaults_cron_job(obj: CronJob) -> CronJob:
+    """SetDefaults_CronJob: concurrencyPolicy Allow, suspend false, history limits 3 and 1."""
+    spec = obj.spec
+    new_spec = _evolve(
+        spec, concurrency_policy=spec.concurrency_policy or "Allow",
+        suspend=False if spec.suspend is None else spec.suspend,
+        successful_jobs_history_limit=3 if spec.successful_jobs_history_limit is None
+        else spec.successful_jobs_history_limit,
+        failed_jobs_history_limit=1 if spec.failed_jobs_history_limit is None
+        else spec.failed_jobs_history_limit)
+    return _evolve(obj, spec=new_spec)
+
+
+def set_defaults_pod_failure_policy_on_pod_conditions_pattern(
+        pattern: PodFailurePolicyOnPodConditionsPattern
+) -> PodFailurePolicyOnPodConditionsPattern:
+    """SetDefaults_PodFailurePolicyOnPodConditionsPattern: status True."""
+    return pattern if pattern.status else attrs.evolve(pattern, status="True")
+
+
+def _job_spec_object_defaults(spec: JobSpec) -> JobSpec:
+    """The generated walk of a JobSpec: pod failure policy patterns, then the template."""
+    policy = spec.pod_failure_policy
+    if policy is not None:
+        rules = _map_vector(policy.rules, lambda r: _evolve(r, on_pod_conditions=_map_vector(
+            r.on_pod_conditions, set_defaults_pod_failure_policy_on_pod_conditions_pattern)))
+        policy = _evolve(policy, rules=rules)
+    return _evolve(spec, pod_failure_policy=policy,
+                   template=_template_defaults(spec.template))
+
+
+def set_object_defaults_job(obj: Job) -> Job:
+    """SetObjectDefaults_Job: SetDefaults_Job, then the walk of its spec."""
+    obj = set_defaults_job(obj)
+    return _evolve(obj, spec=_job_spec_object_defaults(obj.spec))
+
+
+def set_object_defaults_cron_job(obj: CronJob) -> CronJob:
+    """SetObjectDefaults_CronJob: SetDefaults_CronJob, then the walk of the job template's
+    spec (the Job defaults themselves apply when the controller creates the Job)."""
+    obj = set_defaults_cron_job(obj)
+    template = obj.spec.job_template
+    template = _evolve(template, spec=_job_spec_object_defaults(template.spec))
+    return _evolve(obj, spec=_evolve(obj.spec, job_template=template))
+
+
+# ---------------------------------------------------------------------------------------------
 # The generated walks (zz_generated.defaults.go)
 
 
@@ -804,6 +899,8 @@ _DEFAULTERS: dict[str, Callable[[Any], Any]] = {
     "StatefulSet": set_object_defaults_stateful_set,
     "DaemonSet": set_object_defaults_daemon_set,
     "PersistentVolumeClaim": set_defaults_persistent_volume_claim,
+    "Job": set_object_defaults_job,
+    "CronJob": set_object_defaults_cron_job,
 }
 
 _CLASSES: dict[str, type] = {
@@ -811,6 +908,7 @@ _CLASSES: dict[str, type] = {
     "Namespace": Namespace, "Node": Node, "PriorityClass": PriorityClass,
     "StatefulSet": StatefulSet, "DaemonSet": DaemonSet,
     "PersistentVolumeClaim": PersistentVolumeClaim,
+    "Job": Job, "CronJob": CronJob,
 }
 
 

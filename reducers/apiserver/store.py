@@ -34,7 +34,7 @@ from kubefold.core.errors import (
 from kubefold.core.kinds import KINDS, kind_info
 from kubefold.core.objects import Condition, GenericObject, KObject, Namespace, ObjectMeta
 from kubefold.core.schema import DecodeError, thaw
-from kubefold.reducers.apiserver import admission
+from kubefold.reducers.apiserver import admission, batch
 from kubefold.reducers.apiserver.defaults import default_object
 from kubefold.reducers.apiserver.validation import (
     validate_create,
@@ -200,6 +200,9 @@ def create(cluster: Cluster, obj: Any) -> Result:
         obj = with_meta(obj, name=generate_name(cluster, obj.kind, namespace,
                                                 obj.metadata.generate_name))
     obj = prepare_for_create(obj)
+    if obj.kind == "Job":  # the uid _store_new will give, for the generated selector
+        obj = batch.prepare_job_for_create(
+            obj, cluster.bump_resource_version()[1].new_uid(ref_of(obj)))
     admitted = admission.admit_create(cluster, obj)
     if isinstance(admitted, Status):
         return admitted
@@ -270,6 +273,8 @@ def update_status(cluster: Cluster, obj: Any) -> Result:
     new = with_status(old, status_of(obj))
     if obj.kind == "Deployment":  # deploymentStatusStrategy keeps the request's annotations
         new = with_meta(new, annotations=obj.metadata.annotations)
+    if obj.kind == "Job":  # jobStatusStrategy keeps the request's (defaulted) labels
+        new = with_meta(new, labels=batch.job_status_request_labels(obj))
     return _write_update(cluster, new, old, status_only=True)
 
 

@@ -19,7 +19,8 @@ pkg/kubelet/status/generate.go (GeneratePodReadyCondition, GenerateContainersRea
 reasons ContainersNotReady / PodCompleted, message `containers with unready status: [...]`),
 pkg/kubelet/container restart policy (ShouldContainerBeRestarted).
 Simplifies: no probes, no init containers, no IPs. A pod on a node whose kubelet runs only has
-the exit reported: the kubelet restarts the container with its CrashLoopBackOff. A pod with no
+the exit reported: the kubelet restarts the container with its CrashLoopBackOff, or writes the
+terminal phase and conditions by getPhase (a Job's pod under Never or OnFailure). A pod with no
 running kubelet (unbound, or its node's kubelet stopped) is restarted here at once.
 Covered by: tests/test_replicaset.py (the `pod:` event end to end).
 """
@@ -96,10 +97,10 @@ def pod_status_after(pod: Pod, event: PodEvent, now: int, kubelet_runs: bool = F
         new_statuses.append(old)
     status = attrs.evolve(pod.status, container_statuses=pvector(new_statuses),
                           start_time=pod.status.start_time or now)
-    policy = pod.spec.restart_policy or "Always"
-    will_restart = kubelet_runs and event.exit is not None and (
-        policy == "Always" or (policy == "OnFailure" and event.exit != 0))
-    phase = (pod.status.phase or "Running") if will_restart else _phase(new_statuses)
+    # With a running kubelet an exit is only reported: the kubelet restarts the container or
+    # computes the pod's phase (getPhase) and its conditions on its next pass.
+    kubelet_decides = kubelet_runs and event.exit is not None
+    phase = (pod.status.phase or "Running") if kubelet_decides else _phase(new_statuses)
     return _with_phase_and_conditions(status, phase, now)
 
 

@@ -1,10 +1,10 @@
 """Validation of API objects, as pkg/apis/.../validation and apimachinery validate them.
 
 `validate_create(obj)` and `validate_update(new, old)` choose the validator by `obj.kind`:
-Deployment, ReplicaSet, StatefulSet, DaemonSet and ControllerRevision (apps.py), Pod,
-Namespace, Node and Service (core.py); any other kind gets ValidateObjectMeta with the name
-rule Kubernetes uses for it (on update: ValidateObjectMetaUpdate). Errors come in the order
-Go appends them.
+Deployment, ReplicaSet, StatefulSet, DaemonSet and ControllerRevision (apps.py), Job and
+CronJob (batch.py), Pod, Namespace, Node and Service (core.py); any other kind gets
+ValidateObjectMeta with the name rule Kubernetes uses for it (on update:
+ValidateObjectMetaUpdate). Errors come in the order Go appends them.
 
 Models: the registry strategies' Validate/ValidateUpdate dispatch of kube-apiserver (v1.34) and
 the name functions they pass to ValidateObjectMeta (NameIsDNSSubdomain by default,
@@ -21,7 +21,7 @@ from typing import Any
 
 from kubefold.core.errors import FieldError
 from kubefold.core.kinds import kind_info
-from kubefold.reducers.apiserver.validation import apps, core
+from kubefold.reducers.apiserver.validation import apps, batch, core
 from kubefold.reducers.apiserver.validation.names import (
     NameFn,
     name_is_dns1035_label,
@@ -40,6 +40,8 @@ _CREATE: dict[str, Callable[[Any], list[FieldError]]] = {
     "StatefulSet": apps.validate_stateful_set,
     "DaemonSet": apps.validate_daemon_set,
     "ControllerRevision": apps.validate_controller_revision,
+    "Job": batch.validate_job,
+    "CronJob": batch.validate_cron_job,
 }
 
 _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
@@ -51,6 +53,8 @@ _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
     "StatefulSet": apps.validate_stateful_set_update,
     "DaemonSet": apps.validate_daemon_set_update,
     "ControllerRevision": apps.validate_controller_revision_update,
+    "Job": batch.validate_job_update,
+    "CronJob": batch.validate_cron_job_update,
 }
 
 _RBAC_KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
@@ -103,6 +107,7 @@ _STATUS_UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
     "ReplicaSet": apps.validate_replica_set_status_update,
     "StatefulSet": apps.validate_stateful_set_status_update,
     "DaemonSet": apps.validate_daemon_set_status_update,
+    "Job": batch.validate_job_status_update,
 }
 
 
