@@ -3,7 +3,8 @@
 A `Controller` is one kube-controller-manager controller (or the scheduler, or the kubelet): a
 name, a `sync(cluster, key)` that is one call of its Go sync handler, and a
 `watch(cluster, change)` that says which keys a write enqueues, as its informer event
-handlers decide. `kinds` names the kinds whose writes it watches (its shared informers); a
+handlers decide (a `(key, seconds)` pair is queued that many seconds later, as AddAfter or a
+rate-limited add does). `kinds` names the kinds whose writes it watches (its shared informers); a
 write of another kind is never offered to it. A `ControlPlane` is the tuple of controllers in
 the order writes are offered to them, plus the handlers of the events that come from outside
 the control plane (`pod:`, `node:`, `evict:`, `drain:`, ...). The default one is built in
@@ -35,7 +36,7 @@ class Controller:
 
     name: str
     sync: Callable[[Cluster, str], Cluster]
-    watch: Callable[[Cluster, Change], Iterable[str]]
+    watch: Callable[[Cluster, Change], Iterable[str | tuple[str, int]]]
     kinds: frozenset[str] = frozenset()
 
 

@@ -90,7 +90,7 @@ def _plane(plane: ControlPlane | None) -> ControlPlane:
 
 def dispatch(cluster: Cluster, plane: ControlPlane | None = None) -> tuple[Cluster, tuple]:
     """Hand the pending writes to the informer handlers of the controllers that watch their
-    kinds; queue the keys."""
+    kinds; queue the keys (a `(key, seconds)` pair is queued that many seconds from now)."""
     changes, cluster = cluster.take_changes()
     if not changes:
         return cluster, ()
@@ -99,7 +99,11 @@ def dispatch(cluster: Cluster, plane: ControlPlane | None = None) -> tuple[Clust
     for change in changes:
         for controller in plane.watchers(change.kind):
             for key in controller.watch(cluster, change):
-                queue = queue.add((controller.name, key))
+                if isinstance(key, tuple):  # (key, seconds): AddAfter (a rate-limited enqueue)
+                    queue = queue.add_after((controller.name, key[0]), cluster.now + key[1],
+                                            cluster.now)
+                else:
+                    queue = queue.add((controller.name, key))
     return attrs.evolve(cluster, queue=queue), tuple(changes)
 
 

@@ -18,6 +18,7 @@ from kubefold.reducers.controllers import (
     tainteviction,
 )
 from kubefold.reducers.controllers.deployment import controller as deployment
+from kubefold.reducers.controllers.podautoscaler import horizontal
 from kubefold.reducers.controlplane import Controller, ControlPlane, Handler
 from kubefold.reducers.kubectl import drain
 from kubefold.reducers.kubelet import kubelet
@@ -34,6 +35,7 @@ CONTROLLERS: tuple[Controller, ...] = (
     tainteviction.CONTROLLER,
     podgc.CONTROLLER,
     disruption.CONTROLLER,
+    horizontal.CONTROLLER,
 )
 
 # The events of the world: `pod:` (a container exits, a probe's verdict) that the kubelet then

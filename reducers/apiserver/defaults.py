@@ -14,6 +14,7 @@ Models (release v1.34):
   AzureDisk and ScaleIO volume fields; and SetObjectDefaults_{Pod,Service,Namespace,Node}, whose
   order of calls is kept.
 - pkg/apis/scheduling/v1/defaults.go: SetDefaults_PriorityClass. policy/v1 has no defaulter.
+- HorizontalPodAutoscalers: autoscaling/v1 conversion and v2 defaults, in autoscaling.py.
 - pkg/util/parsers ParseImageName with github.com/distribution/reference ParseNormalizedNamed
   (the tag that decides imagePullPolicy) and go-digest's validation of a digest.
 
@@ -45,6 +46,7 @@ from typing import Any, TypeVar
 import attrs
 from pyrsistent import PMap, PVector, pmap
 
+from kubefold.core.autoscaling import HorizontalPodAutoscaler
 from kubefold.core.objects import (
     QUANTITY,
     Container,
@@ -68,6 +70,7 @@ from kubefold.core.objects import (
 )
 from kubefold.core.quantity import Quantity
 from kubefold.core.schema import DecodeError, decode, encode, freeze, thaw
+from kubefold.reducers.apiserver import autoscaling
 
 T = TypeVar("T")
 
@@ -714,11 +717,13 @@ _DEFAULTERS: dict[str, Callable[[Any], Any]] = {
     "Namespace": set_object_defaults_namespace,
     "Node": set_object_defaults_node,
     "PriorityClass": set_defaults_priority_class,
+    "HorizontalPodAutoscaler": autoscaling.default_horizontal_pod_autoscaler,
 }
 
 _CLASSES: dict[str, type] = {
     "Deployment": Deployment, "ReplicaSet": ReplicaSet, "Pod": Pod, "Service": Service,
     "Namespace": Namespace, "Node": Node, "PriorityClass": PriorityClass,
+    "HorizontalPodAutoscaler": HorizontalPodAutoscaler,
 }
 
 

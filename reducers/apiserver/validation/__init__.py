@@ -1,7 +1,8 @@
 """Validation of API objects, as pkg/apis/.../validation and apimachinery validate them.
 
 `validate_create(obj)` and `validate_update(new, old)` choose the validator by `obj.kind`:
-Deployment and ReplicaSet (apps.py), Pod, Namespace, Node and Service (core.py); any other
+Deployment and ReplicaSet (apps.py), Pod, Namespace, Node and Service (core.py),
+HorizontalPodAutoscaler (autoscaling.py); any other
 kind gets ValidateObjectMeta with the name rule Kubernetes uses for it (on update:
 ValidateObjectMetaUpdate). Errors come in the order Go appends them.
 
@@ -20,7 +21,7 @@ from typing import Any
 
 from kubefold.core.errors import FieldError
 from kubefold.core.kinds import kind_info
-from kubefold.reducers.apiserver.validation import apps, core
+from kubefold.reducers.apiserver.validation import apps, autoscaling, core
 from kubefold.reducers.apiserver.validation.names import (
     NameFn,
     name_is_dns1035_label,
@@ -36,6 +37,7 @@ _CREATE: dict[str, Callable[[Any], list[FieldError]]] = {
     "Namespace": core.validate_namespace,
     "Node": core.validate_node,
     "Service": core.validate_service,
+    "HorizontalPodAutoscaler": autoscaling.validate_horizontal_pod_autoscaler,
 }
 
 _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
@@ -44,6 +46,7 @@ _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
     "Pod": core.validate_pod_update,
     "Namespace": core.validate_namespace_update,
     "Node": core.validate_node_update,
+    "HorizontalPodAutoscaler": autoscaling.validate_horizontal_pod_autoscaler_update,
 }
 
 _RBAC_KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
@@ -94,6 +97,7 @@ def validate_update(new: Any, old: Any) -> list[FieldError]:
 _STATUS_UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
     "Deployment": apps.validate_deployment_status_update,
     "ReplicaSet": apps.validate_replica_set_status_update,
+    "HorizontalPodAutoscaler": autoscaling.validate_horizontal_pod_autoscaler_status_update,
 }
 
 
