@@ -13,7 +13,8 @@ the behavior, the current metrics and the conditions in those annotations.
 Models (v1.34): pkg/apis/autoscaling/v1/defaults.go (SetDefaults_HorizontalPodAutoscaler),
 pkg/apis/autoscaling/v1/conversion.go (the HorizontalPodAutoscaler, Spec, Status, MetricSpec,
 MetricStatus and condition conversions), pkg/apis/autoscaling/annotations.go
-(DropRoundTripHorizontalPodAutoscalerAnnotations), pkg/apis/autoscaling/v2/defaults.go
+(DropRoundTripHorizontalPodAutoscalerAnnotations), pkg/apis/autoscaling/v2/conversion.go,
+pkg/apis/autoscaling/v2/defaults.go
 (SetDefaults_HorizontalPodAutoscaler, SetDefaults_HorizontalPodAutoscalerBehavior,
 GenerateHPAScaleUpRules, GenerateHPAScaleDownRules, copyHPAScalingRules).
 Simplifies: the behavior annotation holds the internal type's JSON (Go field names), as Go
@@ -169,7 +170,20 @@ def default_horizontal_pod_autoscaler(obj: Any) -> Any:
         return obj
     if obj.api_version == API_VERSION_V1:
         obj = convert_v1_to_v2(set_defaults_v1(obj))
+    else:
+        obj = drop_round_trip_annotations(obj)
     return drop_disabled_fields(set_defaults_horizontal_pod_autoscaler(obj))
+
+
+def drop_round_trip_annotations(obj: HorizontalPodAutoscaler) -> HorizontalPodAutoscaler:
+    """Convert_v2_HorizontalPodAutoscaler_To_autoscaling_HorizontalPodAutoscaler: v2 carries no
+    round-trip annotations (DropRoundTripHorizontalPodAutoscalerAnnotations)."""
+    annotations = obj.metadata.annotations
+    for name in ROUND_TRIP_ANNOTATIONS:
+        annotations = annotations.discard(name)
+    if annotations is obj.metadata.annotations:
+        return obj
+    return attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, annotations=annotations))
 
 
 def drop_disabled_fields(obj: HorizontalPodAutoscaler) -> HorizontalPodAutoscaler:

@@ -11,8 +11,10 @@ validateExternalSource, validatePodsSource, validateContainerResourceSource,
 validateResourceSource, validateMetricTarget, validateMetricIdentifier), with HPAScaleToZero off
 (its v1.34 default): minReplicas must be at least 1, unless the stored object already has 0.
 Simplifies: the apiVersion of a reference is checked as ParseGroupVersion parses it; a
-scaleTargetRef's apiVersion must name a group (except for a ReplicationController), and on an
-update an unchanged reference is not re-checked (the ratcheting of kubernetes#132537). Where Go
+scaleTargetRef's apiVersion must name a group (except for a ReplicationController); on an
+update whose scaleTargetRef keeps its apiVersion and kind that apiVersion is not re-checked, nor
+are Object metrics' when a stored one is already invalid (the ratcheting of kubernetes#132537,
+validationOptionsForHorizontalPodAutoscaler). Where Go
 ranges over a set of the metric sources present, they are reported in sorted order.
 Covered by: tests/test_autoscaling_api.py (TestValidateHorizontalPodAutoscaler,
 TestValidateHorizontalPodAutoscalerUpdate, TestValidateBehavior, TestValidateScale cases).
@@ -90,11 +92,11 @@ def is_valid_path_segment_name(name: str) -> list[str]:
 
 def validate_cross_version_object_reference(ref: CrossVersionObjectReference, path: str,
                                             require_group: bool = False,
-                                            check_api_version: bool = True
-                                            ) -> list[FieldError]:
-    """ValidateCrossVersionObjectReference."""
+                                            check_api_version: bool = True,
+                                            names: bool = True) -> list[FieldError]:
+    """ValidateCrossVersionObjectReference (with `names` off: ValidateAPIVersion alone)."""
     errs: list[FieldError] = []
-    for field, value in (("kind", ref.kind), ("name", ref.name)):
+    for field, value in (("kind", ref.kind), ("name", ref.name)) if names else ():
         if not value:
             errs.append(required(child(path, field)))
         else:
@@ -159,24 +161,36 @@ def validate_horizontal_pod_autoscaler_spec(obj: HorizontalPodAutoscaler, path: 
     if spec.min_replicas is not None and max_replicas < spec.min_replicas:
         errs.append(invalid(child(path, "maxReplicas"), max_replicas,
                             "must be greater than or equal to `minReplicas`"))
-    unchanged_ref = old is not None and old.spec.scale_target_ref == spec.scale_target_ref
+    ref, old_ref = spec.scale_target_ref, old.spec.scale_target_ref if old else None
+    unchanged_ref = old_ref is not None and (old_ref.api_version, old_ref.kind) == (
+        ref.api_version, ref.kind)
     errs += validate_cross_version_object_reference(
-        spec.scale_target_ref, child(path, "scaleTargetRef"), require_group=True,
+        ref, child(path, "scaleTargetRef"), require_group=True,
         check_api_version=not unchanged_ref)
     errs += validate_metrics(spec.metrics or (), child(path, "metrics"), spec.min_replicas,
-                             old.spec.metrics or () if old is not None else ())
+                             check_api_version=not _has_invalid_object_metric(old))
     errs += validate_behavior(spec.behavior, child(path, "behavior"))
     return errs
 
 
+def _has_invalid_object_metric(old: HorizontalPodAutoscaler | None) -> bool:
+    """validationOptionsForHorizontalPodAutoscaler's ratchet: when a stored Object metric
+    already names an invalid apiVersion, no Object metric's apiVersion is checked."""
+    if old is None:
+        return False
+    return any(m.type == OBJECT and m.object is not None
+               and validate_cross_version_object_reference(m.object.described_object, "",
+                                                           names=False)
+               for m in old.spec.metrics or ())
+
+
 def validate_metrics(metrics: Any, path: str, min_replicas: int | None,
-                     old_metrics: Any = ()) -> list[FieldError]:
+                     check_api_version: bool = True) -> list[FieldError]:
     """validateMetrics: each metric, and scaling to zero needs an Object or External one."""
     errs: list[FieldError] = []
     has_object_or_external = False
     for i, metric in enumerate(metrics):
-        unchanged = metric in old_metrics
-        errs += validate_metric_spec(metric, index(path, i), check_api_version=not unchanged)
+        errs += validate_metric_spec(metric, index(path, i), check_api_version)
         if metric.type in (OBJECT, EXTERNAL):
             has_object_or_external = True
     if min_replicas == 0 and not has_object_or_external:
