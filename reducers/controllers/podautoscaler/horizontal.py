@@ -150,15 +150,16 @@ class SyncState:
     being built (Go mutates its deep copy of the HPA), and the controller's memory. It lives
     within one sync and never escapes it."""
 
-    __slots__ = ("cluster", "hpa", "status", "memory", "key")
+    __slots__ = ("cluster", "hpa", "status", "memory", "key", "calc")
 
     def __init__(self, cluster: Cluster, hpa: HorizontalPodAutoscaler, key: str,
-                 memory: HorizontalMemory) -> None:
+                 memory: HorizontalMemory, calc: ReplicaCalculator | None = None) -> None:
         self.cluster = cluster
         self.hpa = hpa
         self.status = hpa.status
         self.memory = memory
         self.key = key
+        self.calc = calc if calc is not None else ReplicaCalculator()
 
     @property
     def now(self) -> int:
@@ -272,14 +273,15 @@ class HorizontalController:
         selector selects any of the pods."""
         namespace = s.hpa.metadata.namespace or ""
         selectors = s.memory.selectors.get(namespace, pmap())
-        live = {name: sel for name, sel in selectors.items()
-                if s.cluster.get(KIND, namespace, name) is not None}
         found: set[str] = set()
-        for pod in pods:
-            for name, sel in live.items():
-                if name not in found and sel.matches(pod.metadata.labels):
+        # Pods of one workload share their labels: each distinct label set is matched once,
+        # as the BiMultimap caches selectors by labels key.
+        for labels in {pod.metadata.labels for pod in pods}:
+            for name, sel in selectors.items():
+                if name not in found and sel.matches(labels):
                     found.add(name)
-        return [f"{namespace}/{name}" for name in sorted(found)]
+        return [f"{namespace}/{name}" for name in sorted(found)
+                if s.cluster.get(KIND, namespace, name) is not None]
 
     def validate_and_parse_selector(self, s: SyncState, selector: str
                                     ) -> tuple[Selector | None, str | None]:
@@ -301,6 +303,7 @@ class HorizontalController:
         s.memory = attrs.evolve(s.memory, selectors=s.memory.selectors.set(
             namespace, s.memory.selectors.get(namespace, pmap()).set(name, parsed)))
         pods = s.cluster.select("Pod", namespace, parsed)
+        s.calc = s.calc.with_pods(namespace, parsed, pods)  # one listing serves the sync
         selecting = self.hpas_controlling_pods_under_selector(s, pods)
         if len(selecting) > 1:
             message = (f"pods by selector {selector} are controlled by multiple HPAs: "
@@ -357,7 +360,7 @@ class HorizontalController:
         identifier = MetricIdentifier(name=source.metric.name, selector=source.metric.selector)
         target = source.target
         if target.type == VALUE and target.value is not None:
-            replicas, usage, timestamp, err = self.replica_calc.get_object_metric_replicas(
+            replicas, usage, timestamp, err = s.calc.get_object_metric_replicas(
                 s.cluster, spec_replicas, target.value.milli_value(), source.metric.name or "",
                 tolerances, namespace, ref.kind or "", ref.name or "", selector,
                 metric_selector)
@@ -371,7 +374,7 @@ class HorizontalController:
                             status=status)
         if target.type == AVERAGE_VALUE and target.average_value is not None:
             replicas, usage, timestamp, err = \
-                self.replica_calc.get_object_per_pod_metric_replicas(
+                s.calc.get_object_per_pod_metric_replicas(
                     s.cluster, status_replicas, target.average_value.milli_value(),
                     source.metric.name or "", tolerances, namespace, ref.kind or "",
                     ref.name or "", metric_selector)
@@ -395,7 +398,7 @@ class HorizontalController:
         source = spec.pods
         assert source is not None
         average = source.target.average_value or Quantity.of(0)
-        replicas, usage, timestamp, err = self.replica_calc.get_metric_replicas(
+        replicas, usage, timestamp, err = s.calc.get_metric_replicas(
             s.cluster, current_replicas, average.milli_value(), source.metric.name or "",
             self.tolerances_for_hpa(s.hpa), s.hpa.metadata.namespace or "", selector,
             metric_selector)
@@ -417,7 +420,7 @@ class HorizontalController:
         namespace = s.hpa.metadata.namespace or ""
         tolerances = self.tolerances_for_hpa(s.hpa)
         if target.average_value is not None:
-            replicas, raw, timestamp, err = self.replica_calc.get_raw_resource_replicas(
+            replicas, raw, timestamp, err = s.calc.get_raw_resource_replicas(
                 s.cluster, current_replicas, target.average_value.milli_value(), resource,
                 tolerances, namespace, selector, container)
             if err is not None:
@@ -428,7 +431,7 @@ class HorizontalController:
             return 0, None, None, "", ("invalid resource metric source: neither an average "
                                        "utilization target nor an average value (usage) "
                                        "target was set")
-        replicas, percentage, raw, timestamp, err = self.replica_calc.get_resource_replicas(
+        replicas, percentage, raw, timestamp, err = s.calc.get_resource_replicas(
             s.cluster, current_replicas, target.average_utilization, resource, tolerances,
             namespace, selector, container)
         if err is not None:
@@ -484,7 +487,7 @@ class HorizontalController:
         name = f"external metric {metric_name}({go_label_selector(source.metric.selector)})"
         if source.target.average_value is not None:
             replicas, usage, timestamp, err = \
-                self.replica_calc.get_external_per_pod_metric_replicas(
+                s.calc.get_external_per_pod_metric_replicas(
                     s.cluster, status_replicas, source.target.average_value.milli_value(),
                     metric_name, tolerances, namespace, source.metric.selector)
             if err is not None:
@@ -495,7 +498,7 @@ class HorizontalController:
                 current=MetricValueStatus(average_value=Quantity.from_milli(usage))))
             return Proposal(replicas, name, timestamp, status=status)
         if source.target.value is not None:
-            replicas, usage, timestamp, err = self.replica_calc.get_external_metric_replicas(
+            replicas, usage, timestamp, err = s.calc.get_external_metric_replicas(
                 s.cluster, spec_replicas, source.target.value.milli_value(), metric_name,
                 tolerances, namespace, source.metric.selector, selector)
             if err is not None:
@@ -520,7 +523,7 @@ class HorizontalController:
                              ) -> Cluster:
         """reconcileAutoscaler: read the target's scale, propose a size from the metrics,
         normalise it, scale, and write the status."""
-        s = SyncState(cluster, hpa, key, memory_of(cluster))
+        s = SyncState(cluster, hpa, key, memory_of(cluster), self.replica_calc)
         original = hpa.status
         ref = hpa.spec.scale_target_ref
         namespace = hpa.metadata.namespace or ""

@@ -15,7 +15,7 @@ Covered by: tests/test_replica_calculator.py, tests/test_horizontal.py.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TypeAlias
 
 import attrs
@@ -33,6 +33,7 @@ from kubefold.core.metrics import (
     pods_metric,
     values_of,
 )
+from kubefold.core.objects import Pod
 from kubefold.core.quantity import Quantity
 
 
@@ -49,10 +50,12 @@ PodMetricsInfo: TypeAlias = dict[str, PodMetric]
 
 
 def get_resource_metric(cluster: Cluster, resource: str, namespace: str, selector: Selector,
-                        container: str) -> tuple[PodMetricsInfo, int | None, str | None]:
+                        container: str, pods: Iterable[Pod] | None = None
+                        ) -> tuple[PodMetricsInfo, int | None, str | None]:
     """GetResourceMetric: per pod, the resource's usage summed over containers (or of one
-    container), and the first item's timestamp."""
-    items = pod_usages(cluster, namespace, selector)
+    container), and the first item's timestamp. `pods`: the selected pods when the caller has
+    listed them already."""
+    items = pod_usages(cluster, namespace, selector, pods)
     if not items:
         return {}, None, "no metrics returned from resource metrics API"
     res = get_container_metrics(items, resource, container) if container \

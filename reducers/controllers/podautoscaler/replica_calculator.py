@@ -64,8 +64,20 @@ class ReplicaCalculator:
 
     cpu_initialization_period: int = 300
     delay_of_initial_readiness_status: int = 30
+    # The pods one sync has already listed (namespace, selector, pods): the informer cache
+    # Go's calculator reads is the same for the whole sync, so one listing serves it.
+    listed: tuple[str, Selector, tuple[Pod, ...]] | None = attrs.field(
+        default=None, eq=False, repr=False)
+
+    def with_pods(self, namespace: str, selector: Selector, pods: Iterable[Pod]
+                  ) -> ReplicaCalculator:
+        """This calculator for one sync, whose pod lister already returned `pods`."""
+        return attrs.evolve(self, listed=(namespace, selector, tuple(pods)))
 
     def _pods(self, cluster: Cluster, namespace: str, selector: Selector) -> list[Pod]:
+        listed = self.listed
+        if listed is not None and listed[0] == namespace and listed[1] == selector:
+            return list(listed[2])
         return cluster.select("Pod", namespace, selector)
 
     def get_resource_replicas(self, cluster: Cluster, current_replicas: int,
@@ -73,11 +85,11 @@ class ReplicaCalculator:
                               namespace: str, selector: Selector, container: str
                               ) -> tuple[int, int, int, int | None, str | None]:
         """GetResourceReplicas: (replicas, utilization %, raw average, timestamp, err)."""
+        pods = self._pods(cluster, namespace, selector)
         metrics, timestamp, err = metricsclient.get_resource_metric(
-            cluster, resource, namespace, selector, container)
+            cluster, resource, namespace, selector, container, pods)
         if err is not None:
             return 0, 0, 0, None, f"unable to get metrics for resource {resource}: {err}"
-        pods = self._pods(cluster, namespace, selector)
         if not pods:
             return 0, 0, 0, None, "no pods returned by selector while calculating replica count"
         ready, unready, missing, ignored = group_pods(
@@ -126,7 +138,8 @@ class ReplicaCalculator:
                                   ) -> tuple[int, int, int | None, str | None]:
         """GetRawResourceReplicas: (replicas, average usage, timestamp, err)."""
         metrics, timestamp, err = metricsclient.get_resource_metric(
-            cluster, resource, namespace, selector, container)
+            cluster, resource, namespace, selector, container,
+            self._pods(cluster, namespace, selector))
         if err is not None:
             return 0, 0, None, f"unable to get metrics for resource {resource}: {err}"
         replicas, usage, err = self.calc_plain_metric_replicas(
