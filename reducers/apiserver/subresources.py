@@ -10,7 +10,8 @@ Simplifies: a scale request carries no resourceVersion precondition. A custom re
 scale subresource when it has an integer spec.replicas (its CRD is not consulted); its
 replicas are read at .spec.replicas and .status.replicas and its selector at .status.selector
 or .spec.selector.
-Covered by: tests/test_apiserver.py, tests/test_scheduler_cycle.py.
+Covered by: tests/test_apiserver.py, tests/test_scheduler_cycle.py, tests/test_autoscaling_api.py
+(the scale subresource), tests/test_hpa_e2e.py (a custom resource scaled by an HPA).
 """
 
 from __future__ import annotations
