@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import attrs
 
-from kubefold.core import apps, batch, objects
+from kubefold.core import apps, autoscaling, batch, objects
 from kubefold.core.objects import GenericObject
 
 # The kinds with a class of their own, by kind name: one line per module of classes.
@@ -20,6 +20,7 @@ MODELLED: dict[str, type] = {
     **objects.MODELLED,
     **apps.MODELLED,
     **batch.MODELLED,
+    **autoscaling.MODELLED,
 }
 
 

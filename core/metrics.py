@@ -35,6 +35,7 @@ Covered by: tests/test_metrics.py.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
@@ -165,11 +166,12 @@ def pod_usage(cluster: Cluster, namespace: str, pod: str) -> PodUsage | None:
     return usage
 
 
-def pod_usages(cluster: Cluster, namespace: str, selector: Selector) -> list[PodUsage]:
+def pod_usages(cluster: Cluster, namespace: str, selector: Selector,
+               pods: Iterable[Any] | None = None) -> list[PodUsage]:
     """PodMetricses(namespace).List(selector): the PodMetrics of the selected pods that have
-    one, by pod name."""
+    one, by pod name (`pods`: those pods, when the caller has listed them already)."""
     found = []
-    for pod in cluster.select("Pod", namespace, selector):
+    for pod in cluster.select("Pod", namespace, selector) if pods is None else pods:
         usage = cluster.metrics.usage.get((namespace, pod.metadata.name))
         if usage is not None and usage.uid == (pod.metadata.uid or ""):
             found.append(usage)

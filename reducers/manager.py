@@ -90,7 +90,7 @@ def _plane(plane: ControlPlane | None) -> ControlPlane:
 
 def dispatch(cluster: Cluster, plane: ControlPlane | None = None) -> tuple[Cluster, tuple]:
     """Hand the pending writes to the informer handlers of the controllers that watch their
-    kinds; queue the keys."""
+    kinds; queue the keys (a `(key, seconds)` pair is queued that many seconds from now)."""
     changes, cluster = cluster.take_changes()
     if not changes:
         return cluster, ()

@@ -23,6 +23,7 @@ from kubefold.reducers.controllers.cronjob import cronjob_controllerv2 as cronjo
 from kubefold.reducers.controllers.daemon import daemon_controller as daemonset
 from kubefold.reducers.controllers.deployment import controller as deployment
 from kubefold.reducers.controllers.job import job_controller as job
+from kubefold.reducers.controllers.podautoscaler import horizontal
 from kubefold.reducers.controllers.statefulset import stateful_set as statefulset
 from kubefold.reducers.controlplane import Controller, ControlPlane, Handler
 from kubefold.reducers.kubectl import drain
@@ -46,6 +47,7 @@ CONTROLLERS: tuple[Controller, ...] = (
     job.CONTROLLER,
     cronjob.CONTROLLER,
     ttlafterfinished.CONTROLLER,
+    horizontal.CONTROLLER,
 )
 
 # The events of the world: `pod:` (a container exits, a probe's verdict) that the kubelet then

@@ -18,6 +18,10 @@ holding it to the explorer, the checker or `kubefold.cli.main`.
   Ready and Available, so an OrderedReady set creates ordinal i+1 before i is Ready.
 - "job-ignores-parallelism": the Job controller's manageJob runs every remaining completion
   at once instead of at most `parallelism` pods.
+- "tolerance-ignored": the HPA's replica calculator acts on any usage ratio other than 1, as if
+  --horizontal-pod-autoscaler-tolerance were 0: every method that takes the tolerances is
+  handed zero ones. Under a steady load each rescale changes every pod's share of it, and the
+  HPA scales back within its stabilisation window (properties/autoscaling.py).
 
 `variant(fn, **names)` copies a function with some of the module-level names it calls bound to
 other values: the copy runs the real code with one callee swapped, and the module is untouched.
@@ -35,6 +39,11 @@ from pyrsistent import pvector
 
 from kubefold.core.cluster import Cluster
 from kubefold.reducers.controllers.deployment import controller, recreate, rolling, sync
+from kubefold.reducers.controllers.podautoscaler.horizontal import HorizontalController
+from kubefold.reducers.controllers.podautoscaler.replica_calculator import (
+    ReplicaCalculator,
+    Tolerances,
+)
 from kubefold.reducers.controllers.statefulset import stateful_set
 from kubefold.reducers.controllers.statefulset import stateful_set_control as sts_control
 from kubefold.reducers.controlplane import Controller, ControlPlane
@@ -42,7 +51,7 @@ from kubefold.reducers.registry import DEFAULT
 from kubefold.reducers.scheduler import controller as scheduler
 
 BUGS = ("max-surge-rounded-down", "new-unavailable-ignored", "taints-ignored",
-        "recreate-no-wait", "statefulset-eager")
+        "recreate-no-wait", "statefulset-eager", "tolerance-ignored")
 
 
 def variant(fn: Callable[..., Any], **names: Any) -> Callable[..., Any]:
@@ -148,12 +157,44 @@ def statefulset_eager() -> Controller:
                         sync=variant(stateful_set.sync, sync_stateful_set=sync_set))
 
 
+NO_TOLERANCE = Tolerances(0.0, 0.0)
+
+
+def _ignoring_tolerance(method: Callable[..., Any]) -> Callable[..., Any]:
+    def without_tolerance(self: Any, *args: Any) -> Any:
+        return method(self, *(NO_TOLERANCE if isinstance(a, Tolerances) else a for a in args))
+    return without_tolerance
+
+
+class ToleranceIgnoringCalculator(ReplicaCalculator):
+    """The replica calculator with every tolerance it is given replaced by zero."""
+
+    get_resource_replicas = _ignoring_tolerance(ReplicaCalculator.get_resource_replicas)
+    get_raw_resource_replicas = _ignoring_tolerance(ReplicaCalculator.get_raw_resource_replicas)
+    get_metric_replicas = _ignoring_tolerance(ReplicaCalculator.get_metric_replicas)
+    get_object_metric_replicas = _ignoring_tolerance(
+        ReplicaCalculator.get_object_metric_replicas)
+    get_usage_ratio_replica_count = _ignoring_tolerance(
+        ReplicaCalculator.get_usage_ratio_replica_count)
+    get_object_per_pod_metric_replicas = _ignoring_tolerance(
+        ReplicaCalculator.get_object_per_pod_metric_replicas)
+    get_external_metric_replicas = _ignoring_tolerance(
+        ReplicaCalculator.get_external_metric_replicas)
+    get_external_per_pod_metric_replicas = _ignoring_tolerance(
+        ReplicaCalculator.get_external_per_pod_metric_replicas)
+
+
+def tolerance_ignored() -> Controller:
+    return HorizontalController(replica_calc=ToleranceIgnoringCalculator()).controller()
+
+
 VARIANTS: dict[str, Callable[[], Controller]] = {
     "max-surge-rounded-down": max_surge_rounded_down,
     "new-unavailable-ignored": new_unavailable_ignored,
     "taints-ignored": taints_ignored,
     "recreate-no-wait": recreate_no_wait,
     "statefulset-eager": statefulset_eager,
+    "tolerance-ignored": tolerance_ignored,
 }
 
 

@@ -32,9 +32,10 @@ from kubefold.reducers.apiserver.store import (
     with_meta,
     with_status,
 )
-from kubefold.reducers.apiserver.subresources import SCALABLE, bind, scale
+from kubefold.reducers.apiserver.subresources import SCALABLE, bind, get_scale, scale
 
 __all__ = ["GENERATION_KINDS", "SCALABLE", "Result", "Written", "bind", "create",
            "decode_request", "delete", "ensure_bootstrap_namespaces", "evict",
-           "finish_deletion", "generate_name", "qos_class", "resolve_scope", "restore", "scale",
+           "finish_deletion", "generate_name", "get_scale", "qos_class", "resolve_scope",
+           "restore", "scale",
            "set_condition", "status_of", "update", "update_status", "with_meta", "with_status"]

@@ -19,6 +19,7 @@ Models (release v1.34):
   SetDefaults_Job shares the template's label map with the Job's (Go map aliasing), so the
   labels the Job strategy generates later land on the Job too; the strategy
   (apiserver/batch.py) reproduces that.
+- HorizontalPodAutoscalers: autoscaling/v1 conversion and v2 defaults, in autoscaling.py.
 - pkg/util/parsers ParseImageName with github.com/distribution/reference ParseNormalizedNamed
   (the tag that decides imagePullPolicy) and go-digest's validation of a digest.
 
@@ -63,6 +64,7 @@ from kubefold.core.apps import (
     StatefulSetPersistentVolumeClaimRetentionPolicy,
     StatefulSetUpdateStrategy,
 )
+from kubefold.core.autoscaling import HorizontalPodAutoscaler
 from kubefold.core.batch import (
     CronJob,
     Job,
@@ -92,6 +94,7 @@ from kubefold.core.objects import (
 )
 from kubefold.core.quantity import Quantity
 from kubefold.core.schema import DecodeError, decode, encode, freeze, thaw
+from kubefold.reducers.apiserver import autoscaling
 
 T = TypeVar("T")
 
@@ -901,6 +904,7 @@ _DEFAULTERS: dict[str, Callable[[Any], Any]] = {
     "PersistentVolumeClaim": set_defaults_persistent_volume_claim,
     "Job": set_object_defaults_job,
     "CronJob": set_object_defaults_cron_job,
+    "HorizontalPodAutoscaler": autoscaling.default_horizontal_pod_autoscaler,
 }
 
 _CLASSES: dict[str, type] = {
@@ -909,6 +913,7 @@ _CLASSES: dict[str, type] = {
     "StatefulSet": StatefulSet, "DaemonSet": DaemonSet,
     "PersistentVolumeClaim": PersistentVolumeClaim,
     "Job": Job, "CronJob": CronJob,
+    "HorizontalPodAutoscaler": HorizontalPodAutoscaler,
 }
 
 

@@ -2,9 +2,9 @@
 
 `validate_create(obj)` and `validate_update(new, old)` choose the validator by `obj.kind`:
 Deployment, ReplicaSet, StatefulSet, DaemonSet and ControllerRevision (apps.py), Job and
-CronJob (batch.py), Pod, Namespace, Node and Service (core.py); any other kind gets
-ValidateObjectMeta with the name rule Kubernetes uses for it (on update:
-ValidateObjectMetaUpdate). Errors come in the order Go appends them.
+CronJob (batch.py), HorizontalPodAutoscaler (autoscaling.py), Pod, Namespace, Node and Service
+(core.py); any other kind gets ValidateObjectMeta with the name rule Kubernetes uses for it (on
+update: ValidateObjectMetaUpdate). Errors come in the order Go appends them.
 
 Models: the registry strategies' Validate/ValidateUpdate dispatch of kube-apiserver (v1.34) and
 the name functions they pass to ValidateObjectMeta (NameIsDNSSubdomain by default,
@@ -21,7 +21,7 @@ from typing import Any
 
 from kubefold.core.errors import FieldError
 from kubefold.core.kinds import kind_info
-from kubefold.reducers.apiserver.validation import apps, batch, core
+from kubefold.reducers.apiserver.validation import apps, autoscaling, batch, core
 from kubefold.reducers.apiserver.validation.names import (
     NameFn,
     name_is_dns1035_label,
@@ -42,6 +42,7 @@ _CREATE: dict[str, Callable[[Any], list[FieldError]]] = {
     "ControllerRevision": apps.validate_controller_revision,
     "Job": batch.validate_job,
     "CronJob": batch.validate_cron_job,
+    "HorizontalPodAutoscaler": autoscaling.validate_horizontal_pod_autoscaler,
 }
 
 _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
@@ -55,6 +56,7 @@ _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
     "ControllerRevision": apps.validate_controller_revision_update,
     "Job": batch.validate_job_update,
     "CronJob": batch.validate_cron_job_update,
+    "HorizontalPodAutoscaler": autoscaling.validate_horizontal_pod_autoscaler_update,
 }
 
 _RBAC_KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
@@ -108,6 +110,7 @@ _STATUS_UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
     "StatefulSet": apps.validate_stateful_set_status_update,
     "DaemonSet": apps.validate_daemon_set_status_update,
     "Job": batch.validate_job_status_update,
+    "HorizontalPodAutoscaler": autoscaling.validate_horizontal_pod_autoscaler_status_update,
 }
 
 
