@@ -28,12 +28,14 @@ from kubefold.core.quantity import Quantity, parse_quantity
 from kubefold.io import dump, load_events, load_log, load_objects, load_snapshot, write_dump
 from kubefold.reducers.controlplane import Controller, ControlPlane
 from kubefold.reducers.manager import Outcome, apply_event, empty_cluster, replay, step, trace
+from kubefold.reducers.proxy import Request as RouteRequest
+from kubefold.reducers.proxy import Routed, route
 from kubefold.reducers.registry import DEFAULT as DEFAULT_CONTROL_PLANE
 
 __all__ = [
     "DEFAULT_CONTROL_PLANE", "Apply", "Cluster", "ControlPlane", "Controller", "Delete", "Event",
     "FieldError", "InputError", "NodeHealth", "Outcome", "PodEvent", "Quantity", "Reconcile",
-    "Rollout", "Scale", "Status", "Tick", "apply_event", "decode_log", "decode_object", "dump",
+    "Rollout", "RouteRequest", "Routed", "Scale", "Status", "Tick", "apply_event", "decode_log", "decode_object", "dump",
     "dump_snapshot", "empty_cluster", "encode_object", "load_events", "load_log", "load_objects",
-    "load_snapshot", "parse_quantity", "replay", "step", "trace", "write_dump",
+    "load_snapshot", "parse_quantity", "replay", "route", "step", "trace", "write_dump",
 ]

@@ -11,13 +11,17 @@ from kubefold.core.events import Drain, Evict, NodeHealth, PodEvent
 from kubefold.reducers.apiserver import eviction
 from kubefold.reducers.controllers import (
     disruption,
+    endpoint,
     garbagecollector,
     nodelifecycle,
     podgc,
     replicaset,
+    serviceaccount,
     tainteviction,
 )
 from kubefold.reducers.controllers.deployment import controller as deployment
+from kubefold.reducers.controllers.endpointslice import endpointslice_controller as endpointslice
+from kubefold.reducers.controllers.namespace import namespace_controller as namespace
 from kubefold.reducers.controlplane import Controller, ControlPlane, Handler
 from kubefold.reducers.kubectl import drain
 from kubefold.reducers.kubelet import kubelet
@@ -34,6 +38,10 @@ CONTROLLERS: tuple[Controller, ...] = (
     tainteviction.CONTROLLER,
     podgc.CONTROLLER,
     disruption.CONTROLLER,
+    endpointslice.CONTROLLER,  # Service, Pod, EndpointSlice
+    endpoint.CONTROLLER,  # Service, Pod, Endpoints
+    namespace.CONTROLLER,  # Namespace
+    serviceaccount.CONTROLLER,  # Namespace, ServiceAccount
 )
 
 # The events of the world: `pod:` (a container exits, a probe's verdict) that the kubelet then

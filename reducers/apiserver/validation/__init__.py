@@ -1,7 +1,8 @@
 """Validation of API objects, as pkg/apis/.../validation and apimachinery validate them.
 
 `validate_create(obj)` and `validate_update(new, old)` choose the validator by `obj.kind`:
-Deployment and ReplicaSet (apps.py), Pod, Namespace, Node and Service (core.py); any other
+Deployment and ReplicaSet (apps.py), Pod, Namespace and Node (core.py), Service,
+EndpointSlice and Endpoints (service.py); any other
 kind gets ValidateObjectMeta with the name rule Kubernetes uses for it (on update:
 ValidateObjectMetaUpdate). Errors come in the order Go appends them.
 
@@ -20,7 +21,7 @@ from typing import Any
 
 from kubefold.core.errors import FieldError
 from kubefold.core.kinds import kind_info
-from kubefold.reducers.apiserver.validation import apps, core
+from kubefold.reducers.apiserver.validation import apps, core, service
 from kubefold.reducers.apiserver.validation.names import (
     NameFn,
     name_is_dns1035_label,
@@ -35,7 +36,9 @@ _CREATE: dict[str, Callable[[Any], list[FieldError]]] = {
     "Pod": core.validate_pod,
     "Namespace": core.validate_namespace,
     "Node": core.validate_node,
-    "Service": core.validate_service,
+    "Service": service.validate_service,
+    "EndpointSlice": service.validate_endpoint_slice,
+    "Endpoints": service.validate_endpoints,
 }
 
 _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
@@ -44,6 +47,9 @@ _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
     "Pod": core.validate_pod_update,
     "Namespace": core.validate_namespace_update,
     "Node": core.validate_node_update,
+    "Service": service.validate_service_update,
+    "EndpointSlice": service.validate_endpoint_slice_update,
+    "Endpoints": service.validate_endpoints_update,
 }
 
 _RBAC_KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
@@ -85,10 +91,7 @@ def validate_update(new: Any, old: Any) -> list[FieldError]:
     validator = _UPDATE.get(kind)
     if validator is not None:
         return validator(new, old)
-    errs = core.validate_object_meta_update(new.metadata, old.metadata)
-    if kind == "Service":
-        errs += core.validate_service(new)
-    return errs
+    return core.validate_object_meta_update(new.metadata, old.metadata)
 
 
 _STATUS_UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
