@@ -36,6 +36,7 @@ from kubefold.core.errors import FieldError, Status, invalid, invalid_status
 from kubefold.core.objects import Service
 from kubefold.reducers.apiserver.service import ipallocator, portallocator
 from kubefold.reducers.apiserver.validation.service import (
+    go_strings,
     validate_service_cluster_ips_related_fields,
 )
 
@@ -230,7 +231,7 @@ def init_ip_family_fields(new: Service, old: Service | None) -> Service | Status
         family = _family_of(ip)
         if i >= len(families):
             if family not in CONFIGURED_FAMILIES:
-                el.append(invalid(f"spec.clusterIPs[{i}]", list(spec.cluster_ips),
+                el.append(invalid(f"spec.clusterIPs[{i}]", go_strings(spec.cluster_ips),
                                   f"{family} is not configured on this cluster"))
             else:
                 families.append(family)
@@ -294,7 +295,7 @@ def alloc_cluster_ips(cluster: Cluster, svc: Service) -> Service | Status:
                                          requested)
             if error is not None:
                 return invalid_status(KIND, svc.metadata.name or "", [invalid(
-                    "spec.clusterIPs", list(svc.spec.cluster_ips),
+                    "spec.clusterIPs", go_strings(svc.spec.cluster_ips),
                     f"failed to allocate IP {requested}: {error}")])
     return _spec(svc, cluster_ips=pvector(ips), cluster_ip=ips[0] if ips else None)
 

@@ -69,7 +69,7 @@ class IPRange:
 
     @property
     def size(self) -> int:
-        return self.last - self.first + 1
+        return max(self.last - self.first + 1, 0)
 
     @property
     def family(self) -> str:
@@ -81,8 +81,9 @@ class IPRange:
             and self.first <= int(parsed) <= self.last
 
     def address(self, value: int) -> str:
-        return str(ipaddress.ip_address(value) if self.version == 4
-                   else ipaddress.IPv6Address(value))
+        if self.version == 4:
+            return f"{value >> 24}.{value >> 16 & 255}.{value >> 8 & 255}.{value & 255}"
+        return str(ipaddress.IPv6Address(value))
 
 
 def new_range(cidr: str = DEFAULT_SERVICE_CIDR) -> IPRange:

@@ -77,6 +77,11 @@ def _i(value: int | None) -> int:
     return value or 0
 
 
+def go_strings(values: Sequence[str]) -> GoLiteral:
+    """A []string as field.Error prints it (`%#v`): `[]string{"a", "b"}`."""
+    return GoLiteral("[]string{" + ", ".join(f'"{v}"' for v in values) + "}")
+
+
 def is_headless_service(svc: Service) -> bool:
     """isHeadlessService: clusterIPs is exactly ["None"]."""
     return len(svc.spec.cluster_ips) == 1 and svc.spec.cluster_ips[0] == "None"
@@ -373,9 +378,10 @@ def validate_service_cluster_ips_related_fields(svc: Service) -> list[FieldError
         if not ips:
             errs.append(required("spec.clusterIPs"))
         elif ips[0] != spec.cluster_ip:
-            errs.append(invalid("spec.clusterIPs", ips, "first value must match `clusterIP`"))
+            errs.append(invalid("spec.clusterIPs", go_strings(ips),
+                                "first value must match `clusterIP`"))
     elif ips:
-        errs.append(invalid("spec.clusterIPs", ips,
+        errs.append(invalid("spec.clusterIPs", go_strings(ips),
                             "must be empty when `clusterIP` is not specified"))
     seen: set[str] = set()
     for i, family in enumerate(spec.ip_families):
@@ -392,18 +398,18 @@ def validate_service_cluster_ips_related_fields(svc: Service) -> list[FieldError
         if i == 0 and ip == "None":
             if len(ips) > 1:
                 bad_ips = True
-                errs.append(invalid("spec.clusterIPs", ips,
+                errs.append(invalid("spec.clusterIPs", go_strings(ips),
                                     "'None' must be the first and only value"))
             continue
         ip_errs = _ip_errors(f"spec.clusterIPs[{i}]", ip)
         bad_ips = bad_ips or bool(ip_errs)
         errs += ip_errs
     if len(ips) > 2:
-        errs.append(invalid("spec.clusterIPs", ips, "may only hold up to 2 values"))
+        errs.append(invalid("spec.clusterIPs", go_strings(ips), "may only hold up to 2 values"))
     if bad_ips:
         return errs
     if len(ips) > 1 and len({_version(ip) for ip in ips}) != 2:
-        errs.append(invalid("spec.clusterIPs", ips,
+        errs.append(invalid("spec.clusterIPs", go_strings(ips),
                             "may specify no more than one IP for each IP family"))
     if not is_headless_service(svc) and ips and spec.ip_families:
         for i, ip in enumerate(ips[:len(spec.ip_families)]):
@@ -445,18 +451,20 @@ def _upgrade_downgrade_cluster_ips(old: Service, new: Service) -> list[FieldErro
     if len(old_ips) == len(ips):
         for i, ip in enumerate(old_ips):
             if ip != ips[i]:
-                errs.append(invalid(f"spec.clusterIPs[{i}]", ips, "may not change once set"))
+                errs.append(invalid(f"spec.clusterIPs[{i}]", go_strings(ips),
+                                    "may not change once set"))
     elif len(old_ips) > len(ips):
         if not ips:
-            errs.append(invalid("spec.clusterIPs[0]", ips, "primary clusterIP can not be unset"))
+            errs.append(invalid("spec.clusterIPs[0]", go_strings(ips),
+                                "primary clusterIP can not be unset"))
         if old_ips and ips and ips[0] != old_ips[0]:
-            errs.append(invalid("spec.clusterIPs[0]", ips, "may not change once set"))
+            errs.append(invalid("spec.clusterIPs[0]", go_strings(ips), "may not change once set"))
         if len(ips) == 1 and new.spec.ip_family_policy != "SingleStack":
             errs.append(invalid("spec.ipFamilyPolicy", new.spec.ip_family_policy,
                                 "must be set to 'SingleStack' when releasing the secondary "
                                 "clusterIP"))
     elif old_ips and ips[0] != old_ips[0]:
-        errs.append(invalid("spec.clusterIPs[0]", ips, "may not change once set"))
+        errs.append(invalid("spec.clusterIPs[0]", go_strings(ips), "may not change once set"))
     return errs
 
 
@@ -471,19 +479,21 @@ def _upgrade_downgrade_ip_families(old: Service, new: Service) -> list[FieldErro
     if len(old_f) == len(fams):
         for i, fam in enumerate(old_f):
             if fam != fams[i]:
-                errs.append(invalid("spec.ipFamilies[0]", fams, "may not change once set"))
+                errs.append(invalid("spec.ipFamilies[0]", go_strings(fams),
+                                    "may not change once set"))
     elif len(old_f) > len(fams):
         if not new.spec.cluster_ips:
-            errs.append(invalid("spec.ipFamilies[0]", fams, "primary ipFamily can not be unset"))
+            errs.append(invalid("spec.ipFamilies[0]", go_strings(fams),
+                                "primary ipFamily can not be unset"))
         if fams and fams[0] != old_f[0]:
-            errs.append(invalid("spec.ipFamilies[0]", list(new.spec.cluster_ips),
+            errs.append(invalid("spec.ipFamilies[0]", go_strings(new.spec.cluster_ips),
                                 "may not change once set"))
         if len(fams) == 1 and new.spec.ip_family_policy != "SingleStack":
             errs.append(invalid("spec.ipFamilyPolicy", new.spec.ip_family_policy,
                                 "must be set to 'SingleStack' when releasing the secondary "
                                 "ipFamily"))
     elif old_f and fams and fams[0] != old_f[0]:
-        errs.append(invalid("spec.ipFamilies[0]", list(new.spec.cluster_ips),
+        errs.append(invalid("spec.ipFamilies[0]", go_strings(new.spec.cluster_ips),
                             "may not change once set"))
     return errs
 
