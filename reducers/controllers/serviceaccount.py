@@ -37,13 +37,14 @@ def watch(cluster: Cluster, change: Change) -> list[str]:
     return []
 
 
-def sync_namespace(cluster: Cluster, key: str) -> Cluster:
+def sync_namespace(cluster: Cluster, key: str,
+                   ensure: tuple[str, ...] = SERVICE_ACCOUNTS_TO_ENSURE) -> Cluster:
     """syncNamespace: create the missing ServiceAccounts of an Active namespace."""
     ns = cluster.get("Namespace", "", key)
     if ns is None or ns.status.phase != "Active":
         return cluster.forget(NAME, key)
     failed = False
-    for name in SERVICE_ACCOUNTS_TO_ENSURE:
+    for name in ensure:
         if cluster.get("ServiceAccount", key, name) is not None:
             continue
         sa = decode_object({"apiVersion": "v1", "kind": "ServiceAccount",
@@ -60,4 +61,11 @@ def sync_namespace(cluster: Cluster, key: str) -> Cluster:
     return cluster.forget(NAME, key)
 
 
-CONTROLLER = Controller(NAME, sync_namespace, watch, frozenset({"Namespace", "ServiceAccount"}))
+def new_controller(service_accounts: tuple[str, ...] = SERVICE_ACCOUNTS_TO_ENSURE) -> Controller:
+    """NewServiceAccountsController with ServiceAccountsControllerOptions.ServiceAccounts."""
+    def sync(cluster: Cluster, key: str) -> Cluster:
+        return sync_namespace(cluster, key, service_accounts)
+    return Controller(NAME, sync, watch, frozenset({"Namespace", "ServiceAccount"}))
+
+
+CONTROLLER = new_controller()
