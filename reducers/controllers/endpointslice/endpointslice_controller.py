@@ -156,7 +156,7 @@ def _observe_slice(tracker: Tracker, change: Change) -> Tracker:
         tracker = attrs.evolve(tracker, slices=tracker.slices.discard(slice_key))
     elif old is not None and service_controller_key(old) != service_controller_key(new):
         keys += [service_controller_key(new), service_controller_key(old)]
-    elif (_managed(old) != _managed(new)) or \
+    elif (old is not None and _managed(old) != _managed(new)) or \
             (_managed(new) and new.metadata.resource_version != expected):
         keys.append(service_controller_key(new))
     for key in keys:
