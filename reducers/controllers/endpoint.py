@@ -20,7 +20,8 @@ capacityAnnotationSetCorrectly, truncateEndpoints, addressSubset, onEndpointsDel
 pkg/api/v1/endpoints/util.go (RepackSubsets, SortSubsets, LessEndpointAddress).
 Simplifies: within a subset, ports are sorted by name, port and protocol, and subsets by their
 ports (Go sorts both by a hash of their printed form); no stale-informer tracker (the cache is
-never stale); no events. The trigger-time annotation is computed as for EndpointSlices.
+never stale); no events. An address of a pod with no node has no nodeName (Go writes "",
+which validation refuses; a pod with an IP always has a node outside unit tests). The trigger-time annotation is computed as for EndpointSlices.
 Covered by: tests/test_endpoints.py (endpoints_controller_test.go cases).
 """
 
@@ -144,7 +145,7 @@ def pod_to_endpoint_address(svc: Service, pod: Pod) -> EndpointAddress | None:
         if parsed is not None and (parsed.version == 6) == (family == "IPv6"):
             hostname = pod.spec.extra.get("hostname") if should_set_hostname(pod, svc) else None
             return EndpointAddress(ip=ip, hostname=hostname or None,
-                                   node_name=pod.spec.node_name or "",
+                                   node_name=pod.spec.node_name or None,
                                    target_ref=ObjectReference(
                                        kind="Pod", namespace=pod.metadata.namespace,
                                        name=pod.metadata.name, uid=pod.metadata.uid))
