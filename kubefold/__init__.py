@@ -35,7 +35,8 @@ from kubefold.reducers.registry import DEFAULT as DEFAULT_CONTROL_PLANE
 __all__ = [
     "DEFAULT_CONTROL_PLANE", "Apply", "Cluster", "ControlPlane", "Controller", "Delete", "Event",
     "FieldError", "InputError", "NodeHealth", "Outcome", "PodEvent", "Quantity", "Reconcile",
-    "Rollout", "RouteRequest", "Routed", "Scale", "Status", "Tick", "apply_event", "decode_log", "decode_object", "dump",
+    "Rollout", "RouteRequest", "Routed", "Scale", "Status", "Tick", "apply_event", "decode_log",
+    "decode_object", "dump",
     "dump_snapshot", "empty_cluster", "encode_object", "load_events", "load_log", "load_objects",
     "load_snapshot", "parse_quantity", "replay", "route", "step", "trace", "write_dump",
 ]

@@ -1,5 +1,5 @@
-"""The command line: `kubefold replay`, `check`, `explore` and `route`. It parses arguments, calls the
-library and prints.
+"""The command line: `kubefold replay`, `check`, `explore` and `route`. It parses arguments,
+calls the library and prints.
 
 Exit status: 0 all well; 1 an invariant was violated (--check, check, explore) or an event was
 rejected under --strict; 2 unreadable input or bad usage, with a message naming the file, the

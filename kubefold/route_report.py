@@ -26,5 +26,6 @@ def describe_route(answer: Routed) -> list[str]:
         lines.append(f"{label}: {reason}" if label else reason)
     if answer.failed > 0 and answer.shares:
         lines.append(f"failed: {answer.failed:.1%} of requests find no backend to serve them")
-    lines += [f"note: {n}" for n in answer.notes]
+    lines += [f"note: {n}" for n in answer.notes
+              if answer.shares or not answer.reason or answer.reason not in n]
     return lines

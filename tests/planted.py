@@ -14,6 +14,10 @@ holding it to the explorer, the checker or `kubefold.cli.main`.
 - "taints-ignored": the scheduler's TaintToleration filter lets every pod onto every node.
 - "recreate-no-wait": rolloutRecreate scales the new ReplicaSet up without waiting for the old
   pods to be gone.
+- "unready-endpoints": the EndpointSlice controller writes every endpoint as ready, whatever
+  its pod's Ready condition says (as if every Service published not-ready addresses).
+- "namespace-finalized-early": the namespace controller removes the `kubernetes` finalizer
+  without deleting the namespace's content.
 
 `variant(fn, **names)` copies a function with some of the module-level names it calls bound to
 other values: the copy runs the real code with one callee swapped, and the module is untouched.
@@ -31,12 +35,16 @@ from pyrsistent import pvector
 
 from kubefold.core.cluster import Cluster
 from kubefold.reducers.controllers.deployment import controller, recreate, rolling, sync
+from kubefold.reducers.controllers.endpointslice import endpointslice_controller as es_controller
+from kubefold.reducers.controllers.endpointslice import utils as es_utils
+from kubefold.reducers.controllers.namespace import deletion as ns_deletion
+from kubefold.reducers.controllers.namespace import namespace_controller as ns_controller
 from kubefold.reducers.controlplane import Controller, ControlPlane
 from kubefold.reducers.registry import DEFAULT
 from kubefold.reducers.scheduler import controller as scheduler
 
 BUGS = ("max-surge-rounded-down", "new-unavailable-ignored", "taints-ignored",
-        "recreate-no-wait")
+        "recreate-no-wait", "unready-endpoints", "namespace-finalized-early")
 
 
 def variant(fn: Callable[..., Any], **names: Any) -> Callable[..., Any]:
@@ -129,11 +137,32 @@ def taints_ignored() -> Controller:
     return scheduler_without_filter("TaintToleration")
 
 
+def unready_endpoints() -> Controller:
+    def everything_ready(pod: Any, node: Any, svc: Any, address_type: str) -> Any:
+        ep = es_utils.pod_to_endpoint(pod, node, svc, address_type)
+        return attrs.evolve(ep, conditions=attrs.evolve(ep.conditions, ready=True))
+
+    desired = variant(es_controller.desired_endpoints, pod_to_endpoint=everything_ready)
+    return attrs.evolve(es_controller.CONTROLLER, sync=variant(
+        es_controller.sync_service, desired_endpoints=desired))
+
+
+def namespace_finalized_early() -> Controller:
+    def nothing_to_delete(cluster: Cluster, ns: Any) -> tuple[Cluster, int, list[str]]:
+        return cluster, 0, []
+
+    delete = variant(ns_deletion.delete_namespace, delete_all_content=nothing_to_delete)
+    return attrs.evolve(ns_controller.CONTROLLER, sync=variant(
+        ns_controller.sync_namespace, delete_namespace=delete))
+
+
 VARIANTS: dict[str, Callable[[], Controller]] = {
     "max-surge-rounded-down": max_surge_rounded_down,
     "new-unavailable-ignored": new_unavailable_ignored,
     "taints-ignored": taints_ignored,
     "recreate-no-wait": recreate_no_wait,
+    "unready-endpoints": unready_endpoints,
+    "namespace-finalized-early": namespace_finalized_early,
 }
 
 

@@ -37,8 +37,8 @@ from kubefold.core.kinds import KINDS, kind_info
 from kubefold.core.objects import Condition, GenericObject, KObject, Namespace, ObjectMeta
 from kubefold.core.schema import DecodeError, thaw
 from kubefold.reducers.apiserver import admission
-from kubefold.reducers.apiserver.service import alloc as service_alloc
 from kubefold.reducers.apiserver.defaults import default_object
+from kubefold.reducers.apiserver.service import alloc as service_alloc
 from kubefold.reducers.apiserver.validation import (
     validate_create,
     validate_status_update,

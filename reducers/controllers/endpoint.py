@@ -21,7 +21,8 @@ pkg/api/v1/endpoints/util.go (RepackSubsets, SortSubsets, LessEndpointAddress).
 Simplifies: within a subset, ports are sorted by name, port and protocol, and subsets by their
 ports (Go sorts both by a hash of their printed form); no stale-informer tracker (the cache is
 never stale); no events. An address of a pod with no node has no nodeName (Go writes "",
-which validation refuses; a pod with an IP always has a node outside unit tests). The trigger-time annotation is computed as for EndpointSlices.
+which validation refuses; a pod with an IP always has a node outside unit tests). The
+trigger-time annotation is computed as for EndpointSlices.
 Covered by: tests/test_endpoints.py (endpoints_controller_test.go cases).
 """
 
@@ -248,7 +249,7 @@ def sync_service(cluster: Cluster, key: str) -> Cluster:
         pods = [p for n in sorted(state.dirty) if (p := cluster.get("Pod", namespace, n))]
         evolver = state.entries.evolver()
         for gone in state.dirty:
-            if gone in evolver:
+            if gone in state.entries:
                 del evolver[gone]
         for pod in pods:
             entry = pod_entry(svc, pod)
@@ -274,9 +275,10 @@ def _trigger_time(state: ServiceState, svc: Service, pods: list[Pod]
         at = get_pod_trigger_time(pod)
         if at is None:
             continue
-        if at > state.pod_triggers.get(pod.metadata.name, -1):
+        name = pod.metadata.name or ""
+        if at > state.pod_triggers.get(name, -1):
             earliest = at if earliest is None else min(earliest, at)
-        known[pod.metadata.name] = at
+        known[name] = at
     service_at = svc.metadata.creation_timestamp or 0
     if state.service_trigger is None or service_at > state.service_trigger:
         earliest = service_at if earliest is None else min(earliest, service_at)

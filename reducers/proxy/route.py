@@ -188,14 +188,14 @@ def _to_service(cluster: Cluster, req: Request, svc: Service, external: bool = F
     else:
         shown = f"{svc.spec.cluster_ip}:{port.port}" if port is not None else svc.spec.cluster_ip
         via = [f"kube-proxy: Service {namespace}/{name} ({shown})"]
-    part = _Part()
     endpoints = kubeproxy.service_endpoints(cluster, svc, port)
+    if not endpoints:
+        return Routed(req, via=tuple(via), failed=1.0,
+                      reason=f"Service {namespace}/{name} has no endpoints")
+    part = _Part()
     result = kubeproxy.split(cluster, svc, endpoints, req.client_ip, external)
     _add(part, result, f"{namespace}/{name}", 1.0)
-    reason = result.note or "no endpoint can serve it"
-    if not endpoints:
-        reason = f"Service {namespace}/{name} has no endpoints"
-    return _finish(cluster, req, part, via, reason)
+    return _finish(cluster, req, part, via, result.note or "no endpoint can serve it")
 
 
 def _add(part: _Part, result: kubeproxy.Split, service: str, weight: float) -> None:

@@ -422,10 +422,10 @@ def begin_update(cluster: Cluster, new: Service, old: Service) -> Service | Stat
         if isinstance(result, Status):
             return result
         new = result
-    if needs_health_check(new):
-        if not needs_health_check(old) or \
-                new.spec.health_check_node_port != old.spec.health_check_node_port:
-            return alloc_health_check_node_port(cluster, new, taken)
+    newly = not needs_health_check(old) or \
+        new.spec.health_check_node_port != old.spec.health_check_node_port
+    if needs_health_check(new) and newly:
+        return alloc_health_check_node_port(cluster, new, taken)
     return new
 
 

@@ -290,9 +290,10 @@ def _source_ranges(svc: Service, svc_type: str) -> list[FieldError]:
         for i, value in enumerate(ranges):
             errs += is_valid_cidr_for_legacy_field(f"{path}[{i}]", value.strip())
         return errs
-    value = svc.metadata.annotations.get(ANNOTATION_LB_SOURCE_RANGES)
-    if value is None:
+    annotation = svc.metadata.annotations.get(ANNOTATION_LB_SOURCE_RANGES)
+    if annotation is None:
         return errs
+    value = annotation
     path = f"metadata.annotations[{ANNOTATION_LB_SOURCE_RANGES}]"
     if svc_type != "LoadBalancer":
         errs.append(forbidden(path, "may only be used when `type` is 'LoadBalancer'"))

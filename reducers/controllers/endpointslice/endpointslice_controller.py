@@ -249,9 +249,10 @@ def compute_trigger_time(state: ServiceState, svc: Service, pods: list[Pod],
                          touched: set[str] | None) -> tuple[int | None, ServiceState]:
     """ComputeEndpointLastChangeTriggerTime over the pods looked at: the earliest Ready
     transition newer than the one last seen, or the Service's creation for a new Service."""
-    known = (state.pod_triggers if touched is not None else pmap()).evolver()
+    before = state.pod_triggers if touched is not None else pmap()
+    known = before.evolver()
     for gone in touched or ():
-        if gone in known:
+        if gone in before:
             del known[gone]
     earliest: int | None = None
     for pod in pods:
@@ -338,7 +339,7 @@ def _relocate(state: ServiceState, desired: Desired, touched: set[str] | None,
     for at in desired:
         for pod in touched:
             key = f"{at}/{pod}"
-            if (at, pod) not in still and key in evolver:
+            if (at, pod) not in still and key in state.located:
                 del evolver[key]
     for es in written:
         for ep in es.endpoints:

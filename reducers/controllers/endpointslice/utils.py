@@ -188,7 +188,7 @@ def pod_to_endpoint(pod: Pod, node: Any, svc: Service, address_type: str) -> End
 
 def get_endpoint_addresses(pod: Pod, address_type: str) -> list[str]:
     """getEndpointAddresses: the pod's IPs of this family, re-printed canonically."""
-    
+
     out = []
     for ip in pod_ips(pod):
         parsed = parse_ip(ip)
