@@ -29,6 +29,7 @@ Covered by: tests/test_endpoints.py (endpoints_controller_test.go cases).
 from __future__ import annotations
 
 import math
+import operator
 from typing import Any
 
 import attrs
@@ -79,6 +80,10 @@ class Entry:
     address: EndpointAddress
     ready: bool
     ports: PortsKey
+    order: tuple[bytes, str] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "order", _less_address(self.address))
 
 
 @attrs.frozen
@@ -187,14 +192,17 @@ def _less_address(a: EndpointAddress) -> tuple[bytes, str]:
     return ((a.ip or "").encode(), (a.target_ref.uid or "") if a.target_ref else "")
 
 
+_ORDER = operator.attrgetter("order")
+
+
 def repack_subsets(entries: Any) -> list[EndpointSubset]:
     """RepackSubsets + SortSubsets: addresses grouped by the ports they serve."""
-    groups: dict[PortsKey, tuple[list[EndpointAddress], list[EndpointAddress]]] = {}
+    groups: dict[PortsKey, tuple[list[Entry], list[Entry]]] = {}
     for entry in entries:
         ready, not_ready = groups.setdefault(entry.ports, ([], []))
-        (ready if entry.ready else not_ready).append(entry.address)
-    return [EndpointSubset(addresses=pvector(sorted(r, key=_less_address)),
-                           not_ready_addresses=pvector(sorted(n, key=_less_address)),
+        (ready if entry.ready else not_ready).append(entry)
+    return [EndpointSubset(addresses=pvector(e.address for e in sorted(r, key=_ORDER)),
+                           not_ready_addresses=pvector(e.address for e in sorted(n, key=_ORDER)),
                            ports=pvector(ports))
             for ports, (r, n) in sorted(groups.items(),
                                         key=lambda g: [_port_order(p) for p in g[0]])]

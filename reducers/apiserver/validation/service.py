@@ -13,7 +13,9 @@ Models (release v1.34):
   validateEndpointPort).
 - pkg/apis/discovery/validation/validation.go: ValidateEndpointSlice (validateAddressType,
   validateEndpoints, validatePorts) and ValidateEndpointSliceUpdate.
-Simplifies: StrictIPCIDRValidation is off (as in v1.34), so IPs parse sloppily; endpoint hints
+Simplifies: StrictIPCIDRValidation is off (as in v1.34), so IPs parse sloppily; an Endpoints
+update does not validate again the addresses it carries over unchanged from the stored object
+(Go validates every address of every update; a stored address was valid when written); endpoint hints
 and deprecatedTopology are not validated; `Duplicate` of a (protocol, port) pair prints the
 pair as Go's %#v would print the ServicePort key only approximately (`core.ServicePort{...}`
 with the two fields).
@@ -592,17 +594,21 @@ def validate_endpoint_slice_update(new: Any, old: Any) -> list[FieldError]:
 # core/v1 Endpoints
 
 
-def validate_endpoints(ep: Any) -> list[FieldError]:
-    """ValidateEndpoints (validateEndpointSubsets)."""
+def validate_endpoints(ep: Any, stored: frozenset[int] = frozenset()) -> list[FieldError]:
+    """ValidateEndpoints (validateEndpointSubsets). Addresses in `stored` (by identity: the
+    very objects the stored Endpoints holds, carried over by an update) were validated when
+    written and are not looked at again."""
     errs = validate_meta(ep.metadata, True, name_is_dns1035_label_or_subdomain)
     for i, subset in enumerate(ep.subsets):
         path = f"subsets[{i}]"
         if not subset.addresses and not subset.not_ready_addresses:
             errs.append(required(path, "must specify `addresses` or `notReadyAddresses`"))
         for j, address in enumerate(subset.addresses):
-            errs += _validate_endpoint_address(address, f"{path}.addresses[{j}]")
+            if id(address) not in stored:
+                errs += _validate_endpoint_address(address, f"{path}.addresses[{j}]")
         for j, address in enumerate(subset.not_ready_addresses):
-            errs += _validate_endpoint_address(address, f"{path}.notReadyAddresses[{j}]")
+            if id(address) not in stored:
+                errs += _validate_endpoint_address(address, f"{path}.notReadyAddresses[{j}]")
         for j, port in enumerate(subset.ports):
             errs += _validate_endpoint_port(port, len(subset.ports) > 1, f"{path}.ports[{j}]")
     return errs
@@ -646,5 +652,9 @@ def _validate_endpoint_port(port: Any, require_name: bool, path: str) -> list[Fi
 
 
 def validate_endpoints_update(new: Any, old: Any) -> list[FieldError]:
-    """ValidateEndpointsUpdate."""
-    return validate_object_meta_update(new.metadata, old.metadata) + validate_endpoints(new)
+    """ValidateEndpointsUpdate: the addresses an update carries over unchanged from the stored
+    object (the same values) are not validated again."""
+    stored = frozenset(id(a) for s in old.subsets
+                       for a in (*s.addresses, *s.not_ready_addresses))
+    return validate_object_meta_update(new.metadata, old.metadata) + \
+        validate_endpoints(new, stored)

@@ -176,11 +176,12 @@ def reconcile_by_port_mapping(svc: Service, existing: list[EndpointSlice],
     for es in sorted(existing, key=lambda s: s.metadata.name or ""):
         name = es.metadata.name or ""
         by_name[name] = es
-        labels, labels_changed = set_endpoint_slice_labels(es, svc)
-        if candidates is not None and name not in candidates and not labels_changed:
+        if candidates is not None and name not in candidates:
+            # incremental: only a Service write changes labels, and that makes a full sync
             unchanged.append(name)
             remaining += len(es.endpoints)
             continue
+        labels, labels_changed = set_endpoint_slice_labels(es, svc)
         kept, updated = _keep_desired(es.endpoints, desired, touched)
         if updated or len(kept) != len(es.endpoints):
             removed += max(len(es.endpoints) - len(kept), 0)
