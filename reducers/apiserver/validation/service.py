@@ -16,9 +16,9 @@ Models (release v1.34):
 Simplifies: StrictIPCIDRValidation is off (as in v1.34), so IPs parse sloppily; an Endpoints
 update does not validate again the addresses it carries over unchanged from the stored object
 (Go validates every address of every update; a stored address was valid when written);
-endpoint hints and deprecatedTopology are not validated; `Duplicate` of a (protocol, port) pair prints the
-pair as Go's %#v would print the ServicePort key only approximately (`core.ServicePort{...}`
-with the two fields).
+endpoint hints and deprecatedTopology are not validated; `Duplicate` of a (protocol, port)
+pair prints the pair as Go's %#v would print the ServicePort key only approximately
+(`core.ServicePort{...}` with the two fields).
 Covered by: tests/test_validation_service.py (TestValidateServiceCreate,
 TestValidateServiceUpdate, TestValidateEndpointSlice cases).
 """
