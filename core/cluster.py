@@ -10,7 +10,9 @@ store; nothing is ever recomputed from scratch. Each costs O(log n) in the numbe
 (pyrsistent's hash array mapped tries): see benchmarks/apply_pods.py.
 
 Models: etcd's single revision counter; the informer indexers controllers use (pods by node as
-the scheduler cache keeps them, objects by owner uid as the garbage collector's graph does).
+the scheduler cache keeps them, objects by owner uid as the garbage collector's graph does);
+kube-apiserver's ClusterIP and NodePort allocations (`service_ips`, `node_ports`), kept as
+indices of the stored Services as the allocators' repair loops keep them in step.
 Simplifies: one store per kind name, whatever the group.
 Covered by: tests/test_cluster.py, tests/test_properties_engine.py.
 """
@@ -80,6 +82,14 @@ class Cluster:
     # recommendations). A snapshot does not carry it: a restored cluster starts without it, as
     # a restarted controller does.
     memory: PMap[tuple[str, str], Any] = attrs.field(factory=pmap)
+    # kube-apiserver's Service allocators, as indices of the stored Services: each ClusterIP
+    # (the IPAddress objects' names) and each node port (the RangeAllocation bitmap) with the
+    # (namespace, name) of the Service holding it.
+    service_ips: PMap[str, tuple[str, str]] = attrs.field(factory=pmap)
+    node_ports: PMap[int, tuple[str, str]] = attrs.field(factory=pmap)
+    # What controllers keep across syncs besides the store (Go's trackers and informer-side
+    # caches), by controller name; written only by that controller's `observe` and `sync`.
+    caches: PMap[str, Any] = attrs.field(factory=pmap)
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -182,7 +192,27 @@ class Cluster:
             cluster = cluster._reindex_pod(ref, old, new)
         elif ref[0] == "Node":
             cluster = cluster._reindex_node(ref[2], old, new)
+        elif ref[0] == "Service":
+            cluster = cluster._reindex_service((ref[1], ref[2]), old, new)
         return cluster
+
+    def _reindex_service(self, key: tuple[str, str], old: Any, new: Any) -> Cluster:
+        old_ips, new_ips = _service_ips(old), _service_ips(new)
+        old_ports, new_ports = _service_node_ports(old), _service_node_ports(new)
+        if old_ips == new_ips and old_ports == new_ports:
+            return self
+        ips, ports = self.service_ips, self.node_ports
+        for ip in old_ips - new_ips:
+            if ips.get(ip) == key:
+                ips = ips.remove(ip)
+        for ip in new_ips - old_ips:
+            ips = ips.set(ip, key)
+        for port in old_ports - new_ports:
+            if ports.get(port) == key:
+                ports = ports.remove(port)
+        for port in new_ports - old_ports:
+            ports = ports.set(port, key)
+        return attrs.evolve(self, service_ips=ips, node_ports=ports)
 
     def _reindex_node(self, name: str, old: Any, new: Any) -> Cluster:
         cluster = self
@@ -286,6 +316,26 @@ class Cluster:
 
     def take_changes(self) -> tuple[PVector[Change], Cluster]:
         return self.changes, attrs.evolve(self, changes=pvector())
+
+
+def _service_ips(svc: Any) -> frozenset[str]:
+    """The cluster IPs a Service holds ("None" and "" hold nothing)."""
+    if svc is None:
+        return frozenset()
+    ips = set(svc.spec.cluster_ips)
+    if svc.spec.cluster_ip:
+        ips.add(svc.spec.cluster_ip)
+    return frozenset(ip for ip in ips if ip and ip != "None")
+
+
+def _service_node_ports(svc: Any) -> frozenset[int]:
+    """The node ports a Service holds: its ports' nodePorts and its healthCheckNodePort."""
+    if svc is None:
+        return frozenset()
+    ports = {p.node_port for p in svc.spec.ports if p.node_port}
+    if svc.spec.health_check_node_port:
+        ports.add(svc.spec.health_check_node_port)
+    return frozenset(ports)
 
 
 def _image_names(node: Any) -> frozenset[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import attrs
 
-from kubefold.core import apps, autoscaling, batch, objects
+from kubefold.core import apps, autoscaling, batch, networking, objects
 from kubefold.core.objects import GenericObject
 
 # The kinds with a class of their own, by kind name: one line per module of classes.
@@ -21,6 +21,7 @@ MODELLED: dict[str, type] = {
     **apps.MODELLED,
     **batch.MODELLED,
     **autoscaling.MODELLED,
+    **networking.MODELLED,
 }
 
 
@@ -95,6 +96,12 @@ _TABLE = [
     ("MutatingWebhookConfiguration", "admissionregistration.k8s.io", "v1",
      "mutatingwebhookconfigurations", False),
     ("APIService", "apiregistration.k8s.io", "v1", "apiservices", False),
+    ("IPAddress", "networking.k8s.io", "v1", "ipaddresses", False),
+    ("ServiceCIDR", "networking.k8s.io", "v1", "servicecidrs", False),
+    ("Gateway", "gateway.networking.k8s.io", "v1", "gateways", True),
+    ("HTTPRoute", "gateway.networking.k8s.io", "v1", "httproutes", True),
+    ("VirtualService", "networking.istio.io", "v1", "virtualservices", True),
+    ("DestinationRule", "networking.istio.io", "v1", "destinationrules", True),
 ]
 
 KINDS: dict[str, KindInfo] = {row[0]: KindInfo(*row) for row in _TABLE}

@@ -389,11 +389,41 @@ class NamespaceStatus:
 
 
 @attrs.frozen
+class ServicePort:
+    name: str | None = field("name")
+    protocol: str | None = field("protocol")
+    app_protocol: str | None = field("appProtocol")
+    port: int | None = field("port", INT)
+    target_port: int | str | None = field("targetPort", INT_OR_STR)
+    node_port: int | None = field("nodePort", INT)
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
 class ServiceSpec:
+    """core/v1 ServiceSpec: every field kube-apiserver's Service registry and kube-proxy read."""
+
     type: str | None = field("type")
     selector: PMap[str, str] = field("selector", STR_MAP, factory=pmap)
-    ports: PVector[Any] = list_of("ports", RAW)
+    ports: PVector[ServicePort] = list_of("ports", ServicePort)
     cluster_ip: str | None = field("clusterIP")
+    cluster_ips: PVector[str] = field("clusterIPs", STR_LIST, factory=pvector)
+    ip_families: PVector[str] = field("ipFamilies", STR_LIST, factory=pvector)
+    ip_family_policy: str | None = field("ipFamilyPolicy")
+    external_ips: PVector[str] = field("externalIPs", STR_LIST, factory=pvector)
+    external_name: str | None = field("externalName")
+    session_affinity: str | None = field("sessionAffinity")
+    session_affinity_config: Any = field("sessionAffinityConfig", RAW)
+    external_traffic_policy: str | None = field("externalTrafficPolicy")
+    internal_traffic_policy: str | None = field("internalTrafficPolicy")
+    health_check_node_port: int | None = field("healthCheckNodePort", INT)
+    publish_not_ready_addresses: bool | None = field("publishNotReadyAddresses", BOOL)
+    allocate_load_balancer_node_ports: bool | None = field("allocateLoadBalancerNodePorts",
+                                                            BOOL)
+    load_balancer_class: str | None = field("loadBalancerClass")
+    load_balancer_source_ranges: PVector[str] = field("loadBalancerSourceRanges", STR_LIST,
+                                                      factory=pvector)
+    traffic_distribution: str | None = field("trafficDistribution")
     extra: PMap = extra_field()
 
 

@@ -34,13 +34,15 @@ from kubefold.history import History, ObjectChange, trace
 from kubefold.io import dump, load_events, load_log, load_objects, load_snapshot, write_dump
 from kubefold.reducers.controlplane import Controller, ControlPlane
 from kubefold.reducers.manager import Outcome, apply_event, empty_cluster, replay, step
+from kubefold.reducers.proxy import Request as RouteRequest
+from kubefold.reducers.proxy import Routed, route
 from kubefold.reducers.registry import DEFAULT as DEFAULT_CONTROL_PLANE
 
 __all__ = [
     "DEFAULT_CONTROL_PLANE", "Apply", "Cluster", "ControlPlane", "Controller", "Delete", "Event",
     "FieldError", "History", "InputError", "MetricSample", "NodeHealth", "ObjectChange",
-    "Outcome", "PodEvent", "Quantity", "Reconcile", "Rollout", "Scale", "Status", "Tick", "Usage",
-    "apply_event", "decode_log", "decode_object", "dump",
+    "Outcome", "PodEvent", "Quantity", "Reconcile", "Rollout", "RouteRequest", "Routed", "Scale",
+    "Status", "Tick", "Usage", "apply_event", "decode_log", "decode_object", "dump",
     "dump_snapshot", "empty_cluster", "encode_object", "load_events", "load_log", "load_objects",
-    "load_snapshot", "parse_quantity", "replay", "step", "trace", "write_dump",
+    "load_snapshot", "parse_quantity", "replay", "route", "step", "trace", "write_dump",
 ]

@@ -1,6 +1,7 @@
-"""The command line: `kubefold replay`, `get`, `describe`, `check` and `explore`. It parses
-arguments, calls the library and prints; each command's work lives in its own module
-(replaying.py, getcmd.py, ...), so this file stays a dispatcher.
+"""The command line: `kubefold replay`, `get`, `describe`, `route`, `check`, `explore` and
+`campaign`. It parses arguments, calls the library and prints; each command's work lives in its
+own module (replaying.py, getcmd.py, route_report.py, campaign.py, ...), so this file stays a
+dispatcher.
 
 Exit status: 0 all well; 1 an invariant was violated (--check, check, explore) or an event was
 rejected under --strict; 2 unreadable input or bad usage, with a message naming the file, the
@@ -10,11 +11,12 @@ document or line and what is wrong.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
 
-from kubefold import getcmd, io, replaying, report
+from kubefold import getcmd, io, replaying, report, route_report
 from kubefold.core.codec import dump_log, encode_object
 from kubefold.core.errors import InputError
 from kubefold.properties import check, explorer, invariants
@@ -97,7 +99,28 @@ def build_parser() -> argparse.ArgumentParser:
     campaign.add_argument("--out", metavar="DIR",
                           help="write summary.json and the counterexamples here")
     getcmd.add_parsers(sub)
+    add_route_parser(sub)
     return parser
+
+
+def add_route_parser(sub: argparse._SubParsersAction) -> None:
+    route = sub.add_parser(
+        "route", help="where a request goes: each backend pod's share",
+        description="Each backend pod's share of requests to a Service (NS/NAME), a Gateway "
+        "(NS/NAME) or a host, as kube-proxy, Gateway API HTTPRoutes and Istio VirtualServices "
+        "send them in the snapshot's state.")
+    route.add_argument("snapshot", metavar="SNAPSHOT")
+    route.add_argument("--to", required=True, metavar="NS/NAME|HOST",
+                       help="a Service or Gateway (namespace/name), or a host")
+    route.add_argument("--port", help="the Service port (number or name)")
+    route.add_argument("--path", default="/", help="the request path, query included")
+    route.add_argument("--method", default="GET", help="the request method (default GET)")
+    route.add_argument("--header", action="append", default=[], metavar="K=V",
+                       help="a request header (repeatable)")
+    route.add_argument("--cookie", action="append", default=[], metavar="K=V",
+                       help="a cookie (repeatable; sent as one Cookie header)")
+    route.add_argument("--client-ip", metavar="IP", help="the client's address")
+    route.add_argument("-o", "--output", choices=("text", "json"), default="text")
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -146,6 +169,39 @@ def cmd_explore(args: argparse.Namespace) -> int:
     return 1
 
 
+def _key_values(flag: str, items: list[str]) -> list[tuple[str, str]]:
+    out = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InputError(f"--{flag}", repr(item), "expected K=V")
+        out.append((key, value))
+    return out
+
+
+def cmd_route(args: argparse.Namespace) -> int:
+    from kubefold.reducers.proxy import Request, route
+
+    port: int | str | None = args.port
+    if isinstance(port, str) and port.isdigit():
+        port = int(port)
+    request = Request(to=args.to, port=port, path=args.path, method=args.method,
+                      headers=_key_values("header", args.header),
+                      cookies=_key_values("cookie", args.cookie), client_ip=args.client_ip)
+    answer = route(io.load_snapshot(args.snapshot, plane=args.plane), request)
+    if args.output == "json":
+        print(json.dumps(answer.to_json()))
+        if not answer.shares and answer.reason:
+            print(f"kubefold: {answer.reason}", file=sys.stderr)
+        return 0
+    print("\n".join(route_report.describe_route(answer)))
+    return 0
+
+
+COMMANDS = {"replay": cmd_replay, "check": cmd_check, "explore": cmd_explore,
+            "route": cmd_route}
+
+
 def cmd_campaign(args: argparse.Namespace) -> int:
     from kubefold import campaign
 
@@ -155,7 +211,8 @@ def cmd_campaign(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"replay": cmd_replay, "check": cmd_check, "explore": cmd_explore,
-            "get": getcmd.cmd_get, "describe": getcmd.cmd_describe, "campaign": cmd_campaign}
+            "get": getcmd.cmd_get, "describe": getcmd.cmd_describe, "route": cmd_route,
+            "campaign": cmd_campaign}
 
 
 def main(argv: Sequence[str] | None = None, plane: ControlPlane | None = None) -> int:

@@ -32,12 +32,18 @@ Handler = Callable[["Cluster", Any], Any]  # (cluster, event) -> Written | Statu
 
 @attrs.frozen
 class Controller:
-    """A registered control-plane component. `kinds` empty means every kind is watched."""
+    """A registered control-plane component. `kinds` empty means every kind is watched.
+
+    `observe`, when given, folds each watched write into the controller's own cache
+    (`cluster.caches[name]`, None before its first write) before `watch` sees the write: what
+    a Go controller keeps beside its informers (the EndpointSlice controller's trackers),
+    here part of the cluster value."""
 
     name: str
     sync: Callable[[Cluster, str], Cluster]
     watch: Callable[[Cluster, Change], Iterable[str | tuple[str, int]]]  # (key, s): AddAfter
     kinds: frozenset[str] = frozenset()
+    observe: Callable[[Any, Cluster, Change], Any] | None = None
 
 
 def _handlers(value: Mapping[type, Handler] | PMap[type, Handler]) -> PMap[type, Handler]:

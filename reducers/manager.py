@@ -98,6 +98,9 @@ def dispatch(cluster: Cluster, plane: ControlPlane | None = None) -> tuple[Clust
     queue = cluster.queue
     for change in changes:
         for controller in plane.watchers(change.kind):
+            if controller.observe is not None:
+                cache = controller.observe(cluster.caches.get(controller.name), cluster, change)
+                cluster = attrs.evolve(cluster, caches=cluster.caches.set(controller.name, cache))
             for key in controller.watch(cluster, change):
                 if isinstance(key, tuple):  # (key, seconds): the handler's AddAfter
                     item, delay = (controller.name, key[0]), key[1]

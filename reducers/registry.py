@@ -12,17 +12,21 @@ from kubefold.reducers import helm
 from kubefold.reducers.apiserver import eviction
 from kubefold.reducers.controllers import (
     disruption,
+    endpoint,
     garbagecollector,
     nodelifecycle,
     podgc,
     replicaset,
+    serviceaccount,
     tainteviction,
     ttlafterfinished,
 )
 from kubefold.reducers.controllers.cronjob import cronjob_controllerv2 as cronjob
 from kubefold.reducers.controllers.daemon import daemon_controller as daemonset
 from kubefold.reducers.controllers.deployment import controller as deployment
+from kubefold.reducers.controllers.endpointslice import endpointslice_controller as endpointslice
 from kubefold.reducers.controllers.job import job_controller as job
+from kubefold.reducers.controllers.namespace import namespace_controller as namespace
 from kubefold.reducers.controllers.podautoscaler import horizontal
 from kubefold.reducers.controllers.statefulset import stateful_set as statefulset
 from kubefold.reducers.controlplane import Controller, ControlPlane, Handler
@@ -48,6 +52,10 @@ CONTROLLERS: tuple[Controller, ...] = (
     cronjob.CONTROLLER,
     ttlafterfinished.CONTROLLER,
     horizontal.CONTROLLER,
+    endpointslice.CONTROLLER,  # Service, Pod, EndpointSlice
+    endpoint.CONTROLLER,  # Service, Pod, Endpoints
+    namespace.CONTROLLER,  # Namespace
+    serviceaccount.CONTROLLER,  # Namespace, ServiceAccount
 )
 
 # The events of the world: `pod:` (a container exits, a probe's verdict) that the kubelet then

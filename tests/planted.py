@@ -22,6 +22,10 @@ holding it to the explorer, the checker or `kubefold.cli.main`.
   --horizontal-pod-autoscaler-tolerance were 0: every method that takes the tolerances is
   handed zero ones. Under a steady load each rescale changes every pod's share of it, and the
   HPA scales back within its stabilisation window (properties/autoscaling.py).
+- "unready-endpoints": the EndpointSlice controller writes every endpoint as ready, whatever
+  its pod's Ready condition says (as if every Service published not-ready addresses).
+- "namespace-finalized-early": the namespace controller removes the `kubernetes` finalizer
+  without deleting the namespace's content.
 
 `variant(fn, **names)` copies a function with some of the module-level names it calls bound to
 other values: the copy runs the real code with one callee swapped, and the module is untouched.
@@ -39,6 +43,10 @@ from pyrsistent import pvector
 
 from kubefold.core.cluster import Cluster
 from kubefold.reducers.controllers.deployment import controller, recreate, rolling, sync
+from kubefold.reducers.controllers.endpointslice import endpointslice_controller as es_controller
+from kubefold.reducers.controllers.endpointslice import utils as es_utils
+from kubefold.reducers.controllers.namespace import deletion as ns_deletion
+from kubefold.reducers.controllers.namespace import namespace_controller as ns_controller
 from kubefold.reducers.controllers.podautoscaler.horizontal import HorizontalController
 from kubefold.reducers.controllers.podautoscaler.replica_calculator import (
     ReplicaCalculator,
@@ -51,7 +59,8 @@ from kubefold.reducers.registry import DEFAULT
 from kubefold.reducers.scheduler import controller as scheduler
 
 BUGS = ("max-surge-rounded-down", "new-unavailable-ignored", "taints-ignored",
-        "recreate-no-wait", "statefulset-eager", "tolerance-ignored")
+        "recreate-no-wait", "statefulset-eager", "tolerance-ignored", "unready-endpoints",
+        "namespace-finalized-early")
 
 
 def variant(fn: Callable[..., Any], **names: Any) -> Callable[..., Any]:
@@ -188,6 +197,25 @@ def tolerance_ignored() -> Controller:
     return HorizontalController(replica_calc=ToleranceIgnoringCalculator()).controller()
 
 
+def unready_endpoints() -> Controller:
+    def everything_ready(pod: Any, node: Any, svc: Any, address_type: str) -> Any:
+        ep = es_utils.pod_to_endpoint(pod, node, svc, address_type)
+        return attrs.evolve(ep, conditions=attrs.evolve(ep.conditions, ready=True))
+
+    desired = variant(es_controller.desired_endpoints, pod_to_endpoint=everything_ready)
+    return attrs.evolve(es_controller.CONTROLLER, sync=variant(
+        es_controller.sync_service, desired_endpoints=desired))
+
+
+def namespace_finalized_early() -> Controller:
+    def nothing_to_delete(cluster: Cluster, ns: Any) -> tuple[Cluster, int, list[str]]:
+        return cluster, 0, []
+
+    delete = variant(ns_deletion.delete_namespace, delete_all_content=nothing_to_delete)
+    return attrs.evolve(ns_controller.CONTROLLER, sync=variant(
+        ns_controller.sync_namespace, delete_namespace=delete))
+
+
 VARIANTS: dict[str, Callable[[], Controller]] = {
     "max-surge-rounded-down": max_surge_rounded_down,
     "new-unavailable-ignored": new_unavailable_ignored,
@@ -195,6 +223,8 @@ VARIANTS: dict[str, Callable[[], Controller]] = {
     "recreate-no-wait": recreate_no_wait,
     "statefulset-eager": statefulset_eager,
     "tolerance-ignored": tolerance_ignored,
+    "unready-endpoints": unready_endpoints,
+    "namespace-finalized-early": namespace_finalized_early,
 }
 
 

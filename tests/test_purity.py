@@ -85,6 +85,9 @@ COMPONENTS = {
     "helm": (*PUBLIC_APISERVER, "kubefold.reducers.controlplane", "kubefold.reducers.helm",
              "kubefold.reducers.controllers.deployment.util",
              "kubefold.reducers.kubectl.apply"),
+    # kube-proxy's view reads only values, and the EndpointSlice helpers (k8s.io/endpointslice)
+    # it shares with the controller.
+    "proxy": ("kubefold.reducers.proxy", "kubefold.reducers.controllers.endpointslice.utils"),
 }
 COMPONENT_SOURCES = [p for c in COMPONENTS for p in sorted((ROOT / "reducers" / c).rglob("*.py"))]
 

@@ -15,6 +15,7 @@ import pytest
 from kubefold.core.codec import decode_object
 from kubefold.core.objects import Container, ContainerPort, Toleration
 from kubefold.core.schema import decode
+from kubefold.reducers.apiserver.defaults import default_object
 from kubefold.reducers.apiserver.validation import validate_create, validate_update
 from kubefold.reducers.apiserver.validation.core import (
     validate_container_ports,
@@ -759,16 +760,18 @@ def test_validate_node_update_provider_id() -> None:
 
 
 def test_validate_service_basic() -> None:
+    """A defaulted Service (validation reads what defaulting wrote: sessionAffinity,
+    internalTrafficPolicy); the full ValidateService is tests/test_validation_service.py's."""
     svc: dict[str, Any] = {
         "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "ns"},
         "spec": {"type": "ClusterIP", "selector": {"app": "web"},
                  "ports": [{"port": 80, "protocol": "TCP", "targetPort": 8080}]}}
-    assert validate_create(decode_object(svc)) == []
+    assert validate_create(default_object(decode_object(svc))) == []
     bad = copy.deepcopy(svc)
     bad["metadata"]["name"] = "1web"
     bad["spec"]["ports"] = [{"port": 80, "protocol": "TCP", "targetPort": 8080},
                             {"name": "b", "port": 0, "protocol": "ICMP", "targetPort": "x--y"}]
-    assert texts(validate_create(decode_object(bad))) == [
+    assert texts(validate_create(default_object(decode_object(bad)))) == [
         'metadata.name: Invalid value: "1web": a DNS-1035 label must consist of lower case '
         "alphanumeric characters or '-', start with an alphabetic character, and end with an "
         "alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is "

@@ -4,9 +4,16 @@ Models (v1.34): plugin/pkg/admission/namespace/lifecycle (NamespaceLifecycle: no
 missing or terminating namespace; default, kube-system and kube-public cannot be deleted),
 plugin/pkg/admission/defaulttolerationseconds (not-ready and unreachable NoExecute
 tolerations of 300 s), plugin/pkg/admission/priority (priorityClassName to priority, the
-global default class, the two system classes).
-Simplifies: ServiceAccount admission, LimitRanger, ResourceQuota and the webhooks are not run;
-a pod keeps the serviceAccountName it was given.
+global default class, the two system classes), plugin/pkg/admission/serviceaccount (a pod
+naming no ServiceAccount gets `default`; one naming a ServiceAccount that does not exist is
+Forbidden, `error looking up service account ns/name: serviceaccount "name" not found`; the
+ServiceAccount's imagePullSecrets are copied to a pod that has none; mirror pods may not name
+one).
+Simplifies: LimitRanger, ResourceQuota and the webhooks are not run. The ServiceAccount
+plugin's retries for `default` (ten lookups while the serviceaccount controller creates it)
+are taken as succeeding in an Active namespace, so a pod is admitted before the controller's
+first turn; no API token volume is mounted (kubefold runs no containers); v1's deprecated
+`serviceAccount` mirrors `serviceAccountName`, as the v1 conversion writes it.
 Covered by: tests/test_apiserver.py.
 """
 
@@ -15,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+from pyrsistent import pmap, pvector
 
 from kubefold.core.cluster import Cluster
 from kubefold.core.errors import Status, forbidden_status, not_found_status
@@ -105,12 +113,47 @@ def _global_default(cluster: Cluster) -> Any:
     return min(defaults, key=lambda pc: (pc.value or 0, pc.metadata.name), default=None)
 
 
+DEFAULT_SERVICE_ACCOUNT_NAME = "default"
+MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror"
+
+
+def service_account(cluster: Cluster, pod: Pod) -> Pod | Status:
+    """The ServiceAccount plugin's Admit for a pod create."""
+    name = pod.metadata.name or pod.metadata.generate_name or ""
+    if MIRROR_POD_ANNOTATION in pod.metadata.annotations:
+        if pod.spec.service_account_name:
+            return forbidden_status("pods", name, "a mirror pod may not reference service "
+                                    "accounts")
+        return pod
+    namespace = pod.metadata.namespace or ""
+    account = (pod.spec.service_account_name or pod.spec.extra.get("serviceAccount")
+               or DEFAULT_SERVICE_ACCOUNT_NAME)
+    sa = cluster.get("ServiceAccount", namespace, account)
+    if sa is None and account != DEFAULT_SERVICE_ACCOUNT_NAME:
+        return forbidden_status("pods", name, f"error looking up service account "
+                                f"{namespace}/{account}: serviceaccount \"{account}\" not found")
+    extra = pod.spec.extra.set("serviceAccount", account)
+    pull_secrets = sa.extra.get("imagePullSecrets") if sa is not None else None
+    if pull_secrets and not extra.get("imagePullSecrets"):
+        extra = extra.set("imagePullSecrets", pvector(
+            pmap({"name": s.get("name")}) for s in pull_secrets))
+    spec = attrs.evolve(pod.spec, service_account_name=account, extra=extra)
+    return attrs.evolve(pod, spec=spec)
+
+
 def admit_create(cluster: Cluster, obj: Any) -> Any | Status:
-    """Mutating then validating admission for a create: the object as admitted, or a Status."""
+    """Mutating then validating admission for a create: the object as admitted, or a Status.
+    The order is kube-apiserver's: NamespaceLifecycle, ServiceAccount, Priority,
+    DefaultTolerationSeconds."""
     rejected = namespace_lifecycle(cluster, obj)
     if rejected is not None:
         return rejected
     if obj.kind == "Pod":
-        obj = default_toleration_seconds(obj)
-        return priority(cluster, obj)
+        admitted = service_account(cluster, obj)
+        if isinstance(admitted, Status):
+            return admitted
+        admitted = priority(cluster, admitted)
+        if isinstance(admitted, Status):
+            return admitted
+        return default_toleration_seconds(admitted)
     return obj

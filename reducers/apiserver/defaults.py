@@ -91,6 +91,7 @@ from kubefold.core.objects import (
     ResourceList,
     RollingUpdateDeployment,
     Service,
+    ServicePort,
 )
 from kubefold.core.quantity import Quantity
 from kubefold.core.schema import DecodeError, decode, encode, freeze, thaw
@@ -421,48 +422,51 @@ def set_defaults_ephemeral_container(raw: PMap) -> PMap:
 def set_defaults_service(obj: Service) -> Service:
     """SetDefaults_Service: affinity, type ClusterIP, port protocol and targetPort, traffic
     policies, allocateLoadBalancerNodePorts and the load balancer ingress ipMode."""
-    spec = obj.spec
-    extra = _session_affinity(spec.extra)
+    spec = _session_affinity(obj.spec)
     svc_type = spec.type or "ClusterIP"
     ports = _map_vector(spec.ports, _service_port)
     externally_accessible = svc_type in ("LoadBalancer", "NodePort") or (
-        svc_type == "ClusterIP" and bool(extra.get("externalIPs")))
-    if externally_accessible:
-        extra = _default_key(extra, "externalTrafficPolicy", "Cluster")
-    if svc_type in ("NodePort", "LoadBalancer", "ClusterIP"):
-        extra = _default_key(extra, "internalTrafficPolicy", "Cluster", pointer=True)
+        svc_type == "ClusterIP" and bool(spec.external_ips))
+    external = spec.external_traffic_policy
+    if externally_accessible and not external:
+        external = "Cluster"
+    internal = spec.internal_traffic_policy
+    if svc_type in ("NodePort", "LoadBalancer", "ClusterIP") and internal is None:
+        internal = "Cluster"
+    allocate = spec.allocate_load_balancer_node_ports
     status = obj.status
     if svc_type == "LoadBalancer":
-        extra = _default_key(extra, "allocateLoadBalancerNodePorts", True, pointer=True)
+        if allocate is None:
+            allocate = True
         status = _ingress_ip_mode(status)
-    new_spec = _evolve(spec, type=svc_type, ports=ports, extra=extra)
+    new_spec = _evolve(spec, type=svc_type, ports=ports, external_traffic_policy=external,
+                       internal_traffic_policy=internal,
+                       allocate_load_balancer_node_ports=allocate)
     return _evolve(obj, spec=new_spec, status=status)
 
 
-def _session_affinity(extra: PMap) -> PMap:
-    extra = _default_key(extra, "sessionAffinity", "None")
-    if extra["sessionAffinity"] == "None" and "sessionAffinityConfig" in extra:
-        return extra.remove("sessionAffinityConfig")
-    if extra["sessionAffinity"] != "ClientIP":
-        return extra
-    config = extra.get("sessionAffinityConfig")
+def _session_affinity(spec: Any) -> Any:
+    affinity = spec.session_affinity or "None"
+    config = spec.session_affinity_config
+    if affinity == "None" and config is not None:
+        return _evolve(spec, session_affinity=affinity, session_affinity_config=None)
+    if affinity != "ClientIP":
+        return _evolve(spec, session_affinity=affinity)
     client_ip = config.get("clientIP") if isinstance(config, PMap) else None
     if isinstance(client_ip, PMap) and client_ip.get("timeoutSeconds") is not None:
-        return extra
+        return _evolve(spec, session_affinity=affinity)
     timeout = pmap({"timeoutSeconds": DEFAULT_CLIENT_IP_SERVICE_AFFINITY_SECONDS})
-    return extra.set("sessionAffinityConfig", pmap({"clientIP": timeout}))
+    return _evolve(spec, session_affinity=affinity,
+                   session_affinity_config=pmap({"clientIP": timeout}))
 
 
-def _service_port(port: Any) -> Any:
+def _service_port(port: ServicePort) -> ServicePort:
     """A ServicePort: protocol TCP, and targetPort = port when 0, "" or absent."""
-    if not isinstance(port, PMap):
-        return port
-    port = _default_key(port, "protocol", "TCP")
-    target = port.get("targetPort")
-    if target is None or target == "" or (target == 0 and not isinstance(target, bool)):
-        number = port.get("port")
-        port = port.set("targetPort", number if isinstance(number, int) else 0)
-    return port
+    protocol = port.protocol or "TCP"
+    target = port.target_port
+    if _unset(target):
+        target = port.port if isinstance(port.port, int) else 0
+    return _evolve(port, protocol=protocol, target_port=target)
 
 
 def _ingress_ip_mode(status: Any) -> Any:
@@ -481,8 +485,7 @@ def _ingress_ip_mode(status: Any) -> Any:
 def set_object_defaults_service(obj: Service) -> Service:
     """SetObjectDefaults_Service: SetDefaults_Service, then each port's protocol (+default)."""
     obj = set_defaults_service(obj)
-    ports = _map_vector(obj.spec.ports, lambda p: _default_key(p, "protocol", "TCP")
-                        if isinstance(p, PMap) else p)
+    ports = _map_vector(obj.spec.ports, lambda p: _evolve(p, protocol=p.protocol or "TCP"))
     return _evolve(obj, spec=_evolve(obj.spec, ports=ports))
 
 

@@ -9,8 +9,10 @@ Update, Delete with finalizers and graceful deletion, the orphan and foregroundD
 finalizers from the propagation policy), pkg/registry/{apps,core}/.../strategy.go
 (PrepareForCreate and PrepareForUpdate: status reset, generation on spec change),
 names.SimpleNameGenerator (generateName + 5 characters).
-Simplifies: no field management (server-side apply), no watch cache, no Service IP
-allocation; a resourceVersion is the decimal of one global counter, as etcd's revision.
+Service allocation is service/alloc.py's, called where Go's REST hooks call it
+(beginCreate before validation, beginUpdate after).
+Simplifies: no field management (server-side apply), no watch cache; a resourceVersion is the
+decimal of one global counter, as etcd's revision.
 Covered by: tests/test_apiserver.py, tests/test_properties_engine.py.
 """
 
@@ -36,6 +38,7 @@ from kubefold.core.objects import Condition, GenericObject, KObject, Namespace, 
 from kubefold.core.schema import DecodeError, thaw
 from kubefold.reducers.apiserver import admission, batch
 from kubefold.reducers.apiserver.defaults import default_object
+from kubefold.reducers.apiserver.service import alloc as service_alloc
 from kubefold.reducers.apiserver.validation import (
     validate_create,
     validate_status_update,
@@ -129,6 +132,8 @@ def prepare_for_create(obj: Any) -> Any:
                                                          qos_class=qos_class(obj)))
     if obj.kind == "DaemonSet":
         obj = _template_generation(obj, max(1, _template_generation_of(obj)))
+    elif obj.kind == "Service":
+        obj = service_alloc.prepare_for_create(obj)
     elif obj.kind == "Namespace":
         finalizers = obj.spec.finalizers or ("kubernetes",)
         obj = attrs.evolve(obj, spec=attrs.evolve(obj.spec, finalizers=finalizers),
@@ -207,6 +212,11 @@ def create(cluster: Cluster, obj: Any) -> Result:
     if isinstance(admitted, Status):
         return admitted
     obj = admitted
+    if obj.kind == "Service":  # REST.beginCreate: IP families, ClusterIPs, node ports
+        allocated = service_alloc.begin_create(cluster, obj)
+        if isinstance(allocated, Status):
+            return allocated
+        obj = allocated
     info = kind_info(obj.kind, obj.api_version)
     errors = validate_create(obj)
     if errors:
@@ -262,7 +272,10 @@ def update(cluster: Cluster, obj: Any) -> Result:
     if rejected is not None:
         return rejected
     new = with_status(_carry_system_meta(obj, old), status_of(old))
-    return _write_update(cluster, prepare_for_update(new, old), old)
+    new = prepare_for_update(new, old)
+    if new.kind == "Service":
+        new = service_alloc.prepare_for_update(new, old)
+    return _write_update(cluster, new, old)
 
 
 def update_status(cluster: Cluster, obj: Any) -> Result:
@@ -287,8 +300,14 @@ def _write_update(cluster: Cluster, new: Any, old: Any, status_only: bool = Fals
     errors = validate_status_update(new, old) if status_only else validate_update(new, old)
     if errors:
         return invalid_status(info.qualified_kind, new.metadata.name or "", errors)
+    if new.kind == "Service" and not status_only:  # REST.beginUpdate
+        allocated = service_alloc.begin_update(cluster, new, old)
+        if isinstance(allocated, Status):
+            return allocated
+        new = allocated
     if old.metadata.deletion_timestamp is not None and not new.metadata.finalizers \
-            and old.metadata.finalizers and (old.metadata.deletion_grace_period_seconds or 0) == 0:
+            and (old.metadata.finalizers or _namespace_finalized(new, old)) \
+            and (old.metadata.deletion_grace_period_seconds or 0) == 0:
         # The last finalizer is gone from an object being deleted: the store removes it.
         _, cluster = cluster.bump_resource_version()
         return Written(cluster.remove(new.kind, new.metadata.namespace, new.metadata.name), None)
@@ -296,6 +315,12 @@ def _write_update(cluster: Cluster, new: Any, old: Any, status_only: bool = Fals
     new = with_meta(new, resource_version=rv)
     return Written(cluster.put(new), new)
 
+
+
+def _namespace_finalized(new: Any, old: Any) -> bool:
+    """ShouldDeleteNamespaceDuringUpdate: a deleting namespace whose spec.finalizers just
+    emptied (the namespace controller's finalize) goes."""
+    return new.kind == "Namespace" and bool(old.spec.finalizers) and not new.spec.finalizers
 
 
 # -- delete ----------------------------------------------------------------------------------
@@ -411,7 +436,9 @@ def restore(cluster: Cluster, objects: Any, latest_time: int | None = None) -> C
 
 
 def ensure_bootstrap_namespaces(cluster: Cluster) -> Cluster:
-    """default, kube-system, kube-public and kube-node-lease exist, as bootstrap makes them."""
+    """What kube-apiserver's bootstrap makes: the namespaces default, kube-system,
+    kube-public and kube-node-lease, and the `kubernetes` Service in default holding the
+    service range's first address (10.96.0.1)."""
     for name in BOOTSTRAP_NAMESPACES:
         if cluster.get("Namespace", "", name) is None:
             ns = Namespace(api_version="v1", kind="Namespace",
@@ -420,7 +447,31 @@ def ensure_bootstrap_namespaces(cluster: Cluster) -> Cluster:
             written = create(cluster, ns)
             assert isinstance(written, Written), written
             cluster = written.cluster
-    return cluster
+    return ensure_kubernetes_service(cluster)
+
+
+KUBERNETES_SERVICE = {
+    "apiVersion": "v1", "kind": "Service",
+    "metadata": {"name": "kubernetes", "namespace": "default",
+                 "labels": {"component": "apiserver", "provider": "kubernetes"}},
+    "spec": {"type": "ClusterIP", "sessionAffinity": "None",
+             "clusterIP": service_alloc.CLUSTER_IP_RANGE.address(
+                 service_alloc.CLUSTER_IP_RANGE.first),
+             "ports": [{"name": "https", "port": 443, "protocol": "TCP",
+                        "targetPort": 6443}]},
+}
+
+
+def ensure_kubernetes_service(cluster: Cluster) -> Cluster:
+    """The kubernetesservice controller of kube-apiserver (pkg/controlplane/controller/
+    kubernetesservice): the `kubernetes` Service, port https 443 to the secure port 6443,
+    created when missing. It has no selector: its endpoints are the API servers' own, which
+    kubefold does not model. A start whose state already holds its address elsewhere leaves
+    it out, as the controller would keep retrying."""
+    if cluster.get("Service", "default", "kubernetes") is not None:
+        return cluster
+    written = create(cluster, decode_object(KUBERNETES_SERVICE))
+    return written.cluster if isinstance(written, Written) else cluster
 
 
 def set_condition(conditions: Any, condition: Condition) -> Any:

@@ -2,9 +2,10 @@
 
 `validate_create(obj)` and `validate_update(new, old)` choose the validator by `obj.kind`:
 Deployment, ReplicaSet, StatefulSet, DaemonSet and ControllerRevision (apps.py), Job and
-CronJob (batch.py), HorizontalPodAutoscaler (autoscaling.py), Pod, Namespace, Node and Service
-(core.py); any other kind gets ValidateObjectMeta with the name rule Kubernetes uses for it (on
-update: ValidateObjectMetaUpdate). Errors come in the order Go appends them.
+CronJob (batch.py), HorizontalPodAutoscaler (autoscaling.py), Pod, Namespace and Node
+(core.py), Service, EndpointSlice and Endpoints (service.py); any other kind gets
+ValidateObjectMeta with the name rule Kubernetes uses for it (on update:
+ValidateObjectMetaUpdate). Errors come in the order Go appends them.
 
 Models: the registry strategies' Validate/ValidateUpdate dispatch of kube-apiserver (v1.34) and
 the name functions they pass to ValidateObjectMeta (NameIsDNSSubdomain by default,
@@ -21,7 +22,7 @@ from typing import Any
 
 from kubefold.core.errors import FieldError
 from kubefold.core.kinds import kind_info
-from kubefold.reducers.apiserver.validation import apps, autoscaling, batch, core
+from kubefold.reducers.apiserver.validation import apps, autoscaling, batch, core, service
 from kubefold.reducers.apiserver.validation.names import (
     NameFn,
     name_is_dns1035_label,
@@ -36,13 +37,15 @@ _CREATE: dict[str, Callable[[Any], list[FieldError]]] = {
     "Pod": core.validate_pod,
     "Namespace": core.validate_namespace,
     "Node": core.validate_node,
-    "Service": core.validate_service,
     "StatefulSet": apps.validate_stateful_set,
     "DaemonSet": apps.validate_daemon_set,
     "ControllerRevision": apps.validate_controller_revision,
     "Job": batch.validate_job,
     "CronJob": batch.validate_cron_job,
     "HorizontalPodAutoscaler": autoscaling.validate_horizontal_pod_autoscaler,
+    "Service": service.validate_service,
+    "EndpointSlice": service.validate_endpoint_slice,
+    "Endpoints": service.validate_endpoints,
 }
 
 _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
@@ -57,6 +60,9 @@ _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
     "Job": batch.validate_job_update,
     "CronJob": batch.validate_cron_job_update,
     "HorizontalPodAutoscaler": autoscaling.validate_horizontal_pod_autoscaler_update,
+    "Service": service.validate_service_update,
+    "EndpointSlice": service.validate_endpoint_slice_update,
+    "Endpoints": service.validate_endpoints_update,
 }
 
 _RBAC_KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
@@ -98,10 +104,7 @@ def validate_update(new: Any, old: Any) -> list[FieldError]:
     validator = _UPDATE.get(kind)
     if validator is not None:
         return validator(new, old)
-    errs = core.validate_object_meta_update(new.metadata, old.metadata)
-    if kind == "Service":
-        errs += core.validate_service(new)
-    return errs
+    return core.validate_object_meta_update(new.metadata, old.metadata)
 
 
 _STATUS_UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {

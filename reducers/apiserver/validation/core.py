@@ -13,7 +13,7 @@ Models (release v1.34, k8s.io/kubernetes/pkg/apis/core/validation/validation.go)
   validateOverhead; ValidatePodUpdate (ValidateContainerUpdates, the activeDeadlineSeconds rules,
   validateOnlyAddedTolerations, the munged spec comparison and its message).
 - ValidateNamespace (with validateFinalizerName), ValidateNode and ValidateNodeUpdate (taints,
-  resources, providerID), a basic ValidateService (metadata, ports, type, selector).
+  resources, providerID). Services, EndpointSlices and Endpoints are in service.py.
 - pkg/apis/core/helper: IsStandardResourceName, IsStandardContainerResourceName,
   IsNativeResource, IsExtendedResourceName, IsHugePageResourceName, IsOvercommitAllowed,
   IsIntegerResourceName, IsStandardFinalizerName, GetDeletionCostFromPodAnnotations.
@@ -33,7 +33,7 @@ A `Quantity` bad value prints with kubefold's normalised coefficient and exponen
 parsed digits). ValidatePodUpdate's go-cmp diff is replaced by a list of the changed spec keys;
 updates of gated pods (nodeSelector/affinity additions) are not special-cased; quantities compare
 structurally (Go: numerically). `metadata.resourceVersion` is not required on update (the store
-fills it, as AllowUnconditionalUpdate does). ValidateService checks only what is listed.
+fills it, as AllowUnconditionalUpdate does).
 Errors carry no `origin`.
 
 Covered by: tests/test_validation_core.py (TestValidateContainers, TestValidateInitContainers,
@@ -75,7 +75,6 @@ from kubefold.core.objects import (
     PodTemplateSpec,
     Probe,
     ResourceList,
-    Service,
     Taint,
     Toleration,
 )
@@ -87,7 +86,6 @@ from kubefold.reducers.apiserver.validation.names import (
     NameFn,
     child,
     inclusive_range_error,
-    is_dns1123_label,
     is_http_header_name,
     is_qualified_name,
     is_relaxed_env_var_name,
@@ -106,7 +104,6 @@ from kubefold.reducers.apiserver.validation.names import (
     validate_nonnegative_field,
     validate_object_meta,
     validate_owner_references,
-    validate_qualified_name,
 )
 
 MAX_INT32 = 2**31 - 1
@@ -1127,47 +1124,4 @@ def validate_node_update(new: Node, old: Node) -> list[FieldError]:
                               'node updates may not change providerID except from "" to valid'))
     if new.spec.taints:
         errs += validate_node_taints(new.spec.taints, "metadata.taints")
-    return errs
-
-
-SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
-
-
-def validate_service(svc: Service) -> list[FieldError]:
-    """ValidateService, basic: metadata, type, ports and selector."""
-    errs = validate_meta(svc.metadata, True, validate_service_name)
-    spec = svc.spec
-    svc_type = _s(spec.type)
-    if svc_type not in SERVICE_TYPES:
-        errs.append(not_supported("spec.type", svc_type, SERVICE_TYPES))
-    headless = spec.cluster_ip == "None"
-    if not spec.ports and not headless and svc_type != "ExternalName":
-        errs.append(required("spec.ports"))
-    names: set[str] = set()
-    for i, port in enumerate(spec.ports):
-        errs += _validate_service_port(port, len(spec.ports) > 1, names,
-                                       index("spec.ports", i))
-    return errs + validate_labels(spec.selector, "spec.selector")
-
-
-def _validate_service_port(port: Mapping[str, Any], require_name: bool, names: set[str],
-                           path: str) -> list[FieldError]:
-    """validateServicePort."""
-    errs: list[FieldError] = []
-    name = _s(port.get("name"))
-    if require_name and not name:
-        errs.append(required(child(path, "name")))
-    elif name:
-        errs += [invalid(child(path, "name"), name, m) for m in is_dns1123_label(name)]
-        if name in names:
-            errs.append(duplicate(child(path, "name"), name))
-        else:
-            names.add(name)
-    number = _i(port.get("port"))
-    errs += [invalid(child(path, "port"), number, m) for m in is_valid_port_num(number)]
-    errs += _validate_protocol(_s(port.get("protocol")), child(path, "protocol"))
-    errs += validate_port_num_or_name(port.get("targetPort"), child(path, "targetPort"))
-    app_protocol = port.get("appProtocol")
-    if isinstance(app_protocol, str):
-        errs += validate_qualified_name(app_protocol, child(path, "appProtocol"))
     return errs
