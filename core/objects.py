@@ -19,10 +19,12 @@ from typing import Any, TypeAlias
 import attrs
 from pyrsistent import PMap, PVector, pmap, pvector
 
-from kubefold.core.quantity import Quantity, quantity_from_json
+from kubefold.core.quantity import ERR_FORMAT_WRONG, Quantity, quantity_from_json
 from kubefold.core.schema import (
     BOOL,
     INT,
+    INT64,
+    INT64_OMITEMPTY,
     INT_OMITEMPTY,
     INT_OR_STR,
     RAW,
@@ -40,17 +42,32 @@ from kubefold.core.schema import (
 )
 
 
+MAX_MILLI = 2**63 - 1  # the int64 MilliValue every consumer of a quantity computes with
+
+
 @attrs.frozen
 class QuantityCodec:
-    """resource.Quantity in JSON: a string (or a bare number) printed canonically."""
+    """resource.Quantity in JSON: a string (or a bare number) printed canonically.
+
+    Quantity.UnmarshalJSON reads the raw JSON text: anything that is not a string or number
+    fails ParseQuantity (`quantities must match the regular expression ...`). A quantity whose
+    value in thousandths does not fit int64 (`1e999`) is refused too: Kubernetes parses it,
+    but the scheduler's and the kubelet's int64 arithmetic (MilliValue) cannot hold it."""
+
+    go_type = "resource.Quantity"
 
     def decode(self, value: Any, path: str) -> Quantity:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise DecodeError(path, f"expected a quantity, got {type(value).__name__}")
+            raise DecodeError(path, ERR_FORMAT_WRONG, ERR_FORMAT_WRONG)
         try:
-            return quantity_from_json(value)
+            q = quantity_from_json(value)
         except ValueError as exc:
-            raise DecodeError(path, str(exc)) from None
+            raise DecodeError(path, str(exc), str(exc)) from None
+        if not fits_milli_int64(q):
+            message = (f"quantity {value!r} is too large: its value in thousandths must fit "
+                       f"int64 (at most {MAX_MILLI}m)")
+            raise DecodeError(path, message, f"{path}: {message}")
+        return q
 
     def encode(self, value: Quantity) -> str:
         return str(value)
@@ -61,6 +78,16 @@ class QuantityCodec:
 
 QUANTITY = QuantityCodec()
 ResourceList: TypeAlias = PMap[str, Quantity]
+
+
+def fits_milli_int64(q: Quantity) -> bool:
+    """Whether |q| in thousandths (rounded up) is at most 2^63-1, without computing a huge
+    power of ten."""
+    if q.coefficient == 0:
+        return True
+    if len(str(abs(q.coefficient))) + q.exponent + 3 > 20:
+        return False
+    return abs(q.milli_value()) <= MAX_MILLI
 
 
 def resource_list(k8s: str) -> Any:
@@ -111,10 +138,10 @@ class ObjectMeta:
     namespace: str | None = field("namespace")
     uid: str | None = field("uid")
     resource_version: str | None = field("resourceVersion")
-    generation: int | None = field("generation", INT)
+    generation: int | None = field("generation", INT64)
     creation_timestamp: int | None = field("creationTimestamp", TIME)
     deletion_timestamp: int | None = field("deletionTimestamp", TIME)
-    deletion_grace_period_seconds: int | None = field("deletionGracePeriodSeconds", INT)
+    deletion_grace_period_seconds: int | None = field("deletionGracePeriodSeconds", INT64)
     labels: PMap[str, str] = field("labels", STR_MAP, factory=pmap)
     annotations: PMap[str, str] = field("annotations", STR_MAP, factory=pmap)
     owner_references: PVector[OwnerReference] = list_of("ownerReferences", OwnerReference)
@@ -145,7 +172,7 @@ class Condition:
 
     type: str | None = field("type")
     status: str | None = field("status")
-    observed_generation: int | None = field("observedGeneration", INT)
+    observed_generation: int | None = field("observedGeneration", INT64)
     last_heartbeat_time: int | None = field("lastHeartbeatTime", TIME)
     last_probe_time: int | None = field("lastProbeTime", TIME)
     last_update_time: int | None = field("lastUpdateTime", TIME)
@@ -185,7 +212,7 @@ class Probe:
     timeout_seconds: int | None = field("timeoutSeconds", INT)
     success_threshold: int | None = field("successThreshold", INT)
     failure_threshold: int | None = field("failureThreshold", INT)
-    termination_grace_period_seconds: int | None = field("terminationGracePeriodSeconds", INT)
+    termination_grace_period_seconds: int | None = field("terminationGracePeriodSeconds", INT64)
     extra: PMap = extra_field()
 
 
@@ -211,7 +238,7 @@ class Toleration:
     operator: str | None = field("operator")
     value: str | None = field("value")
     effect: str | None = field("effect")
-    toleration_seconds: int | None = field("tolerationSeconds", INT)
+    toleration_seconds: int | None = field("tolerationSeconds", INT64)
     extra: PMap = extra_field()
 
 
@@ -228,8 +255,8 @@ class PodSpec:
     priority_class_name: str | None = field("priorityClassName")
     preemption_policy: str | None = field("preemptionPolicy")
     restart_policy: str | None = field("restartPolicy")
-    termination_grace_period_seconds: int | None = field("terminationGracePeriodSeconds", INT)
-    active_deadline_seconds: int | None = field("activeDeadlineSeconds", INT)
+    termination_grace_period_seconds: int | None = field("terminationGracePeriodSeconds", INT64)
+    active_deadline_seconds: int | None = field("activeDeadlineSeconds", INT64)
     dns_policy: str | None = field("dnsPolicy")
     scheduler_name: str | None = field("schedulerName")
     service_account_name: str | None = field("serviceAccountName")
@@ -310,7 +337,7 @@ class DeploymentSpec:
 
 @attrs.frozen
 class DeploymentStatus:
-    observed_generation: int | None = field("observedGeneration", INT_OMITEMPTY)
+    observed_generation: int | None = field("observedGeneration", INT64_OMITEMPTY)
     replicas: int | None = field("replicas", INT_OMITEMPTY)
     updated_replicas: int | None = field("updatedReplicas", INT_OMITEMPTY)
     ready_replicas: int | None = field("readyReplicas", INT_OMITEMPTY)
@@ -338,7 +365,7 @@ class ReplicaSetStatus:
     ready_replicas: int | None = field("readyReplicas", INT_OMITEMPTY)
     available_replicas: int | None = field("availableReplicas", INT_OMITEMPTY)
     terminating_replicas: int | None = field("terminatingReplicas", INT_OMITEMPTY)
-    observed_generation: int | None = field("observedGeneration", INT_OMITEMPTY)
+    observed_generation: int | None = field("observedGeneration", INT64_OMITEMPTY)
     conditions: PVector[Condition] = list_of("conditions", Condition)
     extra: PMap = extra_field()
 
@@ -408,7 +435,7 @@ class PodDisruptionBudgetSpec:
 
 @attrs.frozen
 class PodDisruptionBudgetStatus:
-    observed_generation: int | None = field("observedGeneration", INT)
+    observed_generation: int | None = field("observedGeneration", INT64)
     current_healthy: int | None = field("currentHealthy", INT)
     desired_healthy: int | None = field("desiredHealthy", INT)
     expected_pods: int | None = field("expectedPods", INT)
