@@ -37,10 +37,12 @@ from kubefold.core.schema import (
     encode,
     extra_field,
     field,
+    freeze,
     list_of,
     nested,
+    struct_go_type,
+    thaw,
 )
-
 
 MAX_MILLI = 2**63 - 1  # the int64 MilliValue every consumer of a quantity computes with
 
@@ -183,6 +185,201 @@ class Condition:
 
 
 # ---------------------------------------------------------------------------------------------
+# shapes: fields reducers read as frozen JSON, checked against their Go types when decoded
+
+
+@attrs.frozen
+class Shaped:
+    """Frozen JSON whose shape is checked against a modelled class when decoded: a wrong type
+    anywhere inside is the decoder's error (Go's message), yet reducers keep reading plain
+    mappings. Use it for a field that is read structurally but not yet typed."""
+
+    cls: type
+
+    @property
+    def go_type(self) -> str:
+        return struct_go_type(self.cls)
+
+    def decode(self, value: Any, path: str) -> Any:
+        decode(self.cls, value, path)
+        return freeze(value)
+
+    def encode(self, value: Any) -> Any:
+        return thaw(value)
+
+    def is_empty(self, value: Any) -> bool:
+        return value is None
+
+
+@attrs.frozen
+class Checked:
+    """A scalar checked by another codec when decoded, kept as written (a time string)."""
+
+    inner: Any
+
+    @property
+    def go_type(self) -> str:
+        return str(getattr(self.inner, "go_type", "interface {}"))
+
+    def decode(self, value: Any, path: str) -> Any:
+        self.inner.decode(value, path)
+        return value
+
+    def encode(self, value: Any) -> Any:
+        return value
+
+    def is_empty(self, value: Any) -> bool:
+        return value is None
+
+
+@attrs.frozen
+class NodeSelectorRequirement:
+    key: str | None = field("key")
+    operator: str | None = field("operator")
+    values: PVector[str] = field("values", STR_LIST, factory=pvector)
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class NodeSelectorTerm:
+    match_expressions: PVector[Any] = list_of("matchExpressions", NodeSelectorRequirement)
+    match_fields: PVector[Any] = list_of("matchFields", NodeSelectorRequirement)
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class NodeSelector:
+    node_selector_terms: PVector[Any] = list_of("nodeSelectorTerms", NodeSelectorTerm)
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class PreferredSchedulingTerm:
+    weight: int | None = field("weight", INT)
+    preference: Any = nested("preference", NodeSelectorTerm)
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class NodeAffinity:
+    required: Any = nested("requiredDuringSchedulingIgnoredDuringExecution", NodeSelector)
+    preferred: PVector[Any] = list_of("preferredDuringSchedulingIgnoredDuringExecution",
+                                      PreferredSchedulingTerm)
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class PodAffinityTerm:
+    label_selector: Any = nested("labelSelector", LabelSelector)
+    namespace_selector: Any = nested("namespaceSelector", LabelSelector)
+    namespaces: PVector[str] = field("namespaces", STR_LIST, factory=pvector)
+    topology_key: str | None = field("topologyKey")
+    match_label_keys: PVector[str] = field("matchLabelKeys", STR_LIST, factory=pvector)
+    mismatch_label_keys: PVector[str] = field("mismatchLabelKeys", STR_LIST, factory=pvector)
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class WeightedPodAffinityTerm:
+    weight: int | None = field("weight", INT)
+    pod_affinity_term: Any = nested("podAffinityTerm", PodAffinityTerm)
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class PodAffinity:
+    required: PVector[Any] = list_of("requiredDuringSchedulingIgnoredDuringExecution",
+                                     PodAffinityTerm)
+    preferred: PVector[Any] = list_of("preferredDuringSchedulingIgnoredDuringExecution",
+                                      WeightedPodAffinityTerm)
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class PodAntiAffinity(PodAffinity):
+    pass
+
+
+@attrs.frozen
+class Affinity:
+    node_affinity: Any = nested("nodeAffinity", NodeAffinity)
+    pod_affinity: Any = nested("podAffinity", PodAffinity)
+    pod_anti_affinity: Any = nested("podAntiAffinity", PodAntiAffinity)
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class TopologySpreadConstraint:
+    max_skew: int | None = field("maxSkew", INT)
+    topology_key: str | None = field("topologyKey")
+    when_unsatisfiable: str | None = field("whenUnsatisfiable")
+    label_selector: Any = nested("labelSelector", LabelSelector)
+    min_domains: int | None = field("minDomains", INT)
+    node_affinity_policy: str | None = field("nodeAffinityPolicy")
+    node_taints_policy: str | None = field("nodeTaintsPolicy")
+    match_label_keys: PVector[str] = field("matchLabelKeys", STR_LIST, factory=pvector)
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class ContainerStateWaiting:
+    reason: str | None = field("reason")
+    message: str | None = field("message")
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class ContainerStateRunning:
+    started_at: int | None = field("startedAt", TIME)
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class ContainerStateTerminated:
+    exit_code: int | None = field("exitCode", INT)
+    signal: int | None = field("signal", INT)
+    reason: str | None = field("reason")
+    message: str | None = field("message")
+    started_at: int | None = field("startedAt", TIME)
+    finished_at: int | None = field("finishedAt", TIME)
+    container_id: str | None = field("containerID")
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class ContainerState:
+    waiting: Any = nested("waiting", ContainerStateWaiting)
+    running: Any = nested("running", ContainerStateRunning)
+    terminated: Any = nested("terminated", ContainerStateTerminated)
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class ServicePort:
+    name: str | None = field("name")
+    protocol: str | None = field("protocol")
+    app_protocol: str | None = field("appProtocol")
+    port: int | None = field("port", INT)
+    target_port: int | str | None = field("targetPort", INT_OR_STR)
+    node_port: int | None = field("nodePort", INT)
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class NodeAddress:
+    type: str | None = field("type")
+    address: str | None = field("address")
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class ContainerImage:
+    names: PVector[str] = field("names", STR_LIST, factory=pvector)
+    size_bytes: int | None = field("sizeBytes", INT64)
+    extra: PMap = extra_field()
+
+
+# ---------------------------------------------------------------------------------------------
 # pods
 
 
@@ -248,9 +445,10 @@ class PodSpec:
     init_containers: PVector[Container] = list_of("initContainers", Container)
     node_name: str | None = field("nodeName")
     node_selector: PMap[str, str] = field("nodeSelector", STR_MAP, factory=pmap)
-    affinity: Any = field("affinity", RAW)
+    affinity: Any = field("affinity", Shaped(Affinity))
     tolerations: PVector[Toleration] = list_of("tolerations", Toleration)
-    topology_spread_constraints: PVector[Any] = list_of("topologySpreadConstraints", RAW)
+    topology_spread_constraints: PVector[Any] = list_of("topologySpreadConstraints",
+                                                                 Shaped(TopologySpreadConstraint))
     priority: int | None = field("priority", INT)
     priority_class_name: str | None = field("priorityClassName")
     preemption_policy: str | None = field("preemptionPolicy")
@@ -274,8 +472,8 @@ class ContainerStatus:
     image: str | None = field("image")
     image_id: str | None = field("imageID")
     container_id: str | None = field("containerID")
-    state: Any = field("state", RAW)
-    last_state: Any = field("lastState", RAW)
+    state: Any = field("state", Shaped(ContainerState))
+    last_state: Any = field("lastState", Shaped(ContainerState))
     extra: PMap = extra_field()
 
 
@@ -397,8 +595,8 @@ class NodeStatus:
     capacity: ResourceList = resource_list("capacity")
     allocatable: ResourceList = resource_list("allocatable")
     conditions: PVector[Condition] = list_of("conditions", Condition)
-    addresses: PVector[Any] = list_of("addresses", RAW)
-    images: PVector[Any] = list_of("images", RAW)
+    addresses: PVector[Any] = list_of("addresses", Shaped(NodeAddress))
+    images: PVector[Any] = list_of("images", Shaped(ContainerImage))
     extra: PMap = extra_field()
 
 
@@ -419,7 +617,7 @@ class NamespaceStatus:
 class ServiceSpec:
     type: str | None = field("type")
     selector: PMap[str, str] = field("selector", STR_MAP, factory=pmap)
-    ports: PVector[Any] = list_of("ports", RAW)
+    ports: PVector[Any] = list_of("ports", Shaped(ServicePort))
     cluster_ip: str | None = field("clusterIP")
     extra: PMap = extra_field()
 
@@ -440,7 +638,7 @@ class PodDisruptionBudgetStatus:
     desired_healthy: int | None = field("desiredHealthy", INT)
     expected_pods: int | None = field("expectedPods", INT)
     disruptions_allowed: int | None = field("disruptionsAllowed", INT)
-    disrupted_pods: PMap[str, Any] = field("disruptedPods", MapOf(RAW), factory=pmap)
+    disrupted_pods: PMap[str, Any] = field("disruptedPods", MapOf(Checked(TIME)), factory=pmap)
     conditions: PVector[Condition] = list_of("conditions", Condition)
     extra: PMap = extra_field()
 

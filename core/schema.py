@@ -86,6 +86,10 @@ class TypeMismatch(DecodeError):
             self.error = attrs.evolve(self.error, struct=struct, field=go_field_path(self.path))
             self.go = str(self.error)
 
+    def in_struct_named(self, struct: str) -> TypeMismatch:
+        self.in_struct(struct)
+        return self
+
 
 def go_field_path(path: str) -> str:
     """`spec.template.spec.containers[0].ports[1].containerPort` ->

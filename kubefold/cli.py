@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from kubefold import io, report
-from kubefold.core.codec import dump_log, encode_object
+from kubefold.core.codec import check_clock, dump_log, encode_object
 from kubefold.core.errors import InputError
+from kubefold.core.limits import MAX_EVENTS
 from kubefold.properties import check, explorer, invariants
 from kubefold.reducers import manager
 from kubefold.reducers.controlplane import ControlPlane
@@ -78,25 +80,55 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _load_logs(paths: Sequence[str]) -> list[Any]:
+    """The logs, refused as soon as together they pass MAX_EVENTS."""
+    logs, count = [], 0
+    for path in paths:
+        log = io.load_log(path)
+        count += len(log.events)
+        if count > MAX_EVENTS:
+            raise InputError(path, "", f"the logs hold more than {MAX_EVENTS} events: kubefold "
+                             f"replays at most {MAX_EVENTS} (see the README's Limits)")
+        logs.append(log)
+    return logs
+
+
+def _bounded(outcomes: Iterable[manager.Outcome]) -> Iterator[manager.Outcome]:
+    """The outcomes up to the first that reached a work bound (core/limits.py), which ends
+    the replay as an InputError naming the event."""
+    for outcome in outcomes:
+        yield outcome
+        if not outcome.settled:
+            source, _, where = (getattr(outcome.event, "origin", "") or "log").partition(": ")
+            raise _Bounded(source, where, f"replay stopped: {outcome.bound}")
+
+
+class _Bounded(InputError):
+    """A replay that reached a work bound: its account so far is printed, then the error."""
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     cluster = (io.load_snapshot(args.snapshot, args.seed, args.plane) if args.snapshot
                else manager.empty_cluster(args.seed, args.plane))
-    logs = [io.load_log(path) for path in args.logs]
+    logs = _load_logs(args.logs)
     events = [e for log in logs for e in log.events]
     skipped = [s for log in logs for s in log.skipped]
+    check_clock(events, cluster.clock_start, cluster.now)
     findings: tuple = ()
-    if args.check:
-        checked = check.check_replay(cluster, events, args.mode, plane=args.plane)
-        outcomes, findings = list(checked.outcomes), checked.findings
-    else:
-        outcomes = list(manager.trace(cluster, events, args.mode, args.plane))
-    start = cluster
-    for index, outcome in enumerate(outcomes, 1):
-        if not args.quiet:
-            print("\n".join(report.describe_outcome(index, outcome, start)))
-        start = outcome.cluster
+    outcomes: list[manager.Outcome] = []
+    try:
+        if args.check:
+            checked = check.check_replay(cluster, events, args.mode, plane=args.plane,
+                                         stop_unsettled=True)
+            outcomes, findings = list(checked.outcomes), checked.findings
+            list(_bounded(outcomes))
+        else:
+            outcomes.extend(_bounded(manager.trace(cluster, events, args.mode, args.plane)))
+    except _Bounded:
+        _account(args, cluster, outcomes, skipped)
+        raise
+    _account(args, cluster, outcomes, skipped)
     cluster = outcomes[-1].cluster if outcomes else cluster
-    print("\n".join(report.summary(cluster, outcomes, skipped)))
     if args.check:
         print("\n".join(report.findings(findings)))
     if args.dump:
@@ -108,12 +140,39 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def _account(args: argparse.Namespace, cluster: Any, outcomes: list[manager.Outcome],
+             skipped: list[str]) -> None:
+    start = cluster
+    for index, outcome in enumerate(outcomes, 1):
+        if not args.quiet:
+            print("\n".join(report.describe_outcome(index, outcome, start)))
+        start = outcome.cluster
+    cluster = outcomes[-1].cluster if outcomes else cluster
+    print("\n".join(report.summary(cluster, outcomes, skipped)))
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     violations = check.check_snapshot(io.load_snapshot(args.snapshot))
     for v in violations:
         print(f"violated: {v}")
     print(f"{len(violations)} violation(s) of {len(invariants.INVARIANTS)} invariants")
     return 1 if violations else 0
+
+
+MAX_EXPLORE_EVENTS = 50  # the longest sequence explore tries (a shrunk example is shorter)
+MAX_EXPLORE_DEPTH = 12  # exhaustive depth: each level multiplies the states
+
+
+def _check_explore_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Usage errors (exit 2) for budgets and sizes explore cannot work with."""
+    if args.budget < 1:
+        parser.error(f"argument --budget: must be at least 1, not {args.budget}")
+    if not 1 <= args.max_events <= MAX_EXPLORE_EVENTS:
+        parser.error(f"argument --max-events: must be between 1 and {MAX_EXPLORE_EVENTS}, "
+                     f"not {args.max_events}")
+    if not 1 <= args.depth <= MAX_EXPLORE_DEPTH:
+        parser.error(f"argument --depth: must be between 1 and {MAX_EXPLORE_DEPTH}, "
+                     f"not {args.depth}")
 
 
 def cmd_explore(args: argparse.Namespace) -> int:
@@ -153,8 +212,11 @@ COMMANDS = {"replay": cmd_replay, "check": cmd_check, "explore": cmd_explore}
 def main(argv: Sequence[str] | None = None, plane: ControlPlane | None = None) -> int:
     """Run one command; `plane` is the control plane to run (the default one when None: a
     test passes its own)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     args.plane = plane
+    if args.command == "explore":
+        _check_explore_args(args, parser)
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:
@@ -162,6 +224,10 @@ def main(argv: Sequence[str] | None = None, plane: ControlPlane | None = None) -
         return 2
     except KeyboardInterrupt:
         return 130
+    except (RecursionError, MemoryError) as exc:  # a bound kubefold failed to keep: say so
+        print(f"kubefold: error: the input is beyond what kubefold can hold "
+              f"({type(exc).__name__}); see the README's Limits", file=sys.stderr)
+        return 2
     except Exception as exc:  # a kubefold bug: say so, without a traceback
         if os.environ.get("KUBEFOLD_DEBUG"):
             raise

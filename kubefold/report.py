@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kubefold.core.cluster import Change, Cluster
@@ -18,6 +18,7 @@ from kubefold.core.events import (
     Reconcile,
     Rollout,
     Scale,
+    Settle,
     Tick,
 )
 from kubefold.core.schema import format_time
@@ -34,7 +35,7 @@ MAX_DIFFS = 4
 def describe_event(event: Any) -> str:
     if isinstance(event, Apply):
         obj = event.object
-        if hasattr(obj, "metadata"):
+        if not isinstance(obj, Mapping):
             ns = f"{obj.metadata.namespace}/" if obj.metadata.namespace else ""
             return f"apply {obj.kind} {ns}{obj.metadata.name or obj.metadata.generate_name}"
         return f"apply {obj.get('kind', '?')}"
@@ -63,6 +64,8 @@ def describe_event(event: Any) -> str:
         return f"evict pod {event.namespace}/{event.name}"
     if isinstance(event, Drain):
         return f"drain node {event.node}"
+    if isinstance(event, Settle):
+        return f"settle (time passes until nothing is due, up to {event.wakeups} wakeups)"
     name = type(event).__name__
     fields = {k: v for k, v in vars(event).items() if k not in ("at", "origin")} \
         if hasattr(event, "__dict__") else {}

@@ -63,13 +63,14 @@ from kubefold.core.events import (
     Reconcile,
     Rollout,
     Scale,
+    Settle,
     Tick,
 )
 from kubefold.core.labels import label_selector_as_selector
 from kubefold.core.podutil import is_pod_available, is_pod_ready
 from kubefold.properties.invariants import Violation
 
-VOLUNTARY = (Apply, Rollout, Tick, Reconcile, Evict, Drain)
+VOLUNTARY = (Apply, Rollout, Tick, Reconcile, Evict, Drain, Settle)
 
 
 @attrs.frozen

@@ -26,6 +26,7 @@ from kubefold.reducers.apiserver.store import (
     qos_class,
     resolve_scope,
     restore,
+    restore_problems,
     served_kind,
     set_condition,
     status_of,
@@ -37,7 +38,7 @@ from kubefold.reducers.apiserver.store import (
 from kubefold.reducers.apiserver.subresources import SCALABLE, bind, scale
 
 __all__ = ["GENERATION_KINDS", "SCALABLE", "Result", "Written", "bind", "cannot_be_handled",
-           "create", "served_kind",
+           "create", "restore_problems", "served_kind",
            "decode_request", "delete", "ensure_bootstrap_namespaces", "evict",
            "finish_deletion", "generate_name", "qos_class", "resolve_scope", "restore", "scale",
            "set_condition", "status_of", "update", "update_status", "with_meta", "with_status"]

@@ -16,6 +16,7 @@ Covered by: tests/test_apiserver.py, tests/test_properties_engine.py.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -28,6 +29,7 @@ from kubefold.core.errors import (
     already_exists,
     bad_request,
     conflict,
+    invalid,
     invalid_status,
     not_found_status,
 )
@@ -41,15 +43,17 @@ from kubefold.core.kinds import (
     served_info,
 )
 from kubefold.core.objects import Condition, GenericObject, KObject, Namespace, ObjectMeta
-from kubefold.core.schema import DecodeError, thaw
+from kubefold.core.schema import DecodeError, TypeMismatch, thaw
 from kubefold.reducers.apiserver import admission
 from kubefold.reducers.apiserver.defaults import default_object
-from kubefold.reducers.apiserver.validation.customresource import validate_custom_resource
 from kubefold.reducers.apiserver.validation import (
     validate_create,
     validate_status_update,
     validate_update,
 )
+from kubefold.reducers.apiserver.validation.customresource import validate_custom_resource
+from kubefold.reducers.apiserver.validation.durations import DETAIL as DURATION_DETAIL
+from kubefold.reducers.apiserver.validation.durations import MAX_DURATION_SECONDS
 
 NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand
 MAX_GENERATED_NAME_LENGTH = 63 - 5
@@ -144,7 +148,7 @@ def decode_request(obj: Any, cluster: Cluster | None = None) -> KObject | Status
     that does not decode (kept raw by the codec) is a BadRequest naming the field and the
     type, worded as Go's decoder words it. Objects built by the control plane (no apiVersion)
     are taken as they are."""
-    if hasattr(obj, "metadata"):
+    if not isinstance(obj, Mapping):  # a decoded object (a pmap is a raw body)
         if obj.api_version is not None and \
                 served_kind(cluster, obj.kind or "", obj.api_version) is None:
             return Status("NotFound", 404, no_match_message(obj.kind or "", obj.api_version))
@@ -363,6 +367,9 @@ def delete(cluster: Cluster, kind: str, namespace: str | None, name: str | None,
     info = kind_info(kind)
     namespace = (namespace or "default") if info.namespaced else ""
     name = name or ""
+    rejected = _check_delete_options(grace_period_seconds)
+    if rejected is not None:
+        return rejected
     old = cluster.get(kind, namespace, name)
     if old is None:
         return not_found_status(info.qualified_resource, name)
@@ -385,6 +392,19 @@ def delete(cluster: Cluster, kind: str, namespace: str | None, name: str | None,
         return _mark_deleting(cluster, old, finalizers, grace)
     _, cluster = cluster.bump_resource_version()
     return Written(cluster.remove(kind, namespace, name), None)
+
+
+def _check_delete_options(grace: int | None) -> Status | None:
+    """DeleteOptions.gracePeriodSeconds is an int64, and a Duration once used."""
+    if grace is None:
+        return None
+    if not -(2**63) <= grace < 2**63:
+        return cannot_be_handled("DeleteOptions", "meta.k8s.io/v1", TypeMismatch(
+            "gracePeriodSeconds", grace, "int64", literal=True).in_struct_named("DeleteOptions"))
+    if grace > MAX_DURATION_SECONDS:
+        return invalid_status("DeleteOptions.meta.k8s.io", "", [
+            invalid("gracePeriodSeconds", grace, DURATION_DETAIL)])
+    return None
 
 
 def _grace_period(obj: Any, requested: int | None) -> int:
@@ -462,6 +482,37 @@ def restore(cluster: Cluster, objects: Any, latest_time: int | None = None) -> C
             obj = with_meta(obj, resource_version=rv)
         cluster = cluster.put(obj)
     return ensure_bootstrap_namespaces(cluster)
+
+
+def restore_problems(objects: Any) -> list[tuple[int, str]]:
+    """What a restored etcd could not hold, by object index: a kind no server serves (a CRD
+    among the objects counts), and what the API server's create validation refuses (no name,
+    an owner reference without uid, a Deployment without a selector or template, ...) — the
+    objects reducers would otherwise stumble on later. Each is `Kind ns/name: <error>`."""
+    crds = [o for o in objects if o.kind == "CustomResourceDefinition"]
+    problems = []
+    for index, obj in enumerate(objects):
+        problem = _restore_problem(obj, crds)
+        if problem:
+            meta = obj.metadata
+            ref = f"{meta.namespace}/{meta.name}" if meta.namespace else str(meta.name)
+            problems.append((index, f"{obj.kind} {ref}: {problem}"))
+    return problems
+
+
+def _restore_problem(obj: Any, crds: list[Any]) -> str:
+    if obj.api_version is None or obj.kind is None:
+        return "apiVersion and kind are required"
+    served = served_info(obj.kind, obj.api_version)
+    if served is None:
+        defined = (crd_kind_info(crd, obj.api_version) for crd in crds)
+        served = next((i for i in defined if i is not None and i.kind == obj.kind), None)
+    if served is None:
+        return no_match_message(obj.kind, obj.api_version)
+    if not obj.metadata.name:
+        return "metadata.name: Required value: a stored object has a name"
+    errors = validate_create(resolve_scope(default_object(obj)))
+    return str(errors[0]) if errors else ""
 
 
 def ensure_bootstrap_namespaces(cluster: Cluster) -> Cluster:

@@ -15,7 +15,15 @@ from kubefold.core.cluster import Cluster
 from kubefold.core.errors import conflict, invalid, invalid_status, not_found_status
 from kubefold.core.kinds import kind_info
 from kubefold.core.objects import Condition
-from kubefold.reducers.apiserver.store import Result, Written, set_condition, update, with_meta
+from kubefold.core.schema import TypeMismatch
+from kubefold.reducers.apiserver.store import (
+    Result,
+    Written,
+    cannot_be_handled,
+    set_condition,
+    update,
+    with_meta,
+)
 
 
 def bind(cluster: Cluster, namespace: str, name: str, node_name: str) -> Result:
@@ -57,6 +65,9 @@ def scale(cluster: Cluster, kind: str, namespace: str | None, name: str, replica
     old = cluster.get(kind, namespace or "default", name)
     if old is None:
         return not_found_status(info.qualified_resource, name)
+    if not -(2**31) <= replicas < 2**31:  # ScaleSpec.Replicas is an int32
+        return cannot_be_handled("Scale", "autoscaling/v1", TypeMismatch(
+            "spec.replicas", replicas, "int32", literal=True).in_struct_named("ScaleSpec"))
     if replicas < 0:
         return invalid_status("Scale.autoscaling", name, [
             invalid("spec.replicas", replicas, "must be greater than or equal to 0")])

@@ -9,7 +9,8 @@ Models: the registry strategies' Validate/ValidateUpdate dispatch of kube-apiser
 the name functions they pass to ValidateObjectMeta (NameIsDNSSubdomain by default,
 ValidateNamespaceName, NameIsDNS1035Label for Services, NameIsDNSLabel for StatefulSets,
 path-segment names for RBAC kinds).
-Simplifies: PodDisruptionBudget and PriorityClass are checked for their metadata only.
+Simplifies: PriorityClass is checked for its metadata only; PodDisruptionBudget (policy.py)
+for its spec, not its status.
 Covered by: tests/test_validation_apps.py, tests/test_validation_core.py.
 """
 
@@ -20,7 +21,8 @@ from typing import Any
 
 from kubefold.core.errors import FieldError
 from kubefold.core.kinds import kind_info
-from kubefold.reducers.apiserver.validation import apps, core
+from kubefold.reducers.apiserver.validation import apps, core, policy
+from kubefold.reducers.apiserver.validation.durations import validate_durations
 from kubefold.reducers.apiserver.validation.names import (
     NameFn,
     name_is_dns1035_label,
@@ -36,6 +38,7 @@ _CREATE: dict[str, Callable[[Any], list[FieldError]]] = {
     "Namespace": core.validate_namespace,
     "Node": core.validate_node,
     "Service": core.validate_service,
+    "PodDisruptionBudget": policy.validate_pod_disruption_budget,
 }
 
 _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
@@ -44,6 +47,7 @@ _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
     "Pod": core.validate_pod_update,
     "Namespace": core.validate_namespace_update,
     "Node": core.validate_node_update,
+    "PodDisruptionBudget": policy.validate_pod_disruption_budget_update,
 }
 
 _RBAC_KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
@@ -74,7 +78,7 @@ def validate_create(obj: Any) -> list[FieldError]:
     kind = obj.kind or ""
     validator = _CREATE.get(kind)
     if validator is not None:
-        return validator(obj)
+        return validator(obj) + validate_durations(obj)
     info = kind_info(kind, obj.api_version)
     return core.validate_meta(obj.metadata, info.namespaced, name_function(kind))
 
@@ -84,7 +88,7 @@ def validate_update(new: Any, old: Any) -> list[FieldError]:
     kind = new.kind or ""
     validator = _UPDATE.get(kind)
     if validator is not None:
-        return validator(new, old)
+        return validator(new, old) + validate_durations(new)
     errs = core.validate_object_meta_update(new.metadata, old.metadata)
     if kind == "Service":
         errs += core.validate_service(new)
