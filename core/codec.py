@@ -92,6 +92,8 @@ def _yaml_error(source: str, exc: yaml.YAMLError, doc: int) -> InputError:
     mark = getattr(exc, "problem_mark", None)
     where = f"document {doc}" + (f", line {mark.line + 1}" if mark is not None else "")
     problem = getattr(exc, "problem", None) or str(exc)
+    if "nesting depth" in problem:  # libyaml's own bound, deeper than MAX_DEPTH
+        return InputError(source, where, f"nesting deeper than {MAX_DEPTH} levels")
     return InputError(source, where, f"malformed YAML: {problem}")
 
 

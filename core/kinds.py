@@ -201,6 +201,13 @@ def kind_info(kind: str, api_version: str | None = None) -> KindInfo:
     return KindInfo(kind, group, version or "v1", plural(kind), True)
 
 
+def is_namespaced(obj: Any) -> bool:
+    """The scope of an object whose namespace the API server has resolved: a known kind's, or
+    for a custom kind (its CRD's scope applied by resolve_scope) whether it has a namespace."""
+    known = KINDS.get(obj.kind) or EXTENSIONS.get(obj.kind)
+    return known.namespaced if known is not None else bool(obj.metadata.namespace)
+
+
 def served_info(kind: str, api_version: str | None) -> KindInfo | None:
     """The info of a built-in or extension kind served at `api_version`, or None (a custom
     resource, or a version no longer served)."""

@@ -18,7 +18,7 @@ import attrs
 
 from kubefold.core.cluster import Cluster
 from kubefold.core.errors import Status, forbidden_status, not_found_status
-from kubefold.core.kinds import kind_info
+from kubefold.core.kinds import is_namespaced
 from kubefold.core.objects import Pod, Toleration
 
 IMMORTAL_NAMESPACES = ("default", "kube-system", "kube-public")
@@ -31,8 +31,7 @@ SYSTEM_PRIORITY_CLASSES = {"system-node-critical": 2000001000,
 
 def namespace_lifecycle(cluster: Cluster, obj: Any) -> Status | None:
     """Reject content in a namespace that does not exist or is being terminated."""
-    info = kind_info(obj.kind)
-    if not info.namespaced or obj.kind == "Namespace":
+    if not is_namespaced(obj) or obj.kind == "Namespace":
         return None
     ns_name = obj.metadata.namespace
     namespace = cluster.get("Namespace", "", ns_name)

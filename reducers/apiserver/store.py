@@ -364,7 +364,7 @@ def delete(cluster: Cluster, kind: str, namespace: str | None, name: str | None,
            grace_period_seconds: int | None = None) -> Result:
     """DELETE: graceful for bound pods, deferred while finalizers remain, immediate otherwise.
     Orphan and Foreground propagation add their finalizers for the garbage collector."""
-    info = kind_info(kind)
+    info = kind_info(kind) if kind in KINDS else _custom_kind(cluster, kind)
     namespace = (namespace or "default") if info.namespaced else ""
     name = name or ""
     rejected = _check_delete_options(grace_period_seconds)
@@ -392,6 +392,15 @@ def delete(cluster: Cluster, kind: str, namespace: str | None, name: str | None,
         return _mark_deleting(cluster, old, finalizers, grace)
     _, cluster = cluster.bump_resource_version()
     return Written(cluster.remove(kind, namespace, name), None)
+
+
+def _custom_kind(cluster: Cluster, kind: str) -> KindInfo:
+    """A kind named without its version (a DELETE by kind): a stored CRD's, or a guess."""
+    for crd in cluster.list("CustomResourceDefinition"):
+        info = crd_kind_info(crd)
+        if info is not None and info.kind == kind:
+            return info
+    return kind_info(kind)
 
 
 def _check_delete_options(grace: int | None) -> Status | None:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kubefold.core.errors import FieldError
-from kubefold.core.kinds import kind_info
+from kubefold.core.kinds import is_namespaced
 from kubefold.reducers.apiserver.validation import apps, core, policy
 from kubefold.reducers.apiserver.validation.durations import validate_durations
 from kubefold.reducers.apiserver.validation.names import (
@@ -79,8 +79,7 @@ def validate_create(obj: Any) -> list[FieldError]:
     validator = _CREATE.get(kind)
     if validator is not None:
         return validator(obj) + validate_durations(obj)
-    info = kind_info(kind, obj.api_version)
-    return core.validate_meta(obj.metadata, info.namespaced, name_function(kind))
+    return core.validate_meta(obj.metadata, is_namespaced(obj), name_function(kind))
 
 
 def validate_update(new: Any, old: Any) -> list[FieldError]:
