@@ -382,22 +382,28 @@ YAML_TRICKS: list[Any] = [
     lambda rng: "tick:\t30\n",
     lambda rng: "tick: 30\ntick: 40\n",
     lambda rng: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: !!binary aGVsbG8=\n",
-    lambda rng: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: !!python/object:os.system x}\n",
+    lambda rng: ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: "
+                 "{k: !!python/object:os.system x}\n"),
     lambda rng: "apiVersion: v1\nkind: ConfigMap\nmetadata: !!set {a, b}\n",
-    lambda rng: "base: &b {apiVersion: v1, kind: ConfigMap}\napply: {<<: *b, metadata: {name: m}}\n",
-    lambda rng: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {1: 2, true: x, null: y}\n",
+    lambda rng: ("base: &b {apiVersion: v1, kind: ConfigMap}\napply: {<<: *b, "
+                 "metadata: {name: m}}\n"),
+    lambda rng: ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: "
+                 "{1: 2, true: x, null: y}\n"),
     lambda rng: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, labels: {? [x]: y}}\n",
     lambda rng: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: 2024-01-01}\n",
     lambda rng: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 0o17}\n",
     lambda rng: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 1:20}\n",
-    lambda rng: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec: {replicas: .nan}\n",
-    lambda rng: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec: {replicas: -.inf}\n",
+    lambda rng: ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\n"
+                 "spec: {replicas: .nan}\n"),
+    lambda rng: ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\n"
+                 "spec: {replicas: -.inf}\n"),
     lambda rng: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec: {paused: yes}\n",
     lambda rng: "---\n---\n...\n",
     lambda rng: "",
     lambda rng: "\x00\x01\x02",
     lambda rng: "# only a comment\n",
-    lambda rng: "apply: {apiVersion: v1, kind: ConfigMap, metadata: {name: " + "a" * 100000 + "}}\n",
+    lambda rng: ("apply: {apiVersion: v1, kind: ConfigMap, metadata: {name: "
+                 + "a" * 100000 + "}}\n"),
     lambda rng: "- tick: 1\n- tick: 2\n",
     lambda rng: '{"tick": 1}\n{"tick": 2}\n{"tick": ',
     lambda rng: '{"tick": 1, "tick": 2}\n',
