@@ -50,7 +50,7 @@ from kubefold.core.events import (
 )
 from kubefold.core.kinds import KINDS, kind_info
 from kubefold.core.limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_EVENTS, MAX_WAKEUPS
-from kubefold.core.objects import KObject
+from kubefold.core.objects import SHAPES, GenericObject, KObject
 from kubefold.core.schema import (
     MAX_TIME,
     MIN_TIME,
@@ -282,6 +282,9 @@ def decode_object(data: Any) -> KObject:
         raise DecodeError("apiVersion", "Object 'apiVersion' is missing")
     check_finite(data)
     cls = kind_info(kind, data["apiVersion"]).cls
+    shape = SHAPES.get(kind)
+    if shape is not None and cls is GenericObject:
+        decode(shape, data)  # checked as Go decodes it; kept as a GenericObject
     obj: KObject = decode(cls, data)
     return obj
 

@@ -14,6 +14,7 @@ Covered by: tests/test_objects.py, tests/test_codec.py.
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeAlias
 
 import attrs
@@ -33,6 +34,7 @@ from kubefold.core.schema import (
     TIME,
     DecodeError,
     MapOf,
+    TypeMismatch,
     decode,
     encode,
     extra_field,
@@ -741,6 +743,67 @@ class GenericObject:
     kind: str | None = field("kind")
     metadata: ObjectMeta = _meta()
     extra: PMap = extra_field()
+
+
+# ---------------------------------------------------------------------------------------------
+# shapes of kinds kept as GenericObject: checked when decoded (Go's errors), stored as they were
+
+
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
+
+
+@attrs.frozen
+class Base64Bytes:
+    """A []byte field: a base64 string (encoding/json decodes it with StdEncoding)."""
+
+    go_type = "[]uint8"
+
+    def decode(self, value: Any, path: str) -> Any:
+        if not isinstance(value, str):
+            raise TypeMismatch(path, value, self.go_type)
+        bad = next((i for i, c in enumerate(value) if not _BASE64.match(c) and c != "="), None)
+        if bad is None and (len(value) % 4 or not _BASE64.match(value)):
+            bad = len(value) - len(value) % 4 if len(value) % 4 else len(value) - 1
+        if bad is not None:
+            message = f"illegal base64 data at input byte {bad}"
+            raise DecodeError(path, message, message)
+        return value
+
+    def encode(self, value: Any) -> Any:
+        return value
+
+    def is_empty(self, value: Any) -> bool:
+        return value is None
+
+
+@attrs.frozen
+class ConfigMap:
+    __go_type__ = "v1.ConfigMap"
+    api_version: str | None = field("apiVersion")
+    kind: str | None = field("kind")
+    metadata: ObjectMeta = part("metadata", ObjectMeta)
+    data: PMap[str, str] = field("data", STR_MAP, factory=pmap)
+    binary_data: PMap[str, str] = field("binaryData", MapOf(Base64Bytes()), factory=pmap)
+    immutable: bool | None = field("immutable", BOOL)
+    extra: PMap = extra_field()
+
+
+@attrs.frozen
+class Secret:
+    __go_type__ = "v1.Secret"
+    api_version: str | None = field("apiVersion")
+    kind: str | None = field("kind")
+    metadata: ObjectMeta = part("metadata", ObjectMeta)
+    data: PMap[str, str] = field("data", MapOf(Base64Bytes()), factory=pmap)
+    string_data: PMap[str, str] = field("stringData", STR_MAP, factory=pmap)
+    type: str | None = field("type")
+    immutable: bool | None = field("immutable", BOOL)
+    extra: PMap = extra_field()
+
+
+SHAPES: dict[str, type] = {"ConfigMap": ConfigMap, "Secret": Secret}
+"""Kinds stored as GenericObject (their content in `extra`) whose fields are checked against
+these classes when decoded, so a wrong type is the decoder's error as for a modelled kind."""
 
 
 KObject: TypeAlias = (Pod | Deployment | ReplicaSet | Node | Namespace | Service

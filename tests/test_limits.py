@@ -147,7 +147,8 @@ SNAPSHOT_CASES = [
      "items[0]: ConfigMap a/None: metadata.name: Required value"),
     ("owner-without-uid", [pod(metadata={"ownerReferences": [
         {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "rs"}]})],
-     "items[0]: Pod default/p: metadata.ownerReferences.uid: Invalid value"),
+     'items[0]: Pod default/p: metadata.ownerReferences.uid: Invalid value: "": must not '
+     "be empty"),
     ("container-state-string", [pod(status={"containerStatuses": [
         {"name": "c", "state": "running"}]})],
      "items[0]: Pod default/p: status.containerStatuses[0].state: expected "

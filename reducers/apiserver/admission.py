@@ -18,7 +18,7 @@ import attrs
 
 from kubefold.core.cluster import Cluster
 from kubefold.core.errors import Status, forbidden_status, not_found_status
-from kubefold.core.kinds import is_namespaced
+from kubefold.core.kinds import is_namespaced, kind_info
 from kubefold.core.objects import Pod, Toleration
 
 IMMORTAL_NAMESPACES = ("default", "kube-system", "kube-public")
@@ -39,7 +39,8 @@ def namespace_lifecycle(cluster: Cluster, obj: Any) -> Status | None:
         return not_found_status("namespaces", ns_name)
     if namespace.metadata.deletion_timestamp is not None or namespace.status.phase == "Terminating":
         return forbidden_status(
-            info.qualified_resource, obj.metadata.name or obj.metadata.generate_name or "",
+            kind_info(obj.kind, obj.api_version).qualified_resource,
+            obj.metadata.name or obj.metadata.generate_name or "",
             f"unable to create new content in namespace {ns_name} because it is being "
             "terminated")
     return None
