@@ -113,7 +113,8 @@ def _check_yaml_events(text: str, source: str) -> None:
     doc, added = 0, 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            line = f"document {doc}, line {event.start_mark.line + 1}"
+            mark = event.start_mark
+            line = f"document {doc}" + (f", line {mark.line + 1}" if mark is not None else "")
             if isinstance(event, yaml.DocumentStartEvent):
                 doc, added, sizes = doc + 1, 0, {}
             elif isinstance(event, yaml.CollectionStartEvent):

@@ -150,7 +150,7 @@ _TABLE = [
 # with core/v1 Event (one store per kind name).
 _ALSO_SERVED = {("Event", "events.k8s.io/v1")}
 
-KINDS: dict[str, KindInfo] = {row[0]: KindInfo(*row) for row in _TABLE}  # type: ignore[misc]
+KINDS: dict[str, KindInfo] = {row[0]: KindInfo(*row) for row in _TABLE}  # type: ignore[arg-type,misc]
 
 # The custom resources of the outside systems kubefold runs, served as if their CRDs were
 # installed. ONE row per kind; the first version is the preferred one.
@@ -235,7 +235,7 @@ def crd_kind_info(crd: Any, api_version: str | None = None) -> KindInfo | None:
     kind, resource = names.get("kind"), names.get("plural")
     if not isinstance(kind, str) or not isinstance(resource, str):
         return None
-    versions = tuple(v.get("name") for v in spec.get("versions") or ()
+    versions = tuple(str(v["name"]) for v in spec.get("versions") or ()
                      if isinstance(v, Mapping) and v.get("served") is not False
                      and isinstance(v.get("name"), str))
     if not versions:
