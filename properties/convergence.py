@@ -75,13 +75,20 @@ def converge(cluster: Cluster, max_wakeups: int = MAX_WAKEUPS,
     """Let time pass until no work is due; then check every workload against its spec. The
     steps are a `settle:` event's (manager.settle); `observer` sees every state on the way."""
 
+    bound: list[str] = []
+
     def step(cluster: Cluster, tick: Tick) -> Cluster:
-        return manager.apply_event(cluster, tick, observer=observer, plane=plane).cluster
+        outcome = manager.apply_event(cluster, tick, observer=observer, plane=plane)
+        if not outcome.settled:
+            bound.append(outcome.bound)
+        return outcome.cluster
 
     cluster = step(cluster, Tick(0))
     seen: dict[str, tuple[int, int]] = {}  # fingerprint -> (place in history, revision)
     history: list[str] = []
     for wakeup in range(max_wakeups):
+        if bound:  # a work bound (core/limits.py) was reached: no point waiting longer
+            return Convergence(False, cluster, wakeup, (Violation("convergence", bound[0]),))
         due = cluster.queue.next_due()
         if due is None and len(cluster.queue) == 0:
             return Convergence(True, cluster, wakeup, tuple(workloads_match_spec(cluster)))

@@ -34,6 +34,7 @@ from hypothesis.errors import HypothesisException
 
 from kubefold.core.cluster import Cluster
 from kubefold.core.codec import decode_object, encode_object, sort_key
+from kubefold.core.errors import InputError
 from kubefold.core.events import (
     Apply,
     Drain,
@@ -102,7 +103,12 @@ def set_up(manifests: Sequence[dict[str, Any]], seed: int = 0,
     """The cluster after applying the manifests and letting due work happen; and the events
     that build it (the applies and one tick to the settled time)."""
     events = setup_events(manifests)
-    cluster = manager.replay(manager.empty_cluster(seed, plane), events, plane=plane)
+    cluster = manager.empty_cluster(seed, plane)
+    for event in events:
+        outcome = manager.apply_event(cluster, event, plane=plane)
+        if not outcome.settled:
+            raise InputError("explore", "", f"the manifests do not settle: {outcome.bound}")
+        cluster = outcome.cluster
     settled = converge(cluster).cluster
     wait = Tick(settled.now - cluster.now)
     return manager.step(cluster, wait, plane=plane), (*events, wait)

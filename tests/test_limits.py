@@ -230,3 +230,28 @@ def test_a_convergence_counterexample_replays_with_the_same_violation(tmp_path, 
     again = {line.split("): ", 1)[1] for line in replayed.splitlines()
              if "after events stopped" in line}
     assert found and found == again
+
+
+def test_explore_refuses_manifests_that_do_not_settle(tmp_path, capsys):
+    path = write(tmp_path, "m.yaml", yaml.safe_dump_all([node("n1"),
+                                                         new_deployment("web", 10**9)]))
+    code, _, err = run(capsys, "explore", path, "--budget", "1", "--out",
+                       str(tmp_path / "cx.yaml"))
+    assert code == 2 and "explore: the manifests do not settle" in err
+
+
+def test_a_replica_set_whose_selector_no_longer_matches_its_pod_finishes(tmp_path, capsys):
+    rs = stored({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                 "metadata": {"name": "rs", "namespace": "default"},
+                 "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "new"}},
+                          "template": {"metadata": {"labels": {"app": "new"}},
+                                       "spec": {"containers": [{"name": "c", "image": "x"}]}}}},
+                "rs-1")
+    orphan = pod(metadata={"labels": {"app": "old"}, "ownerReferences": [
+        {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "rs", "uid": "rs-1",
+         "controller": True}]})
+    snap = write(tmp_path, "snap.yaml", yaml.safe_dump(
+        {"apiVersion": "v1", "kind": "List", "items": [stored(node("n1"), "n-1"), rs, orphan]}))
+    code, out, _ = run(capsys, "replay", "--check", "-q", "--from", snap,
+                       write(tmp_path, "l.yaml", "tick: 30\n"))
+    assert code == 0 and "Pod 3" in out  # released, and two pods that match
