@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ lint: $(VENV)/.installed-dev
 	for f in kubefold/*.py; do ln -s "$$PWD/$$f" build/typecheck/kubefold/; done
 	for d in core reducers strategies properties; do ln -s "$$PWD/$$d" build/typecheck/kubefold/$$d; done
 	cd build/typecheck && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p kubefold
+
+# The fuzz properties of tests/test_fuzz.py run long with fresh randomness, then a campaign of
+# hostile inputs (fuzz/hostile.py) through the command line. EXAMPLES and COUNT set the sizes.
+fuzz: $(VENV)/.installed-dev
+	KUBEFOLD_FUZZ_EXAMPLES=$${EXAMPLES:-5000} KUBEFOLD_FUZZ_RANDOM=1 \
+		$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider tests/test_fuzz.py
+	$(BIN)/python fuzz/campaign.py --count $${COUNT:-2000} --workers 2
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py

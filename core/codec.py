@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -47,18 +48,35 @@ from kubefold.core.events import (
     Reconcile,
     Rollout,
     Scale,
+    Settle,
     Tick,
     Usage,
 )
 from kubefold.core.kinds import KINDS, kind_info
-from kubefold.core.objects import KObject
-from kubefold.core.schema import DecodeError, decode, encode, freeze, parse_time, thaw
+from kubefold.core.limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_EVENTS, MAX_WAKEUPS
+from kubefold.core.objects import SHAPES, GenericObject, KObject
+from kubefold.core.schema import (
+    MAX_TIME,
+    MIN_TIME,
+    DecodeError,
+    check_finite,
+    decode,
+    encode,
+    freeze,
+    json_number,
+    parse_time,
+    thaw,
+)
 
 # -- YAML ------------------------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver: times stay strings, as in JSON."""
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where installed
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """SafeLoader (libyaml's when installed) without the timestamp resolver: times stay
+    strings, as in JSON."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -78,35 +96,181 @@ def _yaml_error(source: str, exc: yaml.YAMLError, doc: int) -> InputError:
     mark = getattr(exc, "problem_mark", None)
     where = f"document {doc}" + (f", line {mark.line + 1}" if mark is not None else "")
     problem = getattr(exc, "problem", None) or str(exc)
+    if "nesting depth" in problem:  # libyaml's own bound, deeper than MAX_DEPTH
+        return InputError(source, where, f"nesting deeper than {MAX_DEPTH} levels")
     return InputError(source, where, f"malformed YAML: {problem}")
 
 
-def _documents(text: str, source: str) -> Iterator[tuple[str, Any]]:
-    """(where, document) for a YAML stream, a JSON document or JSON Lines."""
-    stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
+_DIGITS_LIMIT = sys.int_info.default_max_str_digits or 4300
+
+
+def _too_long_integer(source: str, where: str) -> InputError:
+    return InputError(source, where, f"an integer longer than {_DIGITS_LIMIT} digits")
+
+
+def _check_yaml_events(text: str, source: str) -> None:
+    """Walk the parser's events (no node is built) and refuse, naming the document and line:
+    nesting deeper than MAX_DEPTH, an alias to an anchor still open (a recursive structure),
+    and aliases that would add more than MAX_ALIAS_NODES nodes when expanded."""
+    sizes: dict[str, int] = {}
+    stack: list[list[Any]] = []  # [anchor, size so far] per open collection
+    doc, added = 0, 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            mark = event.start_mark
+            line = f"document {doc}" + (f", line {mark.line + 1}" if mark is not None else "")
+            if isinstance(event, yaml.DocumentStartEvent):
+                doc, added, sizes = doc + 1, 0, {}
+            elif isinstance(event, yaml.CollectionStartEvent):
+                stack.append([event.anchor, 1])
+                if len(stack) > MAX_DEPTH:
+                    raise InputError(source, line, f"nesting deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                anchor, size = stack.pop()
+                if anchor is not None:
+                    sizes[anchor] = size
+                if stack:
+                    stack[-1][1] += size
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor not in sizes:
+                    if any(a == event.anchor for a, _ in stack):
+                        raise InputError(source, line, f"recursive YAML alias *{event.anchor}")
+                    continue  # undefined: the loader reports it
+                added += sizes[event.anchor]
+                if added > MAX_ALIAS_NODES:
+                    raise InputError(source, line, "YAML aliases expand to more than "
+                                     f"{MAX_ALIAS_NODES} nodes (a \"billion laughs\")")
+                if stack:
+                    stack[-1][1] += sizes[event.anchor]
+            elif isinstance(event, yaml.ScalarEvent):
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+                if stack:
+                    stack[-1][1] += 1
+    except yaml.YAMLError as exc:
+        raise _yaml_error(source, exc, max(doc, 1)) from None
+
+
+def _go_key(key: Any, source: str, where: str, path: str) -> str:
+    """A mapping key as sigs.k8s.io/yaml turns it into a JSON key."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, int):
+        return str(key)
+    if isinstance(key, float):
+        return json_number(key)
+    raise InputError(source, where, f"unsupported map key of type {type(key).__name__} at "
+                                    f"{path or 'the top'}: JSON keys are strings")
+
+
+def _plain(data: Any, source: str, where: str) -> Any:
+    """Check and normalise one loaded document into JSON values, without recursion: keys
+    become strings, nesting stays within MAX_DEPTH, strings hold no lone surrogate, and
+    values that JSON cannot hold (binary, sets, timestamps from explicit tags) are refused."""
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any, str, int]] = [(data, root, 0, "", 0)]
+    while stack:
+        value, parent, slot, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InputError(source, where, f"nesting deeper than {MAX_DEPTH} levels")
+        if isinstance(value, dict):
+            out: Any = {}
+            for k, v in value.items():
+                key = _go_key(k, source, where, path)
+                _check_text(key, source, where, path)
+                stack.append((v, out, key, f"{path}.{key}" if path else key, depth + 1))
+        elif isinstance(value, list):
+            out = [None] * len(value)
+            stack.extend((v, out, i, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+        elif isinstance(value, str):
+            _check_text(value, source, where, path)
+            out = value
+        elif value is None or isinstance(value, bool | int | float):
+            out = value
+        else:
+            raise InputError(source, where, f"unsupported YAML value of type "
+                             f"{type(value).__name__} at {path or 'the top'} (kubefold reads "
+                             "YAML as JSON: no binary, set or timestamp tags)")
+        parent[slot] = out
+    return root[0]
+
+
+def _check_text(text: str, source: str, where: str, path: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(text[exc.start])
+        raise InputError(source, where, f"a lone surrogate \\u{code:04x} in a string at "
+                                        f"{path or 'the top'}") from None
+
+
+def _json(text: str, source: str, where: str) -> Any:
+    """One JSON value, limits checked (digits, depth); JSONDecodeError passes through."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise InputError(source, where, f"nesting deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise
+        raise _too_long_integer(source, where) from None
+
+
+def _json_lines(text: str, source: str) -> Iterator[tuple[str, Any]]:
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"line {number}"
         try:
-            yield "document 1", json.loads(text)
-            return
+            yield where, _plain(_json(line, source, where), source, where)
+        except json.JSONDecodeError as exc:
+            raise InputError(source, where, f"malformed or truncated JSON: {exc.msg} at "
+                                            f"column {exc.colno}") from None
+
+
+def _is_json(text: str, source: str) -> bool:
+    """Whether the first non-blank line is a JSON value of its own (JSON or JSON Lines);
+    otherwise the text is YAML (a flow mapping such as `{tick: 30}` included)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        _json(first, source, "line 1")
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def _documents(text: str, source: str) -> Iterator[tuple[str, Any]]:
+    """(where, document) for a YAML stream, a JSON document or JSON Lines, each checked
+    against the limits of core/limits.py and normalised to JSON values."""
+    text = text.removeprefix("\ufeff")
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            whole = _json(text, source, "document 1")
         except json.JSONDecodeError:
             pass
-        for number, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                yield f"line {number}", json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(source, f"line {number}",
-                                 f"malformed or truncated JSON: {exc.msg} at column "
-                                 f"{exc.colno}") from None
-        return
+        else:
+            yield "document 1", _plain(whole, source, "document 1")
+            return
+        if _is_json(text, source):
+            yield from _json_lines(text, source)
+            return
+    _check_yaml_events(text, source)
     doc = 0
     try:
         for doc, data in enumerate(yaml.load_all(text, Loader=_Loader), 1):  # noqa: S506
             if data is not None:
-                yield f"document {doc}", data
+                yield f"document {doc}", _plain(data, source, f"document {doc}")
     except yaml.YAMLError as exc:
         raise _yaml_error(source, exc, doc + 1) from None
+    except ValueError as exc:  # int() past the digit limit, inside the constructor
+        if "digits" not in str(exc):
+            raise InputError(source, f"document {doc + 1}", f"malformed YAML: {exc}") from None
+        raise _too_long_integer(source, f"document {doc + 1}") from None
+    except RecursionError:
+        raise InputError(source, f"document {doc + 1}",
+                         f"nesting deeper than {MAX_DEPTH} levels") from None
 
 
 # -- objects ---------------------------------------------------------------------------------
@@ -121,7 +285,11 @@ def decode_object(data: Any) -> KObject:
         raise DecodeError("kind", "Object 'Kind' is missing")
     if not isinstance(data.get("apiVersion"), str):
         raise DecodeError("apiVersion", "Object 'apiVersion' is missing")
+    check_finite(data)
     cls = kind_info(kind, data["apiVersion"]).cls
+    shape = SHAPES.get(kind)
+    if shape is not None and cls is GenericObject:
+        decode(shape, data)  # checked as Go decodes it; kept as a GenericObject
     obj: KObject = decode(cls, data)
     return obj
 
@@ -141,6 +309,7 @@ def is_object(data: Any) -> bool:
 class Snapshot:
     objects: tuple[KObject, ...]
     latest_time: int | None
+    places: tuple[str, ...] = ()  # where each object was read: `document 1, items[3]`
 
 
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -157,17 +326,24 @@ def latest_timestamp(data: Any) -> int | None:
         elif isinstance(value, list):
             stack.extend(value)
         elif isinstance(value, str) and _RFC3339.match(value):
-            t = parse_time(value)
+            try:
+                t = parse_time(value)
+            except ValueError:
+                continue  # not a time after all (month 13): the field's codec says so
             best = t if best is None or t > best else best
     return best
 
 
-def _items(data: Any, where: str) -> Iterator[tuple[str, Any]]:
+def _items(data: Any, source: str, where: str) -> Iterator[tuple[str, Any]]:
     if isinstance(data, Mapping) and data.get("kind") == "List" or (
             isinstance(data, Mapping) and str(data.get("kind", "")).endswith("List")
             and isinstance(data.get("items"), list)):
-        for i, item in enumerate(data.get("items") or []):
-            yield from _items(item, f"{where}, items[{i}]")
+        items = data.get("items")
+        if items is not None and not isinstance(items, list):
+            raise InputError(source, where, f"items: expected a list of objects, got "
+                                            f"{type(items).__name__}")
+        for i, item in enumerate(items or []):
+            yield from _items(item, source, f"{where}, items[{i}]")
     else:
         yield where, data
 
@@ -175,20 +351,31 @@ def _items(data: Any, where: str) -> Iterator[tuple[str, Any]]:
 def load_snapshot(text: str, source: str) -> Snapshot:
     """Objects of a snapshot (a List, or a stream of objects or Lists) and its latest time."""
     objects = []
+    places = []
     latest: int | None = None
     for where, doc in _documents(text, source):
-        for item_where, item in _items(doc, where):
+        for item_where, item in _items(doc, source, where):
             if not is_object(item):
                 raise InputError(source, item_where,
                                  "expected a Kubernetes object with apiVersion and kind")
             try:
                 objects.append(decode_object(item))
             except DecodeError as exc:
-                raise InputError(source, item_where, str(exc)) from None
+                raise InputError(source, item_where, f"{_identity(item)}: {exc}") from None
+            places.append(item_where)
             t = latest_timestamp(item)
             if t is not None and (latest is None or t > latest):
                 latest = t
-    return Snapshot(tuple(objects), latest)
+    return Snapshot(tuple(objects), latest, tuple(places))
+
+
+def _identity(item: Mapping[str, Any]) -> str:
+    """`Deployment default/web` for a raw item, as far as it says."""
+    meta = item.get("metadata")
+    meta = meta if isinstance(meta, Mapping) else {}
+    ns, name = meta.get("namespace"), meta.get("name")
+    ref = f"{ns}/{name}" if isinstance(ns, str) and ns else str(name or "(no name)")
+    return f"{item.get('kind')} {ref}"
 
 
 def sort_key(obj: Any) -> tuple[str, str, str]:
@@ -254,9 +441,7 @@ def _decode_verb(verb: str, body: Any, at: int | None, origin: str) -> Event:
             raise DecodeError("apply", "expected a Kubernetes object")
         return _apply(body, at, origin)
     if verb == "tick":
-        if isinstance(body, bool) or not isinstance(body, int) or body < 0:
-            raise DecodeError("tick", f"expected a whole number of seconds >= 0, got {body!r}")
-        return Tick(body, at=at, origin=origin)
+        return Tick(_seconds("tick", body), at=at, origin=origin)
     f = _Fields(verb, body, origin)
     event: Event
     if verb == "delete":
@@ -291,9 +476,17 @@ def _decode_verb(verb: str, body: Any, at: int | None, origin: str) -> Event:
     elif verb == "helm":
         event = _helm(f, at, origin)
     elif verb == "pod":
+        code = f.get("exit", (int,))
+        if code is not None and not -(2**31) <= code < 2**31:
+            raise DecodeError("pod.exit", f"an exit code is an int32, got {code}")
         event = PodEvent(f.get("namespace", (str,), default="default"),
                          f.get("name", (str,), True), f.get("container", (str,)),
-                         f.get("exit", (int,)), f.get("ready", (bool,)), at=at, origin=origin)
+                         code, f.get("ready", (bool,)), at=at, origin=origin)
+    elif verb == "settle":
+        wakeups = f.get("wakeups", (int,), default=200)
+        if not 1 <= wakeups <= MAX_WAKEUPS:
+            raise DecodeError("settle.wakeups", f"expected 1 to {MAX_WAKEUPS}, got {wakeups}")
+        event = Settle(wakeups, at=at, origin=origin)
     else:
         event = Reconcile(f.get("controller", (str,), True), f.get("key", (str,), True),
                           at=at, origin=origin)
@@ -363,8 +556,10 @@ SERVER_SET_METADATA = ("resourceVersion", "uid", "creationTimestamp", "generatio
 def _as_request(obj: Mapping[str, Any]) -> dict[str, Any]:
     """A recorded object (from a watch or a response) as a client would send it: without the
     metadata the server sets, which would otherwise read as a stale resourceVersion."""
-    meta = {k: v for k, v in (obj.get("metadata") or {}).items()
-            if k not in SERVER_SET_METADATA}
+    metadata = obj.get("metadata")
+    if not isinstance(metadata, Mapping):
+        return dict(obj)  # the API server rejects it, naming the field
+    meta = {k: v for k, v in metadata.items() if k not in SERVER_SET_METADATA}
     return {**obj, "metadata": meta}
 
 
@@ -376,8 +571,14 @@ def _watch_event(doc: Mapping[str, Any], origin: str) -> Event | None:
     if not is_object(obj):
         raise DecodeError("object", "a watch event needs an object with apiVersion and kind")
     if kind == "DELETED":
-        meta = obj.get("metadata") or {}
-        return Delete(obj["kind"], meta.get("name", ""), meta.get("namespace"), origin=origin)
+        meta = obj.get("metadata")
+        name = meta.get("name") if isinstance(meta, Mapping) else None
+        namespace = meta.get("namespace") if isinstance(meta, Mapping) else None
+        if not isinstance(obj["kind"], str) or not isinstance(name, str) or \
+                not isinstance(namespace, str | None):
+            raise DecodeError("object", "a DELETED watch event needs an object with a kind, "
+                                        "a metadata.name and (or no) metadata.namespace")
+        return Delete(obj["kind"], name, namespace, origin=origin)
     return _apply(_as_request(obj), None, origin)
 
 
@@ -388,26 +589,33 @@ def _audit_event(doc: Mapping[str, Any], origin: str) -> tuple[Event | None, str
     """An audit event as a kubefold event, or None and why it was skipped."""
     verb = doc.get("verb")
     ref = doc.get("objectRef") or {}
-    code = (doc.get("responseStatus") or {}).get("code", 200)
+    status = doc.get("responseStatus")
+    code = status.get("code", 200) if isinstance(status, Mapping) else 200
     if verb not in ("create", "update", "patch", "delete"):
         return None, f"audit verb {verb!r} changes nothing"
-    if not isinstance(ref, Mapping) or not ref.get("resource") or ref.get("subresource"):
+    if not isinstance(ref, Mapping) or not isinstance(ref.get("resource"), str) or \
+            not ref.get("resource") or ref.get("subresource"):
         return None, "audit event without a resource, or on a subresource"
-    if isinstance(code, int) and code >= 300:
+    if isinstance(code, int) and not isinstance(code, bool) and code >= 300:
         return None, f"the request failed with code {code}"
     if verb == "delete":
         kind = _RESOURCE_KINDS.get(ref["resource"])
+        name, namespace = ref.get("name", ""), ref.get("namespace")
         if kind is None:
             return None, f"unknown resource {ref['resource']!r}"
-        return Delete(kind, ref.get("name", ""), ref.get("namespace"), origin=origin), ""
+        if not isinstance(name, str) or not isinstance(namespace, str | None):
+            return None, "audit delete without a name"
+        return Delete(kind, name, namespace, origin=origin), ""
     body: Any = doc.get("responseObject") if verb == "patch" else doc.get("requestObject")
     if not is_object(body):
         body = doc.get("responseObject")
     if not is_object(body):
         return None, f"audit {verb} without an object body (level {doc.get('level')})"
     body = _as_request(body)
-    if ref.get("namespace") and not (body.get("metadata") or {}).get("namespace"):
-        body["metadata"] = {**(body.get("metadata") or {}), "namespace": ref["namespace"]}
+    meta = body.get("metadata")
+    if isinstance(ref.get("namespace"), str) and ref["namespace"] and \
+            isinstance(meta, Mapping | None) and not (meta or {}).get("namespace"):
+        body["metadata"] = {**(meta or {}), "namespace": ref["namespace"]}
     return _apply(body, None, origin), ""
 
 
@@ -420,15 +628,25 @@ def _is_watch(doc: Mapping[str, Any]) -> bool:
         "ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR")
 
 
+MAX_SECONDS = MAX_TIME - MIN_TIME  # no clock can move further and stay within RFC 3339
+
+
+def _seconds(key: str, value: Any) -> int:
+    """A whole number of seconds >= 0 (`tick:`, `at:`) that no clock can move past year
+    9999 by more than the whole range of RFC 3339 times."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise DecodeError(key, f"expected a whole number of seconds >= 0, got {value!r}")
+    if value > MAX_SECONDS:
+        raise DecodeError(key, f"{value} seconds would move the clock past year 9999, the "
+                               "last time RFC 3339 can write")
+    return value
+
+
 def _at(doc: Mapping[str, Any]) -> int | None:
     at = doc.get("at")
-    if at is None:
-        return None
-    if isinstance(at, float) and at.is_integer():
-        at = int(at)
-    if isinstance(at, bool) or not isinstance(at, int) or at < 0:
-        raise DecodeError("at", f"expected a whole number of seconds >= 0, got {at!r}")
-    return at
+    return None if at is None else _seconds("at", at)
 
 
 def decode_document(doc: Any, origin: str) -> tuple[list[Event], str]:
@@ -472,6 +690,9 @@ def decode_log(text: str, source: str) -> Log:
             raise InputError(source, where, str(exc)) from None
         if not decoded and why:
             skipped.append(f"{origin}: {why}")
+        if len(events) + len(decoded) > MAX_EVENTS:
+            raise InputError(source, where, f"more than {MAX_EVENTS} events: kubefold replays "
+                                            f"at most {MAX_EVENTS} (see the README's Limits)")
         for event in decoded:
             if event.at is not None:
                 if event.at < last_at:
@@ -482,12 +703,26 @@ def decode_log(text: str, source: str) -> Log:
     return Log(tuple(events), tuple(skipped))
 
 
+def check_clock(events: Iterable[Event], start: int, now: int) -> None:
+    """Refuse (InputError naming the event's file and document) a log whose `at:` and `tick:`
+    would move a clock that starts at `start` and stands at `now` past year 9999."""
+    for event in events:
+        if event.at is not None:
+            now = max(now, start + event.at)
+        if isinstance(event, Tick):
+            now += event.seconds
+        if now > MAX_TIME:
+            source, _, where = event.origin.partition(": ")
+            raise InputError(source or "log", where, "the clock would pass year 9999 (the "
+                             "last time RFC 3339 can write)")
+
+
 def encode_event(event: Event) -> dict[str, Any]:
     """An event as a log document (the inverse of `decode_document` for kubefold's verbs)."""
     doc: dict[str, Any]
     if isinstance(event, Apply):
         obj = event.object
-        doc = {"apply": encode_object(obj) if hasattr(obj, "metadata") else thaw(obj)}
+        doc = {"apply": thaw(obj) if isinstance(obj, Mapping) else encode_object(obj)}
     elif isinstance(event, Tick):
         doc = {"tick": event.seconds}
     else:
@@ -524,6 +759,7 @@ _EVENT_FIELDS: dict[type, tuple[str, tuple[tuple[str, str], ...]]] = {
                     ("repo", "repo"), ("revision", "revision"), ("atomic", "atomic"),
                     ("wait", "wait"), ("timeout", "timeout"), ("history_max", "historyMax"),
                     ("keep_history", "keepHistory"))),
+    Settle: ("settle", (("wakeups", "wakeups"),)),
 }
 
 

@@ -80,6 +80,18 @@ class Tick:
 
 
 @attrs.frozen
+class Settle:
+    """External events stop here: time passes to each moment work falls due, until nothing is
+    left to do or `wakeups` moments have passed. Under `replay --check` it also checks
+    convergence (every workload's status matches its spec, no cycle) within that bound: the
+    last event of a liveness counterexample that `explore` writes."""
+
+    wakeups: int = 200
+    at: int | None = _common()
+    origin: str = _origin()
+
+
+@attrs.frozen
 class NodeHealth:
     """A node's kubelet stops (`ready: false`) or comes back (`ready: true`)."""
 
@@ -200,7 +212,7 @@ class Reconcile:
 
 
 Event: TypeAlias = (Apply | Delete | Scale | Rollout | Tick | NodeHealth | PodEvent | Evict
-                    | Drain | Usage | MetricSample | Reconcile | Helm)
+                    | Drain | Usage | MetricSample | Reconcile | Helm | Settle)
 
 VERBS: dict[str, type] = {
     "apply": Apply,
@@ -216,7 +228,8 @@ VERBS: dict[str, type] = {
     "metric": MetricSample,
     "reconcile": Reconcile,
     "helm": Helm,
+    "settle": Settle,
 }
 
 EXTERNAL = (Apply, Delete, Scale, Rollout, Tick, NodeHealth, PodEvent, Evict, Drain, Usage,
-            MetricSample, Helm)
+            MetricSample, Helm, Settle)

@@ -9,16 +9,30 @@ Encoding rules, chosen so that `encode(decode(encode(x))) == encode(x)` holds fo
 absent scalars are `None` and are omitted; empty collections are omitted (Go's `omitempty`);
 nested objects that are present are emitted even when empty (`securityContext: {}`).
 
-Models: encoding/json's struct tags with omitempty, as apimachinery's codecs apply them.
-Simplifies: a JSON `null` is read as absent; timestamps keep second precision (as metav1.Time).
-Covered by: tests/test_schema.py, tests/test_codec.py.
+Decoding is as strict as kube-apiserver's: a value of the wrong JSON type at a modelled field
+raises `DecodeError` carrying what Go's decoder says about it (`json: cannot unmarshal string
+into Go struct field DeploymentSpec.spec.replicas of type int32`); integers must fit the Go
+type of the field (int32 or int64); NaN and infinities are refused everywhere, as encoding/json
+refuses to write them. Every codec names its Go type (`go_type`), so a new class declared with
+`field(...)` gets the same strictness and messages for free; a class may set `__go_type__` when
+its Go type is not `v1.<ClassName>`.
+
+Models: encoding/json's struct tags with omitempty, as apimachinery's codecs apply them; the
+UnmarshalTypeError of sigs.k8s.io/json (encoding/json, Go 1.24): the innermost struct's name
+and the full path of JSON field names, array indices left out, and the first error in
+document order.
+Simplifies: a JSON `null` is read as absent; timestamps keep second precision (as metav1.Time);
+integral floats (`3.0`) are read as integers, as kubectl's YAML-to-JSON conversion writes them;
+fields kept as frozen JSON (`RAW`, and unknown keys) are not type-checked.
+Covered by: tests/test_schema.py, tests/test_codec.py, tests/test_hostile.py.
 """
 
 from __future__ import annotations
 
 import calendar
+import datetime
+import math
 import re
-import time
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
@@ -29,12 +43,96 @@ T = TypeVar("T")
 
 
 class DecodeError(ValueError):
-    """A value of the wrong shape at a field path; the codec adds file and document."""
+    """A value of the wrong shape at a field path; the codec adds file and document.
 
-    def __init__(self, path: str, message: str) -> None:
+    `go` is what kube-apiserver's decoder says (the text after `... cannot be handled as a
+    Deployment: `); `path` the field with indices (`spec.template.spec.containers[0].name`)."""
+
+    def __init__(self, path: str, message: str, go: str = "") -> None:
         self.path = path
         self.message = message
+        self.go = go or (f"{path}: {message}" if path else message)
         super().__init__(f"{path}: {message}" if path else message)
+
+
+@attrs.frozen
+class UnmarshalTypeError:
+    """encoding/json's UnmarshalTypeError: the JSON value's description (`string`, `number
+    2.5`), the Go type, and the struct and field path filled in by the enclosing struct."""
+
+    value: str
+    go_type: str
+    struct: str = ""
+    field: str = ""
+
+    def __str__(self) -> str:
+        if self.struct or self.field:
+            return (f"json: cannot unmarshal {self.value} into Go struct field "
+                    f"{self.struct}.{self.field} of type {self.go_type}")
+        return f"json: cannot unmarshal {self.value} into Go value of type {self.go_type}"
+
+
+class TypeMismatch(DecodeError):
+    """A JSON value of the wrong type (or out of the Go type's range) at a field."""
+
+    def __init__(self, path: str, value: Any, go_type: str, literal: bool = False) -> None:
+        self.error = UnmarshalTypeError(json_value(value, literal), go_type)
+        super().__init__(path, f"expected {go_type}, got {_type_name(value)}")
+        self.go = str(self.error)
+
+    def in_struct(self, struct: str) -> None:
+        """Fill in the innermost struct and the field path, once (addErrorContext)."""
+        if not self.error.struct:
+            self.error = attrs.evolve(self.error, struct=struct, field=go_field_path(self.path))
+            self.go = str(self.error)
+
+    def in_struct_named(self, struct: str) -> TypeMismatch:
+        self.in_struct(struct)
+        return self
+
+
+def go_field_path(path: str) -> str:
+    """`spec.template.spec.containers[0].ports[1].containerPort` ->
+    `spec.template.spec.containers.ports.containerPort`: the field stack Go reports (map keys
+    and array indices are not struct fields)."""
+    return re.sub(r"\[[^\]]*\]", "", path)
+
+
+def json_value(value: Any, literal: bool = False) -> str:
+    """UnmarshalTypeError.Value: `string`, `bool`, `array`, `object`, `number`, or `number
+    <literal>` where Go quotes the literal (an integer field given a fraction or too big)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return f"number {json_number(value)}" if literal else "number"
+    return {str: "string", type(None): "null"}.get(type(value), _type_name(value))
+
+
+def json_number(value: int | float) -> str:
+    """A number as it appears in JSON text (Go's FormatFloat 'g' shortest for floats)."""
+    if isinstance(value, int):
+        return str(value)
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    if math.isnan(value):
+        return "NaN"
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def check_finite(value: Any, path: str = "") -> None:
+    """NaN and infinities cannot be written as JSON (json: unsupported value: +Inf): a request
+    holding one is refused, wherever it is."""
+    stack = [(value, path)]
+    while stack:
+        v, p = stack.pop()
+        if isinstance(v, float) and not math.isfinite(v):
+            raise DecodeError(p, f"unsupported value: {json_number(v)}",
+                              f"json: unsupported value: {json_number(v)}")
+        if isinstance(v, Mapping):
+            stack.extend((x, f"{p}.{k}" if p else str(k)) for k, x in v.items())
+        elif isinstance(v, list | tuple | PVector):
+            stack.extend((x, f"{p}[{i}]") for i, x in enumerate(v))
 
 
 def freeze(value: Any) -> Any:
@@ -68,20 +166,35 @@ def _type_name(value: Any) -> str:
             float: "number"}.get(type(value), type(value).__name__)
 
 
+INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1),
+              "int": (-(2**63), 2**63 - 1)}
+
+
 @attrs.frozen
 class Scalar:
-    """str, int or bool; `kinds` are the Python types accepted."""
+    """str, int or bool; `kinds` are the Python types accepted, `go_type` the Go field's type
+    (an integer must fit it: int32, int64)."""
 
     kinds: tuple[type, ...]
     label: str
+    go_type: str = "string"
 
     def decode(self, value: Any, path: str) -> Any:
         if isinstance(value, bool) and bool not in self.kinds:
-            raise DecodeError(path, f"expected {self.label}, got {_type_name(value)}")
-        if isinstance(value, float) and int in self.kinds and value.is_integer():
-            return int(value)
+            raise TypeMismatch(path, value, self.go_type)
+        if int in self.kinds and isinstance(value, float) and not isinstance(value, bool):
+            if not value.is_integer():
+                raise TypeMismatch(path, value, self.go_type, literal=True)
+            value = int(value)
         if not isinstance(value, self.kinds):
-            raise DecodeError(path, f"expected {self.label}, got {_type_name(value)}")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise TypeMismatch(path, value, self.go_type, literal=int in self.kinds)
+            raise TypeMismatch(path, value, self.go_type)
+        if isinstance(value, int) and not isinstance(value, bool) and \
+                self.go_type in INT_RANGES:
+            low, high = INT_RANGES[self.go_type]
+            if not low <= value <= high:
+                raise TypeMismatch(path, value, self.go_type, literal=True)
         return value
 
     def encode(self, value: Any) -> Any:
@@ -97,6 +210,10 @@ class OmitEmpty:
 
     inner: Scalar
 
+    @property
+    def go_type(self) -> str:
+        return self.inner.go_type
+
     def decode(self, value: Any, path: str) -> Any:
         return self.inner.decode(value, path)
 
@@ -107,21 +224,27 @@ class OmitEmpty:
         return value is None or value == 0 or value is False or value == ""
 
 
-STR = Scalar((str,), "string")
-INT = Scalar((int,), "integer")
-BOOL = Scalar((bool,), "boolean")
-NUMBER = Scalar((int, float), "number")
-INT_OMITEMPTY = OmitEmpty(INT)
+STR = Scalar((str,), "string", "string")
+INT32 = Scalar((int,), "integer", "int32")
+INT64 = Scalar((int,), "integer", "int64")
+INT = INT32  # most integer fields of the Kubernetes API are int32; say INT64 where Go does
+BOOL = Scalar((bool,), "boolean", "bool")
+NUMBER = Scalar((int, float), "number", "float64")
+INT_OMITEMPTY = OmitEmpty(INT32)
+INT64_OMITEMPTY = OmitEmpty(INT64)
 
 
 @attrs.frozen
 class IntOrString:
-    """intstr.IntOrString: an int or a string such as `25%`."""
+    """intstr.IntOrString: an int32 or a string such as `25%` (its UnmarshalJSON reads
+    anything but a string as an int32)."""
+
+    go_type = "intstr.IntOrString"
 
     def decode(self, value: Any, path: str) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise DecodeError(path, f"expected integer or string, got {_type_name(value)}")
-        return value
+        if isinstance(value, str):
+            return value
+        return INT32.decode(value, path)
 
     def encode(self, value: Any) -> Any:
         return value
@@ -136,12 +259,28 @@ _TIME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\
                       r"(Z|z|[+-]\d{2}:\d{2})$")
 
 
+RFC3339 = "2006-01-02T15:04:05Z07:00"
+MIN_TIME = calendar.timegm((1, 1, 1, 0, 0, 0, 0, 0, 0))  # 0001-01-01T00:00:00Z
+MAX_TIME = calendar.timegm((9999, 12, 31, 23, 59, 59, 0, 0, 0))  # the last RFC 3339 second
+_RANGES = (("month", 1, 12), ("day", 1, 31), ("hour", 0, 23), ("minute", 0, 59),
+           ("second", 0, 59))
+
+
 def parse_time(text: str) -> int:
-    """RFC 3339 text to Unix seconds (fractions dropped, as metav1.Time serialises)."""
+    """RFC 3339 text to Unix seconds (fractions dropped, as metav1.Time serialises); errors
+    worded as Go's time.Parse words them."""
     m = _TIME_RE.match(text)
     if not m:
-        raise ValueError(f"invalid RFC 3339 timestamp {text!r}")
+        raise ValueError(f'parsing time "{text}" as "{RFC3339}": cannot parse "{text}" as '
+                         '"2006"')
     y, mo, d, h, mi, s = (int(g) for g in m.groups()[:6])
+    for (name, low, high), value in zip(_RANGES, (mo, d, h, mi, s), strict=True):
+        if not low <= value <= high:
+            raise ValueError(f'parsing time "{text}": {name} out of range')
+    if y < 1:
+        raise ValueError(f'parsing time "{text}": year out of range')
+    if d > calendar.monthrange(y, mo)[1]:
+        raise ValueError(f'parsing time "{text}": day out of range')
     seconds = calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0))
     zone = m.group(8)
     if zone not in ("Z", "z"):
@@ -150,22 +289,30 @@ def parse_time(text: str) -> int:
     return seconds
 
 
+_EPOCH = datetime.datetime(1970, 1, 1)
+
+
 def format_time(seconds: int) -> str:
-    """Unix seconds to RFC 3339 in UTC, as metav1.Time prints (`2024-06-01T00:00:00Z`)."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+    """Unix seconds to RFC 3339 in UTC, as metav1.Time prints (`2024-06-01T00:00:00Z`); years
+    are always four digits (the gate keeps times within 0001..9999)."""
+    seconds = min(max(seconds, MIN_TIME), MAX_TIME)
+    t = _EPOCH + datetime.timedelta(seconds=seconds)
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}Z"
 
 
 @attrs.frozen
 class Time:
-    """metav1.Time as Unix seconds."""
+    """metav1.Time as Unix seconds (its UnmarshalJSON reads a JSON string, then RFC 3339)."""
+
+    go_type = "v1.Time"
 
     def decode(self, value: Any, path: str) -> Any:
         if not isinstance(value, str):
-            raise DecodeError(path, f"expected an RFC 3339 timestamp, got {_type_name(value)}")
+            raise TypeMismatch(path, value, "string")
         try:
             return parse_time(value)
         except ValueError as exc:
-            raise DecodeError(path, str(exc)) from None
+            raise DecodeError(path, str(exc), str(exc)) from None
 
     def encode(self, value: Any) -> Any:
         return format_time(value)
@@ -181,6 +328,8 @@ TIME = Time()
 class Raw:
     """Anything, kept as frozen JSON."""
 
+    go_type = "interface {}"
+
     def decode(self, value: Any, path: str) -> Any:
         return freeze(value)
 
@@ -194,13 +343,21 @@ class Raw:
 RAW = Raw()
 
 
+def go_type_of(codec: Any) -> str:
+    return getattr(codec, "go_type", "interface {}")
+
+
 @attrs.frozen
 class ListOf:
     item: Any
 
+    @property
+    def go_type(self) -> str:
+        return "[]" + go_type_of(self.item)
+
     def decode(self, value: Any, path: str) -> Any:
         if not isinstance(value, list | tuple):
-            raise DecodeError(path, f"expected an array, got {_type_name(value)}")
+            raise TypeMismatch(path, value, self.go_type)
         return pvector(self.item.decode(v, f"{path}[{i}]") for i, v in enumerate(value))
 
     def encode(self, value: Any) -> Any:
@@ -214,9 +371,13 @@ class ListOf:
 class MapOf:
     item: Any
 
+    @property
+    def go_type(self) -> str:
+        return "map[string]" + go_type_of(self.item)
+
     def decode(self, value: Any, path: str) -> Any:
         if not isinstance(value, Mapping):
-            raise DecodeError(path, f"expected an object, got {_type_name(value)}")
+            raise TypeMismatch(path, value, self.go_type)
         return pmap({str(k): self.item.decode(v, f"{path}[{k}]") for k, v in value.items()
                      if v is not None or self.item is RAW})
 
@@ -237,6 +398,10 @@ class Nested:
 
     cls: type
 
+    @property
+    def go_type(self) -> str:
+        return struct_go_type(self.cls)
+
     def decode(self, value: Any, path: str) -> Any:
         return decode(self.cls, value, path)
 
@@ -245,6 +410,16 @@ class Nested:
 
     def is_empty(self, value: Any) -> bool:
         return value is None
+
+
+def struct_go_type(cls: type) -> str:
+    """The Go type a modelled class stands for: `__go_type__`, else `v1.<ClassName>`."""
+    return getattr(cls, "__go_type__", None) or f"v1.{cls.__name__}"
+
+
+def struct_name(cls: type) -> str:
+    """The struct's name without its package, as UnmarshalTypeError.Struct holds it."""
+    return struct_go_type(cls).rpartition(".")[2]
 
 
 def field(k8s: str, codec: Any = STR, *, default: Any = None,
@@ -287,19 +462,39 @@ def _spec(cls: type) -> tuple[tuple[str, str, Any], ...]:
     return spec
 
 
+_KEYS_CACHE: dict[type, dict[str, tuple[str, Any]]] = {}
+
+
+def _keys(cls: type) -> dict[str, tuple[str, Any]]:
+    """json key -> (attribute, codec) for `cls`, computed once."""
+    keys = _KEYS_CACHE.get(cls)
+    if keys is None:
+        keys = {key: (attr, codec) for attr, key, codec in _spec(cls)}
+        _KEYS_CACHE[cls] = keys
+    return keys
+
+
 def decode(cls: type[T], data: Any, path: str = "") -> T:
-    """Read a JSON mapping into `cls`, keeping unknown keys in `extra`."""
+    """Read a JSON mapping into `cls`, keeping unknown keys in `extra`. Fields are read in
+    document order, so the error raised is the first Go's decoder meets."""
     if not isinstance(data, Mapping):
-        raise DecodeError(path, f"expected an object, got {_type_name(data)}")
+        raise TypeMismatch(path, data, struct_go_type(cls))
+    keys = _keys(cls)
     kwargs: dict[str, Any] = {}
-    known: set[str] = set()
-    for attr, key, codec in _spec(cls):
-        known.add(key)
-        value = data.get(key)
+    extra: dict[str, Any] = {}
+    for key, value in data.items():
+        known = keys.get(key)
+        if known is None:
+            extra[str(key)] = value
+            continue
         if value is None:
             continue
-        kwargs[attr] = codec.decode(value, f"{path}.{key}" if path else key)
-    extra = {k: v for k, v in data.items() if k not in known}
+        attr, codec = known
+        try:
+            kwargs[attr] = codec.decode(value, f"{path}.{key}" if path else key)
+        except TypeMismatch as exc:
+            exc.in_struct(struct_name(cls))
+            raise
     if extra:
         kwargs["extra"] = freeze(extra)
     return cls(**kwargs)

@@ -135,6 +135,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if violations else 0
 
 
+MAX_EXPLORE_EVENTS = 50  # the longest sequence explore tries (a shrunk example is shorter)
+MAX_EXPLORE_DEPTH = 12  # exhaustive depth: each level multiplies the states
+
+
+def _check_explore_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Usage errors (exit 2) for budgets and sizes explore cannot work with."""
+    if args.budget < 1:
+        parser.error(f"argument --budget: must be at least 1, not {args.budget}")
+    if not 1 <= args.max_events <= MAX_EXPLORE_EVENTS:
+        parser.error(f"argument --max-events: must be between 1 and {MAX_EXPLORE_EVENTS}, "
+                     f"not {args.max_events}")
+    if not 1 <= args.depth <= MAX_EXPLORE_DEPTH:
+        parser.error(f"argument --depth: must be between 1 and {MAX_EXPLORE_DEPTH}, "
+                     f"not {args.depth}")
+
+
 def cmd_explore(args: argparse.Namespace) -> int:
     manifests = [encode_object(o) for path in args.manifests for o in io.load_objects(path)]
     workloads = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
@@ -218,8 +234,11 @@ COMMANDS = {"replay": cmd_replay, "check": cmd_check, "explore": cmd_explore,
 def main(argv: Sequence[str] | None = None, plane: ControlPlane | None = None) -> int:
     """Run one command; `plane` is the control plane to run (the default one when None: a
     test passes its own)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     args.plane = plane
+    if args.command == "explore":
+        _check_explore_args(args, parser)
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:
@@ -227,6 +246,10 @@ def main(argv: Sequence[str] | None = None, plane: ControlPlane | None = None) -
         return 2
     except KeyboardInterrupt:
         return 130
+    except (RecursionError, MemoryError) as exc:  # a bound kubefold failed to keep: say so
+        print(f"kubefold: error: the input is beyond what kubefold can hold "
+              f"({type(exc).__name__}); see the README's Limits", file=sys.stderr)
+        return 2
     except Exception as exc:  # a kubefold bug: say so, without a traceback
         if os.environ.get("KUBEFOLD_DEBUG"):
             raise

@@ -178,11 +178,13 @@ def run(cluster: Cluster, events: Iterable[Event], mode: str = "auto",
         plane: ControlPlane | None = None, until: int | None = None,
         observer: Observer | None = None,
         on_outcome: Callable[[int, Outcome, Cluster], None] | None = None,
-        prepare: Any = None) -> History:
+        prepare: Any = None, apply: Callable[..., Outcome] | None = None) -> History:
     """Replay `events`, every intermediate state shown to `observer` (a callable set with
     `.index` and `.event` before each event when it has those attributes, as the checker is);
     with `until` (an absolute time) stop there: an event due later is not applied, a tick that
-    would pass it is cut, and the clock is run to `until`."""
+    would pass it is cut, and the clock is run to `until`. `apply(cluster, event)` replaces
+    manager.apply_event (the checker's, under --check). The replay stops after an event that
+    reached one of kubefold's work bounds (an unsettled Outcome: core/limits.py)."""
     start = cluster
     outcomes: list[Outcome] = []
     for index, event in enumerate(events, 1):
@@ -196,12 +198,17 @@ def run(cluster: Cluster, events: Iterable[Event], mode: str = "auto",
             if on_outcome is not None:
                 on_outcome(index, outcome, cluster)
             return History(start, tuple(outcomes), mode, plane)
-        outcome = manager.apply_event(cluster, event, mode, observer=observer, plane=plane,
-                                      prepare=prepare)
+        if apply is not None:
+            outcome = apply(cluster, event)
+        else:
+            outcome = manager.apply_event(cluster, event, mode, observer=observer, plane=plane,
+                                          prepare=prepare)
         outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(index, outcome, cluster)
         cluster = outcome.cluster
+        if not outcome.settled:
+            return History(start, tuple(outcomes), mode, plane)
     if until is not None and cluster.now < until:
         outcome = _stop(cluster, until, mode, plane, observer)
         outcomes.append(outcome)

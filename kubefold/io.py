@@ -35,10 +35,20 @@ def load_objects(path: str | Path) -> tuple[KObject, ...]:
     return codec.load_snapshot(read_text(path), str(path)).objects
 
 
+def read_snapshot(path: str | Path) -> codec.Snapshot:
+    """A snapshot file's objects, checked as a restored etcd must hold them: an InputError
+    names the file, the item and what is wrong (apiserver.restore_problems)."""
+    snapshot = codec.load_snapshot(read_text(path), str(path))
+    for index, problem in apiserver.restore_problems(snapshot.objects)[:1]:
+        where = snapshot.places[index] if index < len(snapshot.places) else f"item {index}"
+        raise InputError(str(path), where, problem)
+    return snapshot
+
+
 def load_snapshot(path: str | Path, seed: int = 0, plane: ControlPlane | None = None
                   ) -> Cluster:
     """A cluster restored from a snapshot file (a `v1 List` or a stream of objects)."""
-    snapshot = codec.load_snapshot(read_text(path), str(path))
+    snapshot = read_snapshot(path)
     cluster = apiserver.restore(Cluster(seed=seed), snapshot.objects, snapshot.latest_time)
     return manager.dispatch(cluster, plane)[0]
 

@@ -26,9 +26,13 @@ import attrs
 
 from kubefold import account, helm, history, report, sources, timeline
 from kubefold.core.cluster import Cluster
+from kubefold.core.codec import check_clock
 from kubefold.core.errors import InputError
+from kubefold.core.events import Settle
+from kubefold.core.limits import MAX_EVENTS
 from kubefold.core.nodelease import KUBELET_ANNOTATION, RECORDED
 from kubefold.core.objects import KObject
+from kubefold.properties.check import _Checker, checked_apply
 from kubefold.reducers import apiserver, manager
 
 LONG_REPLAY = 50  # events: a progress bar is shown on a terminal from this many on
@@ -215,11 +219,16 @@ def run(args: argparse.Namespace) -> int:
             raise InputError("--nodes", "", str(exc)) from None
         cluster = history.add_nodes(cluster, count, shape, args.plane)
         warn(history.describe_nodes(count, shape))
+    total = sum(len(log.events) for log in logs)
+    if total > MAX_EVENTS:
+        raise InputError(logs[-1].path, "", f"the logs hold {total} events: kubefold replays "
+                         f"at most {MAX_EVENTS} (see the README's Limits)")
+    events, notes = sources.place_in_time(logs, cluster.clock_start)
+    check_clock(events, cluster.clock_start, cluster.now)
     if cluster.count("Node") == 0 and not any(
             getattr(getattr(e, "object", None), "kind", None) == "Node" for s in logs
             for e in s.events):
         warn("note: 0 nodes: nothing can be scheduled (add some with --nodes N)")
-    events, notes = sources.place_in_time(logs, cluster.clock_start)
     for note in [n for s in logs for n in s.notes] + notes:
         warn(f"note: {note}")
     for line in (u for s in logs for u in s.unreadable):
@@ -232,8 +241,6 @@ def run(args: argparse.Namespace) -> int:
             raise InputError("--at", "", str(exc)) from None
     checker = None
     if args.check:
-        from kubefold.properties.check import _Checker
-
         checker = _Checker(cluster)
     placements = Placements(cluster) if args.report else None
     recorder = timeline.Recorder(cluster) if (args.report or args.plot) else None
@@ -241,6 +248,14 @@ def run(args: argparse.Namespace) -> int:
                                                             or recorder) else None
     verbosity = _verbosity(args)
     out = Output(len(events))
+
+    prepare = helm.preparer(args.kube_version)
+
+    def apply(cluster: Cluster, event: Any) -> manager.Outcome:
+        if checker is not None and isinstance(event, Settle) and args.mode == "auto":
+            return checked_apply(checker, cluster, event, args.mode, args.plane, prepare)
+        return manager.apply_event(cluster, event, args.mode, observer=observer,
+                                   plane=args.plane, prepare=prepare)
 
     def on_outcome(index: int, outcome: manager.Outcome, before: Cluster) -> None:
         if verbosity >= 0:
@@ -250,7 +265,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         hist = history.run(cluster, events, args.mode, args.plane, until, observer, on_outcome,
-                           prepare=helm.preparer(args.kube_version))
+                           prepare=prepare, apply=apply)
         outcomes = list(hist.outcomes)
         final = hist.final
         if args.settle is not None and until is None:
@@ -273,6 +288,11 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         for line in report.findings(findings):
             out.line(line)
+    last = outcomes[-1] if outcomes else None
+    if last is not None and not last.settled and not isinstance(last.event, account.Settle):
+        # One of kubefold's work bounds (core/limits.py): the account so far, then exit 2.
+        source, _, where = (getattr(last.event, "origin", "") or "log").partition(": ")
+        raise InputError(source, where, f"replay stopped: {last.bound}")
     if args.dump:
         from kubefold import io
 

@@ -4,7 +4,7 @@ explanation of an explored counterexample. The default account is account.py."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kubefold.core.cluster import Change, Cluster
@@ -21,6 +21,7 @@ from kubefold.core.events import (
     Reconcile,
     Rollout,
     Scale,
+    Settle,
     Tick,
     Usage,
 )
@@ -39,7 +40,7 @@ MAX_DIFFS = 4
 def describe_event(event: Any) -> str:
     if isinstance(event, Apply):
         obj = event.object
-        if hasattr(obj, "metadata"):
+        if not isinstance(obj, Mapping):
             ns = f"{obj.metadata.namespace}/" if obj.metadata.namespace else ""
             return f"apply {obj.kind} {ns}{obj.metadata.name or obj.metadata.generate_name}"
         return f"apply {obj.get('kind', '?')}"
@@ -79,6 +80,8 @@ def describe_event(event: Any) -> str:
             if event.chart else ""
         to = f" to {event.revision}" if event.revision else ""
         return f"helm {event.action} {event.namespace}/{event.release}{chart}{to}"
+    if isinstance(event, Settle):
+        return f"settle (time passes until nothing is due, up to {event.wakeups} wakeups)"
     name = type(event).__name__
     fields = {k: v for k, v in vars(event).items() if k not in ("at", "origin")} \
         if hasattr(event, "__dict__") else {}

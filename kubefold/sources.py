@@ -48,14 +48,15 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import yaml
 
 from kubefold.core import codec
 from kubefold.core.cluster import BOOTSTRAP_NAMESPACES
 from kubefold.core.errors import InputError
 from kubefold.core.events import Apply, Delete, Event, PodEvent
+from kubefold.core.limits import MAX_EVENTS
 from kubefold.core.objects import KObject
 from kubefold.core.schema import DecodeError, parse_time
+from kubefold.reducers import apiserver
 
 SNAPSHOT_SUFFIXES = (".json", ".yaml", ".yml")
 STDIN = "-"
@@ -130,7 +131,11 @@ def load_snapshots(paths: Iterable[str]) -> Snapshots:
             if in_dir and not _holds_objects(text):
                 notes.append(f"{path}: skipped, not a Kubernetes object or List")
                 continue
-            snap = codec.load_snapshot(text, "<stdin>" if path == STDIN else path)
+            where = "<stdin>" if path == STDIN else path
+            snap = codec.load_snapshot(text, where)
+            for index, problem in apiserver.restore_problems(snap.objects)[:1]:
+                place = snap.places[index] if index < len(snap.places) else f"item {index}"
+                raise InputError(where, place, problem)
             if snap.latest_time is not None and (latest is None or snap.latest_time > latest):
                 latest = snap.latest_time
             for obj in snap.objects:
@@ -236,19 +241,21 @@ def _documents(text: str, source: str, keep_going: bool
         yield from codec._documents(text, source)
         return
     if text.lstrip().startswith(("{", "[")):
-        try:
-            yield "document 1", json.loads(text)
+        try:  # one JSON document, or JSON Lines that all read
+            whole = list(codec._documents(text, source))
+        except InputError:
+            whole = None
+        if whole is not None:
+            yield from whole
             return
-        except json.JSONDecodeError:
-            pass
         for number, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
             try:
-                yield f"line {number}", json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield _Unreadable(f"line {number}", f"malformed or truncated JSON: {exc.msg} "
-                                  f"at column {exc.colno}")
+                for _, data in codec._json_lines(line, source):
+                    yield f"line {number}", data
+            except InputError as exc:
+                yield _Unreadable(f"line {number}", exc.message)
         return
     doc, first_line = 0, 1
     chunk: list[str] = []
@@ -258,19 +265,25 @@ def _documents(text: str, source: str, keep_going: bool
             chunk = [raw[4:]] if raw[4:].strip() else []
             if body.strip() and body.strip() != "...":
                 doc += 1
-                try:
-                    data = yaml.load(body, Loader=codec._Loader)  # noqa: S506
-                except yaml.YAMLError as exc:
-                    mark = getattr(exc, "problem_mark", None)
-                    at = f", line {first_line + mark.line}" if mark is not None else ""
-                    problem = getattr(exc, "problem", None) or str(exc)
-                    yield _Unreadable(f"document {doc}{at}", f"malformed YAML: {problem}")
-                else:
-                    if data is not None:
-                        yield f"document {doc}", data
+                yield from _checked(body, source, f"document {doc}", first_line - 1)
             first_line = number if chunk else number + 1
         else:
             chunk.append(raw)
+
+
+def _checked(text: str, source: str, where: str, offset: int = 0
+             ) -> Iterator[tuple[str, Any] | _Unreadable]:
+    """One record read by the codec, with every limit of core/limits.py checked; what the
+    codec refuses becomes an _Unreadable naming the record (line numbers of the file)."""
+    try:
+        for _, data in codec._documents(text, source):
+            if data is not None:
+                yield where, data
+    except InputError as exc:
+        place = where
+        if exc.where.startswith("line ") and exc.where[5:].split(",")[0].isdigit() and offset:
+            place = f"{where}, line {int(exc.where[5:].split(',')[0]) + offset}"
+        yield _Unreadable(place, exc.message)
 
 
 def _from_documents(text: str, source: str, keep_going: bool) -> Source:
@@ -305,6 +318,9 @@ def _from_documents(text: str, source: str, keep_going: bool) -> Source:
             watched += 1
             when = watch_time(doc)
             untimed += when is None
+        if len(events) + len(decoded) > MAX_EVENTS:
+            raise InputError(source, where, f"more than {MAX_EVENTS} events: kubefold "
+                             f"replays at most {MAX_EVENTS} (see the README's Limits)")
         for event in decoded:
             events.append(event)
             times.append(when)

@@ -12,6 +12,8 @@ from typing import Any
 import attrs
 
 from kubefold.core.cluster import Cluster
+from kubefold.core.events import Settle
+from kubefold.properties.convergence import converge, problems_of
 from kubefold.properties.invariants import Violation, check_state
 from kubefold.properties.transitions import Monitor, initial_monitor, observe
 from kubefold.reducers import manager
@@ -78,20 +80,39 @@ class _Checker:
 
 def check_replay(cluster: Cluster, events: Iterable[Any], mode: str = "auto",
                  stop_at_first: bool = False, plane: ControlPlane | None = None,
-                 prepare: Any = None) -> CheckedReplay:
+                 prepare: Any = None, stop_unsettled: bool = False) -> CheckedReplay:
     """Replay `events`, checking every state and step; stop after the first event with a
-    finding when `stop_at_first`."""
+    finding when `stop_at_first`, and after the first that reached a work bound (core/limits)
+    when `stop_unsettled`."""
     checker = _Checker(cluster)
     outcomes = []
     for index, event in enumerate(events, 1):
         checker.index, checker.event = index, event
-        outcome = manager.apply_event(cluster, event, mode, observer=checker, plane=plane,
-                                      prepare=prepare)
+        outcome = checked_apply(checker, cluster, event, mode, plane, prepare)
         outcomes.append(outcome)
         cluster = outcome.cluster
-        if stop_at_first and checker.findings:
+        if stop_at_first and checker.findings or stop_unsettled and not outcome.settled:
             break
     return CheckedReplay(cluster, tuple(outcomes), tuple(checker.findings))
+
+
+def checked_apply(checker: _Checker, cluster: Cluster, event: Any, mode: str = "auto",
+                  plane: ControlPlane | None = None, prepare: Any = None) -> manager.Outcome:
+    """One event under the checker: a `settle:` event in auto mode is time passing checked for
+    convergence too; any other is applied with the checker observing every state."""
+    if isinstance(event, Settle) and mode == "auto":
+        return _converge(checker, cluster, event, plane)
+    return manager.apply_event(cluster, event, mode, observer=checker, plane=plane,
+                               prepare=prepare)
+
+
+def _converge(checker: _Checker, cluster: Cluster, event: Settle,
+              plane: ControlPlane | None) -> manager.Outcome:
+    """A `settle:` event checked: the safety properties on the way, then convergence
+    (properties/convergence.py) within the event's wakeups."""
+    result = converge(cluster, event.wakeups, plane=plane, observer=checker)
+    checker._record(result.cluster, "after events stopped", problems_of(result))
+    return manager.Outcome(result.cluster, event)
 
 
 def check_snapshot(cluster: Cluster) -> list[Violation]:

@@ -74,12 +74,24 @@ def _fingerprint(cluster: Cluster) -> str:
 
 
 def converge(cluster: Cluster, max_wakeups: int = MAX_WAKEUPS,
-             plane: ControlPlane | None = None) -> Convergence:
-    """Let time pass until no work is due; then check every workload against its spec."""
-    cluster = manager.step(cluster, Tick(0), plane=plane)
+             plane: ControlPlane | None = None, observer: Any = None) -> Convergence:
+    """Let time pass until no work is due; then check every workload against its spec. The
+    steps are a `settle:` event's (manager.settle); `observer` sees every state on the way."""
+
+    bound: list[str] = []
+
+    def step(cluster: Cluster, tick: Tick) -> Cluster:
+        outcome = manager.apply_event(cluster, tick, observer=observer, plane=plane)
+        if not outcome.settled:
+            bound.append(outcome.bound)
+        return outcome.cluster
+
+    cluster = step(cluster, Tick(0))
     seen: dict[str, tuple[int, int]] = {}  # fingerprint -> (place in history, revision)
     history: list[str] = []
     for wakeup in range(max_wakeups):
+        if bound:  # a work bound (core/limits.py) was reached: no point waiting longer
+            return Convergence(False, cluster, wakeup, (Violation("convergence", bound[0]),))
         due = cluster.queue.next_due()
         if len(cluster.queue) == 0 and all(c in PERIODIC for c, _ in cluster.queue.waiting):
             return Convergence(True, cluster, wakeup, tuple(workloads_match_spec(cluster)))
@@ -93,9 +105,17 @@ def converge(cluster: Cluster, max_wakeups: int = MAX_WAKEUPS,
                                    tuple(history[seen[fingerprint][0]:]))
             seen.setdefault(fingerprint, (len(history), cluster.resource_version))
             history.append(f"+{cluster.elapsed}s {fingerprint}")
-        cluster = manager.step(cluster, Tick(max(0, (due or cluster.now) - cluster.now)),
-                               plane=plane)
+        cluster = step(cluster, Tick(max(0, (due or cluster.now) - cluster.now)))
     return Convergence(False, cluster, max_wakeups, tuple(workloads_match_spec(cluster)))
+
+
+def problems_of(result: Convergence) -> tuple[Violation, ...]:
+    """The violations a convergence result stands for: what does not match, or the cycle."""
+    if result.ok:
+        return ()
+    return result.problems or (Violation(
+        "convergence", "the cluster oscillates: " + " -> ".join(result.cycle)
+        if result.cycle else "the cluster did not settle within the wakeups allowed"),)
 
 
 def workloads_match_spec(cluster: Cluster) -> Iterator[Violation]:

@@ -65,6 +65,7 @@ from kubefold.core.events import (
     Reconcile,
     Rollout,
     Scale,
+    Settle,
     Tick,
 )
 from kubefold.core.labels import label_selector_as_selector
@@ -72,7 +73,7 @@ from kubefold.core.podutil import is_pod_available, is_pod_ready
 from kubefold.properties.invariants import Violation
 from kubefold.properties.workloads import ordered_ready_stateful_sets_start_in_order
 
-VOLUNTARY = (Apply, Rollout, Tick, Reconcile, Evict, Drain)
+VOLUNTARY = (Apply, Rollout, Tick, Reconcile, Evict, Drain, Settle)
 
 
 @attrs.frozen

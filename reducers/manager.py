@@ -32,6 +32,7 @@ from typing import Any
 
 import attrs
 
+from kubefold.core import limits
 from kubefold.core.cluster import Change, Cluster
 from kubefold.core.errors import Status, bad_request
 from kubefold.core.events import (
@@ -43,8 +44,10 @@ from kubefold.core.events import (
     Reconcile,
     Rollout,
     Scale,
+    Settle,
     Tick,
 )
+from kubefold.core.schema import MAX_TIME, format_time
 from kubefold.reducers import apiserver
 from kubefold.reducers.controlplane import Controller, ControlPlane
 from kubefold.reducers.kubectl import apply as kubectl_apply
@@ -55,7 +58,12 @@ __all__ = ["Controller", "ControlPlane", "DEFAULT", "Outcome", "Turn", "apply_ev
            "dispatch", "empty_cluster", "pass_time", "replay", "run_until_settled", "step",
            "trace"]
 
-MAX_TURNS = 100_000  # per external event in auto mode; a bound, never reached when all is well
+# Per external event in auto mode: reconciles, and moments at which work falls due while time
+# passes. Bounds (core/limits.py), never reached when all is well; an Outcome that reached one
+# says so (`settled` False, `bound` naming it) and the command line stops the replay there.
+MAX_TURNS = limits.MAX_TURNS
+MAX_WRITES = limits.MAX_WRITES
+MAX_WAKEUPS = limits.MAX_WAKEUPS
 
 
 @attrs.frozen
@@ -79,6 +87,15 @@ class Outcome:
     turns: tuple[Turn, ...] = ()
     settled: bool = True
     waited: tuple[Turn, ...] = ()  # reconciles while the clock moved to the event's `at:`
+
+    @property
+    def bound(self) -> str:
+        """Which of kubefold's work bounds the event reached ("" when it settled)."""
+        if self.settled:
+            return ""
+        return (f"the control plane had not settled within {MAX_WRITES} writes, {MAX_TURNS} "
+                f"reconciles or {MAX_WAKEUPS} moments of due work after this event (kubefold's "
+                "bounds: see the README's Limits)")
 
 
 def _plane(plane: ControlPlane | None) -> ControlPlane:
@@ -169,15 +186,24 @@ def apply_event(cluster: Cluster, event: Event, mode: str = "auto",
         raise ValueError(f"mode must be auto or manual, not {mode!r}")
     plane = _plane(plane)
     waited: tuple[Turn, ...] = ()
+    if _passes_year_9999(cluster, event):
+        return Outcome(cluster, event, rejected=bad_request(
+            f"the event would move the clock past {format_time(MAX_TIME)}, the last time "
+            "RFC 3339 can write"))
     if event.at is not None and cluster.clock_start + event.at > cluster.now:
         # `at:` is time passing before the event, as a tick would be.
-        cluster, waited, _ = pass_time(cluster, cluster.clock_start + event.at, mode, observer,
-                                          plane)
+        cluster, waited, ok = pass_time(cluster, cluster.clock_start + event.at, mode,
+                                        observer, plane)
+        if not ok:
+            return Outcome(cluster, event, waited=waited, settled=False)
     if prepare is not None:
         event = prepare(cluster, event)
     if isinstance(event, Tick):
         cluster, turns, settled = pass_time(cluster, cluster.now + event.seconds, mode,
                                             observer, plane)
+        return Outcome(cluster, event, turns=turns, settled=settled, waited=waited)
+    if isinstance(event, Settle):
+        cluster, turns, settled = settle(cluster, event.wakeups, mode, observer, plane)
         return Outcome(cluster, event, turns=turns, settled=settled, waited=waited)
     before = cluster
     if isinstance(event, Reconcile):
@@ -198,16 +224,27 @@ def apply_event(cluster: Cluster, event: Event, mode: str = "auto",
     return Outcome(cluster, event, changes=changes, turns=turns, settled=settled, waited=waited)
 
 
+def _passes_year_9999(cluster: Cluster, event: Any) -> bool:
+    to = cluster.now
+    if event.at is not None:
+        to = max(to, cluster.clock_start + event.at)
+    if isinstance(event, Tick):
+        to += event.seconds
+    return to > MAX_TIME
+
+
 def pass_time(cluster: Cluster, to: int, mode: str, observer: Observer | None = None,
-              plane: ControlPlane | None = None) -> tuple[Cluster, tuple[Turn, ...], bool]:
+              plane: ControlPlane | None = None, max_wakeups: int = MAX_WAKEUPS
+              ) -> tuple[Cluster, tuple[Turn, ...], bool]:
     """Move the clock to `to`. In auto mode, stop at each moment work falls due and run it then,
     so what happens at 30 s is stamped 30 s even within one long tick; in manual mode, jump and
-    leave the due work queued."""
+    leave the due work queued. Past `max_wakeups` moments (or a run of reconciles that does
+    not settle) it stops where it got to, unsettled."""
     if mode == "manual":
         return advance(cluster, to), (), True
     turns: list[Turn] = []
     settled = True
-    while True:
+    for _ in range(max_wakeups):
         due = cluster.queue.next_due()
         moment = to if due is None or due > to else max(due, cluster.now)
         cluster = advance(cluster, moment)
@@ -216,8 +253,30 @@ def pass_time(cluster: Cluster, to: int, mode: str, observer: Observer | None = 
                                               plane=plane)
         turns.extend(more)
         settled = settled and ok
-        if moment >= to and (cluster.queue.next_due() or to + 1) > to:
+        if moment >= to and (cluster.queue.next_due() or to + 1) > to or not settled:
             return cluster, tuple(turns), settled
+    return cluster, tuple(turns), False
+
+
+def settle(cluster: Cluster, wakeups: int, mode: str, observer: Observer | None = None,
+           plane: ControlPlane | None = None) -> tuple[Cluster, tuple[Turn, ...], bool]:
+    """Let time pass to each moment work falls due until nothing is left to do, at most
+    `wakeups` moments (a `settle:` event; convergence checking in properties/convergence.py
+    takes the same steps). Settled means nothing was left; reaching `wakeups` is not a work
+    bound, only the end of the wait. Manual mode does nothing."""
+    if mode == "manual":
+        return cluster, (), True
+    turns: list[Turn] = []
+    cluster, more, ok = pass_time(cluster, cluster.now, mode, observer, plane)
+    turns.extend(more)
+    for _ in range(wakeups):
+        due = cluster.queue.next_due()
+        if not ok or due is None and len(cluster.queue) == 0:
+            break
+        cluster, more, ok = pass_time(cluster, max(due or cluster.now, cluster.now), mode,
+                                      observer, plane)
+        turns.extend(more)
+    return cluster, tuple(turns), ok
 
 
 def _unqueue(queue: Any, item: tuple[str, str]) -> Any:
@@ -238,10 +297,14 @@ def _unqueue(queue: Any, item: tuple[str, str]) -> Any:
 def run_until_settled(cluster: Cluster, max_turns: int = MAX_TURNS,
                       observer: Observer | None = None, plane: ControlPlane | None = None
                       ) -> tuple[Cluster, tuple[Turn, ...], bool]:
-    """Pop and run queued reconciles until the queue is empty."""
+    """Pop and run queued reconciles until the queue is empty; unsettled past `max_turns`
+    reconciles or MAX_WRITES writes."""
     plane = _plane(plane)
     turns: list[Turn] = []
+    writes = 0
     for _ in range(max_turns):
+        if writes > MAX_WRITES:
+            break
         popped = cluster.queue.pop()
         if popped is None:
             return cluster, tuple(turns), True
@@ -252,6 +315,7 @@ def run_until_settled(cluster: Cluster, max_turns: int = MAX_TURNS,
             continue
         cluster, changes = dispatch(result, plane)
         if changes:
+            writes += len(changes)
             turns.append(Turn(name, key, changes))
             if observer is not None:
                 observer(cluster, turns[-1])

@@ -169,3 +169,19 @@ def new_daemon_set(name: str = "foo", image: str = "foo/bar", **spec: Any) -> di
     }
     return {"apiVersion": "apps/v1", "kind": "DaemonSet",
             "metadata": {"name": name, "namespace": "default"}, "spec": body}
+
+
+def crd(kind: str, group: str = "example.com", version: str = "v1",
+        scope: str = "Namespaced") -> dict[str, Any]:
+    """An apiextensions.k8s.io/v1 CustomResourceDefinition serving `kind` at group/version,
+    with the scale subresource (spec.replicas, status.replicas, status.selector)."""
+    plural = kind.lower() + "s"
+    return {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": f"{plural}.{group}"},
+            "spec": {"group": group, "scope": scope,
+                     "names": {"kind": kind, "plural": plural, "singular": kind.lower()},
+                     "versions": [{"name": version, "served": True, "storage": True,
+                                   "subresources": {"scale": {
+                                       "specReplicasPath": ".spec.replicas",
+                                       "statusReplicasPath": ".status.replicas",
+                                       "labelSelectorPath": ".status.selector"}}}]}}

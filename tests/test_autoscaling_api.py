@@ -39,6 +39,7 @@ from kubefold.reducers.apiserver.autoscaling import (
 )
 from kubefold.reducers.apiserver.validation import validate_create, validate_update
 from kubefold.reducers.apiserver.validation.autoscaling import validate_scale
+from tests.helpers import crd as helpers_crd
 from tests.helpers import new_deployment
 
 RC = {"kind": "ReplicationController", "name": "myrc"}
@@ -678,7 +679,8 @@ def with_targets() -> Any:
            "metadata": {"name": "w", "namespace": "default"},
            "spec": {"replicas": 4, "selector": {"matchLabels": {"app": "w"}}},
            "status": {"replicas": 4, "selector": "app=w"}}
-    return apiserver.restore(cluster, [decode_object(crd)])
+    return apiserver.restore(cluster, [decode_object(helpers_crd("Widget")),
+                                       decode_object(crd)])
 
 
 @pytest.mark.parametrize(("kind", "name", "spec_replicas", "selector"), [

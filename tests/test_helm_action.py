@@ -23,7 +23,7 @@ kind: ConfigMap
 metadata:
   name: {name}
 data:
-  greeting: {value}
+  greeting: "{value}"
 """
 HOOK_POD = """apiVersion: v1
 kind: Pod
@@ -300,7 +300,7 @@ def test_upgrade_drops_objects_removed_from_chart():
                    "templates/b": CONFIGMAP.format(name="b", value="1"), "templates/k": keep})
     v2 = rendered({"templates/a": CONFIGMAP.format(name="a", value="2")})
     cluster, _ = apply(start(), event("install", chart=v1), event("upgrade", chart=v2))
-    assert cluster.get("ConfigMap", "default", "a").extra["data"]["greeting"] == 2
+    assert cluster.get("ConfigMap", "default", "a").extra["data"]["greeting"] == "2"
     assert cluster.get("ConfigMap", "default", "b") is None
     assert cluster.get("ConfigMap", "default", "kept") is not None
 

@@ -21,6 +21,7 @@ from kubefold.cli import main
 from kubefold.core.codec import decode_log, load_snapshot
 from kubefold.reducers import apiserver, manager
 from kubefold.reducers.controllers.podautoscaler.horizontal import memory_of
+from tests.helpers import crd
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 HPA = ("horizontal-pod-autoscaler", "default/web")
@@ -270,6 +271,7 @@ def test_custom_resource_through_its_scale_subresource() -> None:
     """Any object with spec.replicas and a selector: here a custom kind whose status.selector
     is the scale subresource's label selector, and bare pods it would own."""
     snapshot = {"apiVersion": "v1", "kind": "List", "items": [
+        crd("Worker"),
         {"apiVersion": "example.com/v1", "kind": "Worker",
          "metadata": {"name": "w", "namespace": "default", "uid": "w-1",
                       "creationTimestamp": "2024-01-01T00:00:00Z"},

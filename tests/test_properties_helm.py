@@ -73,7 +73,7 @@ def run(sequence, plane=None):
             if named is not None:
                 cm = cluster.get("ConfigMap", "default", "cm")
                 want = [line.strip() for line in named.manifest.splitlines() if "greeting" in line]
-                assert cm is not None and f"greeting: {cm.extra['data']['greeting']}" in want
+                assert cm is not None and f'greeting: "{cm.extra["data"]["greeting"]}"' in want
         if before is not None and after is None and isinstance(event, Helm) \
                 and event.action == "uninstall":
             top = 0  # purged

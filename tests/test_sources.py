@@ -211,3 +211,16 @@ def test_corpus_falco_logs_replay_with_keep_going(capsys):
     assert code == 0, err
     assert "1 unreadable record(s) skipped (--keep-going)" in out
     assert "fal_01_003.json: document 1: kind: expected a string" in err
+
+
+def test_keep_going_keeps_the_codecs_limits(tmp_path):
+    """Under --keep-going each record still goes through the codec's checks: an alias bomb is
+    an unreadable record, not an expansion, and the records around it are read."""
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n"
+        for p, c in zip("abcdefg", "bcdefgh", strict=True))
+    path = tmp_path / "log.yaml"
+    path.write_text(f"tick: 1\n---\n{bomb}---\ntick: 2\n")
+    src = sources.read_log(str(path), keep_going=True)
+    assert len(src.events) == 2
+    assert len(src.unreadable) == 1 and "document 2" in src.unreadable[0]

@@ -16,6 +16,7 @@ from kubefold.reducers.apiserver.store import (
     GENERATION_KINDS,
     Result,
     Written,
+    cannot_be_handled,
     create,
     decode_request,
     delete,
@@ -25,6 +26,8 @@ from kubefold.reducers.apiserver.store import (
     qos_class,
     resolve_scope,
     restore,
+    restore_problems,
+    served_kind,
     set_condition,
     status_of,
     update,
@@ -34,7 +37,8 @@ from kubefold.reducers.apiserver.store import (
 )
 from kubefold.reducers.apiserver.subresources import SCALABLE, bind, get_scale, scale
 
-__all__ = ["GENERATION_KINDS", "SCALABLE", "Result", "Written", "bind", "create",
+__all__ = ["GENERATION_KINDS", "SCALABLE", "Result", "Written", "bind", "cannot_be_handled",
+           "create", "restore_problems", "served_kind",
            "decode_request", "delete", "ensure_bootstrap_namespaces", "evict",
            "finish_deletion", "generate_name", "get_scale", "qos_class", "resolve_scope",
            "restore", "scale",

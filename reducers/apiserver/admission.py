@@ -26,7 +26,7 @@ from pyrsistent import pmap, pvector
 
 from kubefold.core.cluster import Cluster
 from kubefold.core.errors import Status, forbidden_status, not_found_status
-from kubefold.core.kinds import kind_info
+from kubefold.core.kinds import is_namespaced, kind_info
 from kubefold.core.objects import Pod, Toleration
 
 IMMORTAL_NAMESPACES = ("default", "kube-system", "kube-public")
@@ -39,8 +39,7 @@ SYSTEM_PRIORITY_CLASSES = {"system-node-critical": 2000001000,
 
 def namespace_lifecycle(cluster: Cluster, obj: Any) -> Status | None:
     """Reject content in a namespace that does not exist or is being terminated."""
-    info = kind_info(obj.kind)
-    if not info.namespaced or obj.kind == "Namespace":
+    if not is_namespaced(obj) or obj.kind == "Namespace":
         return None
     ns_name = obj.metadata.namespace
     namespace = cluster.get("Namespace", "", ns_name)
@@ -48,7 +47,8 @@ def namespace_lifecycle(cluster: Cluster, obj: Any) -> Status | None:
         return not_found_status("namespaces", ns_name)
     if namespace.metadata.deletion_timestamp is not None or namespace.status.phase == "Terminating":
         return forbidden_status(
-            info.qualified_resource, obj.metadata.name or obj.metadata.generate_name or "",
+            kind_info(obj.kind, obj.api_version).qualified_resource,
+            obj.metadata.name or obj.metadata.generate_name or "",
             f"unable to create new content in namespace {ns_name} because it is being "
             "terminated")
     return None

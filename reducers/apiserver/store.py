@@ -18,24 +18,34 @@ Covered by: tests/test_apiserver.py, tests/test_properties_engine.py.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 from pyrsistent import pmap, pvector
 
 from kubefold.core.cluster import BOOTSTRAP_NAMESPACES, Cluster, ref_of
-from kubefold.core.codec import decode_object
+from kubefold.core.codec import decode_object, encode_object
 from kubefold.core.errors import (
     Status,
     already_exists,
     bad_request,
     conflict,
+    invalid,
     invalid_status,
     not_found_status,
 )
-from kubefold.core.kinds import KINDS, kind_info
+from kubefold.core.kinds import (
+    KINDS,
+    KindInfo,
+    crd_kind_info,
+    crd_schema,
+    kind_info,
+    no_match_message,
+    served_info,
+)
 from kubefold.core.objects import Condition, GenericObject, KObject, Namespace, ObjectMeta
-from kubefold.core.schema import DecodeError, thaw
+from kubefold.core.schema import DecodeError, TypeMismatch, thaw
 from kubefold.reducers.apiserver import admission, batch
 from kubefold.reducers.apiserver.defaults import default_object
 from kubefold.reducers.apiserver.service import alloc as service_alloc
@@ -44,6 +54,9 @@ from kubefold.reducers.apiserver.validation import (
     validate_status_update,
     validate_update,
 )
+from kubefold.reducers.apiserver.validation.customresource import validate_custom_resource
+from kubefold.reducers.apiserver.validation.durations import DETAIL as DURATION_DETAIL
+from kubefold.reducers.apiserver.validation.durations import MAX_DURATION_SECONDS
 
 NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand
 MAX_GENERATED_NAME_LENGTH = 63 - 5
@@ -52,6 +65,7 @@ GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "Daemon
                               "Pod"})
 STATUS_RESET_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
                                 "CronJob", "PodDisruptionBudget", "HorizontalPodAutoscaler"})
+SCHEDULER_CONFIG = "KubeSchedulerConfiguration"
 CONFLICT_DETAIL = ("the object has been modified; please apply your changes to the latest "
                    "version and try again")
 
@@ -83,10 +97,38 @@ def with_meta(obj: Any, **changes: Any) -> Any:
     return attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, **changes))
 
 
-def resolve_scope(obj: Any) -> Any:
+# -- discovery and decoding -------------------------------------------------------------------
+
+
+def find_crd(cluster: Cluster | None, kind: str, api_version: str | None) -> Any:
+    """The stored CustomResourceDefinition that serves `kind` at `api_version`, or None."""
+    if cluster is None or not kind:
+        return None
+    group = (api_version or "").rpartition("/")[0]
+    for crd in cluster.list("CustomResourceDefinition"):
+        if crd.metadata.deletion_timestamp is not None:
+            continue
+        info = crd_kind_info(crd, api_version)
+        if info is not None and info.kind == kind and info.group == group:
+            return crd
+    return None
+
+
+def served_kind(cluster: Cluster | None, kind: str, api_version: str | None) -> KindInfo | None:
+    """What discovery says of `kind` at `api_version`: a built-in or extension kind, a kind a
+    stored CRD defines, or None (no matches). Without a cluster, CRDs are not consulted."""
+    info = served_info(kind, api_version)
+    if info is not None:
+        return info
+    crd = find_crd(cluster, kind, api_version)
+    return None if crd is None else crd_kind_info(crd, api_version)
+
+
+def resolve_scope(obj: Any, cluster: Cluster | None = None) -> Any:
     """BeforeCreate: a namespaced object gets the request's namespace (kubectl's default), a
-    cluster-scoped one loses any namespace it names."""
-    info = kind_info(obj.kind, obj.api_version)
+    cluster-scoped one loses any namespace it names. A custom kind's scope is its CRD's."""
+    info = served_kind(cluster, obj.kind, obj.api_version) or kind_info(obj.kind,
+                                                                         obj.api_version)
     if info.namespaced and not obj.metadata.namespace:
         return with_meta(obj, namespace="default")
     if not info.namespaced and obj.metadata.namespace:
@@ -94,14 +136,60 @@ def resolve_scope(obj: Any) -> Any:
     return obj
 
 
-def decode_request(obj: Any) -> KObject | Status:
-    """A raw manifest (kept raw when it did not decode) becomes a BadRequest."""
-    if hasattr(obj, "metadata"):
-        return obj
+def cannot_be_handled(kind: str, api_version: str | None, error: DecodeError) -> Status:
+    """transformDecodeError: `Deployment in version "v1" cannot be handled as a Deployment:
+    json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type
+    int32`."""
+    version = (api_version or "").rpartition("/")[2]
+    return bad_request(f'{kind} in version "{version}" cannot be handled as a {kind}: '
+                       f"{error.go}")
+
+
+def decode_request(obj: Any, cluster: Cluster | None = None) -> KObject | Status:
+    """A request body as kube-apiserver reads it: the kind must be served (kubectl's `no
+    matches for kind "Deploymnet" in version "apps/v1"` otherwise, a NotFound), and a body
+    that does not decode (kept raw by the codec) is a BadRequest naming the field and the
+    type, worded as Go's decoder words it. Objects built by the control plane (no apiVersion)
+    are taken as they are."""
+    if not isinstance(obj, Mapping):  # a decoded object (a pmap is a raw body)
+        if obj.api_version is not None and \
+                served_kind(cluster, obj.kind or "", obj.api_version) is None:
+            return Status("NotFound", 404, no_match_message(obj.kind or "", obj.api_version))
+        return _named_config(obj)
+    raw = thaw(obj)
+    kind = raw.get("kind") if isinstance(raw, dict) else None
+    api_version = raw.get("apiVersion") if isinstance(raw, dict) else None
+    if not isinstance(kind, str) or not kind:
+        return bad_request("Object 'Kind' is missing in the request body")
+    if not isinstance(api_version, str) or not api_version:
+        return bad_request(f"Object 'apiVersion' is missing in the {kind} request body")
+    if served_kind(cluster, kind, api_version) is None:
+        return Status("NotFound", 404, no_match_message(kind, api_version))
     try:
-        return decode_object(thaw(obj))
+        return _named_config(decode_object(raw))
     except DecodeError as exc:
-        return bad_request(f"error decoding the object: {exc}")
+        return cannot_be_handled(kind, api_version, exc)
+
+
+def _named_config(obj: Any) -> Any:
+    """A KubeSchedulerConfiguration without a name is kube-scheduler's (core/kinds.py)."""
+    if obj.kind == SCHEDULER_CONFIG and not obj.metadata.name and \
+            not obj.metadata.generate_name:
+        return with_meta(obj, name="kube-scheduler")
+    return obj
+
+
+def _validate_custom(cluster: Cluster, obj: Any) -> list[Any]:
+    """A custom resource against its CRD's openAPIV3Schema, where it has one."""
+    if obj.kind in KINDS or obj.api_version is None:
+        return []
+    crd = find_crd(cluster, obj.kind, obj.api_version)
+    if crd is None:
+        return []
+    schema = crd_schema(crd, obj.api_version.rpartition("/")[2])
+    if schema is None:
+        return []
+    return validate_custom_resource(encode_object(obj), schema)
 
 
 # -- the strategies' PrepareForCreate / PrepareForUpdate --------------------------------------
@@ -196,10 +284,10 @@ def _spec_of(obj: Any) -> Any:
 
 def create(cluster: Cluster, obj: Any) -> Result:
     """POST: default, admit, validate and store a new object."""
-    decoded = decode_request(obj)
+    decoded = decode_request(obj, cluster)
     if isinstance(decoded, Status):
         return decoded
-    obj = resolve_scope(default_object(decoded))
+    obj = resolve_scope(default_object(decoded), cluster)
     namespace = obj.metadata.namespace or ""
     if not obj.metadata.name and obj.metadata.generate_name:
         obj = with_meta(obj, name=generate_name(cluster, obj.kind, namespace,
@@ -217,8 +305,9 @@ def create(cluster: Cluster, obj: Any) -> Result:
         if isinstance(allocated, Status):
             return allocated
         obj = allocated
-    info = kind_info(obj.kind, obj.api_version)
-    errors = validate_create(obj)
+    info = served_kind(cluster, obj.kind, obj.api_version) or kind_info(obj.kind,
+                                                                         obj.api_version)
+    errors = validate_create(obj) + _validate_custom(cluster, obj)
     if errors:
         return invalid_status(info.qualified_kind, obj.metadata.name or "", errors)
     if cluster.get(obj.kind, namespace, obj.metadata.name) is not None:
@@ -264,10 +353,10 @@ def _carry_system_meta(new: Any, old: Any) -> Any:
 
 def update(cluster: Cluster, obj: Any) -> Result:
     """PUT on the main resource: metadata and spec from `obj`, status kept (PrepareForUpdate)."""
-    decoded = decode_request(obj)
+    decoded = decode_request(obj, cluster)
     if isinstance(decoded, Status):
         return decoded
-    obj = resolve_scope(default_object(decoded))
+    obj = resolve_scope(default_object(decoded), cluster)
     old, rejected = _check_update(cluster, obj)
     if rejected is not None:
         return rejected
@@ -297,7 +386,8 @@ def _write_update(cluster: Cluster, new: Any, old: Any, status_only: bool = Fals
     if new == old:
         return Written(cluster, old)
     info = kind_info(new.kind, new.api_version)
-    errors = validate_status_update(new, old) if status_only else validate_update(new, old)
+    errors = validate_status_update(new, old) if status_only else \
+        validate_update(new, old) + _validate_custom(cluster, new)
     if errors:
         return invalid_status(info.qualified_kind, new.metadata.name or "", errors)
     if new.kind == "Service" and not status_only:  # REST.beginUpdate
@@ -331,9 +421,12 @@ def delete(cluster: Cluster, kind: str, namespace: str | None, name: str | None,
            grace_period_seconds: int | None = None) -> Result:
     """DELETE: graceful for bound pods, deferred while finalizers remain, immediate otherwise.
     Orphan and Foreground propagation add their finalizers for the garbage collector."""
-    info = kind_info(kind)
+    info = kind_info(kind) if kind in KINDS else _custom_kind(cluster, kind)
     namespace = (namespace or "default") if info.namespaced else ""
     name = name or ""
+    rejected = _check_delete_options(grace_period_seconds)
+    if rejected is not None:
+        return rejected
     old = cluster.get(kind, namespace, name)
     if old is None:
         return not_found_status(info.qualified_resource, name)
@@ -356,6 +449,28 @@ def delete(cluster: Cluster, kind: str, namespace: str | None, name: str | None,
         return _mark_deleting(cluster, old, finalizers, grace)
     _, cluster = cluster.bump_resource_version()
     return Written(cluster.remove(kind, namespace, name), None)
+
+
+def _custom_kind(cluster: Cluster, kind: str) -> KindInfo:
+    """A kind named without its version (a DELETE by kind): a stored CRD's, or a guess."""
+    for crd in cluster.list("CustomResourceDefinition"):
+        info = crd_kind_info(crd)
+        if info is not None and info.kind == kind:
+            return info
+    return kind_info(kind)
+
+
+def _check_delete_options(grace: int | None) -> Status | None:
+    """DeleteOptions.gracePeriodSeconds is an int64, and a Duration once used."""
+    if grace is None:
+        return None
+    if not -(2**63) <= grace < 2**63:
+        return cannot_be_handled("DeleteOptions", "meta.k8s.io/v1", TypeMismatch(
+            "gracePeriodSeconds", grace, "int64", literal=True).in_struct_named("DeleteOptions"))
+    if grace > MAX_DURATION_SECONDS:
+        return invalid_status("DeleteOptions.meta.k8s.io", "", [
+            invalid("gracePeriodSeconds", grace, DURATION_DETAIL)])
+    return None
 
 
 def _grace_period(obj: Any, requested: int | None) -> int:
@@ -433,6 +548,37 @@ def restore(cluster: Cluster, objects: Any, latest_time: int | None = None) -> C
             obj = with_meta(obj, resource_version=rv)
         cluster = cluster.put(obj)
     return ensure_bootstrap_namespaces(cluster)
+
+
+def restore_problems(objects: Any) -> list[tuple[int, str]]:
+    """What a restored etcd could not hold, by object index: a kind no server serves (a CRD
+    among the objects counts), and what the API server's create validation refuses (no name,
+    an owner reference without uid, a Deployment without a selector or template, ...) — the
+    objects reducers would otherwise stumble on later. Each is `Kind ns/name: <error>`."""
+    crds = [o for o in objects if o.kind == "CustomResourceDefinition"]
+    problems = []
+    for index, obj in enumerate(objects):
+        problem = _restore_problem(obj, crds)
+        if problem:
+            meta = obj.metadata
+            ref = f"{meta.namespace}/{meta.name}" if meta.namespace else str(meta.name)
+            problems.append((index, f"{obj.kind} {ref}: {problem}"))
+    return problems
+
+
+def _restore_problem(obj: Any, crds: list[Any]) -> str:
+    if obj.api_version is None or obj.kind is None:
+        return "apiVersion and kind are required"
+    served = served_info(obj.kind, obj.api_version)
+    if served is None:
+        defined = (crd_kind_info(crd, obj.api_version) for crd in crds)
+        served = next((i for i in defined if i is not None and i.kind == obj.kind), None)
+    if served is None:
+        return no_match_message(obj.kind, obj.api_version)
+    if not obj.metadata.name:
+        return "metadata.name: Required value: a stored object has a name"
+    errors = validate_create(resolve_scope(default_object(obj)))
+    return str(errors[0]) if errors else ""
 
 
 def ensure_bootstrap_namespaces(cluster: Cluster) -> Cluster:

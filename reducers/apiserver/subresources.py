@@ -28,8 +28,15 @@ from kubefold.core.errors import Status, conflict, invalid, invalid_status, not_
 from kubefold.core.kinds import kind_info
 from kubefold.core.labels import label_selector_as_selector, selector_from_set
 from kubefold.core.objects import Condition, GenericObject, LabelSelector
-from kubefold.core.schema import DecodeError, decode, thaw
-from kubefold.reducers.apiserver.store import Result, Written, set_condition, update, with_meta
+from kubefold.core.schema import DecodeError, TypeMismatch, decode, thaw
+from kubefold.reducers.apiserver.store import (
+    Result,
+    Written,
+    cannot_be_handled,
+    set_condition,
+    update,
+    with_meta,
+)
 
 
 def bind(cluster: Cluster, namespace: str, name: str, node_name: str) -> Result:
@@ -134,6 +141,9 @@ def scale(cluster: Cluster, kind: str, namespace: str | None, name: str, replica
         return not_found_status(info.qualified_resource, name)
     if not _scalable(old):
         return not_found_status(f"{info.qualified_resource}/scale", name)
+    if not -(2**31) <= replicas < 2**31:  # ScaleSpec.Replicas is an int32
+        return cannot_be_handled("Scale", "autoscaling/v1", TypeMismatch(
+            "spec.replicas", replicas, "int32", literal=True).in_struct_named("ScaleSpec"))
     if replicas < 0:
         return invalid_status("Scale.autoscaling", name, [
             invalid("spec.replicas", replicas, "must be greater than or equal to 0")])

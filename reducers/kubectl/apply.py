@@ -15,7 +15,7 @@ from typing import Any
 
 from kubefold.core.cluster import Cluster
 from kubefold.core.codec import decode_object, encode_object
-from kubefold.core.errors import Status, bad_request
+from kubefold.core.errors import Status
 from kubefold.core.schema import DecodeError
 from kubefold.reducers import apiserver
 
@@ -29,26 +29,26 @@ def apply(cluster: Cluster, obj: Any) -> apiserver.Result:
     writers set (spec.paused, a restartedAt annotation, status) stay. The manifest is kept in
     the last-applied-configuration annotation, as kubectl keeps it. Re-applying an unchanged
     manifest writes nothing."""
-    decoded = apiserver.decode_request(obj)
+    decoded = apiserver.decode_request(obj, cluster)
     if isinstance(decoded, Status):
         return decoded
-    obj = apiserver.resolve_scope(decoded)
+    obj = apiserver.resolve_scope(decoded, cluster)
     manifest = encode_object(obj)
     manifest.get("metadata", {}).get("annotations", {}).pop(LAST_APPLIED, None)
     recorded = json.dumps(manifest, sort_keys=True, separators=(",", ":"))
     applied = _with_annotation(manifest, LAST_APPLIED, recorded)
     old = cluster.get(obj.kind, obj.metadata.namespace, obj.metadata.name) \
         if obj.metadata.name else None
-    if old is None:
-        return apiserver.create(cluster, decode_object(applied))
-    last = _last_applied(old)
-    merged = three_way_merge(encode_object(old), last, applied)
-    if not manifest.get("metadata", {}).get("resourceVersion"):
-        merged["metadata"]["resourceVersion"] = old.metadata.resource_version
     try:
+        if old is None:
+            return apiserver.create(cluster, decode_object(applied))
+        last = _last_applied(old)
+        merged = three_way_merge(encode_object(old), last, applied)
+        if not manifest.get("metadata", {}).get("resourceVersion"):
+            merged["metadata"]["resourceVersion"] = old.metadata.resource_version
         return apiserver.update(cluster, decode_object(merged))
-    except DecodeError as exc:
-        return bad_request(f"error decoding the object: {exc}")
+    except DecodeError as exc:  # the merge of a live object with the manifest did not decode
+        return apiserver.cannot_be_handled(obj.kind, obj.api_version, exc)
 
 
 def three_way_merge(live: dict[str, Any], last: dict[str, Any], new: dict[str, Any]

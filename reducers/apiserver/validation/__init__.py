@@ -11,7 +11,8 @@ Models: the registry strategies' Validate/ValidateUpdate dispatch of kube-apiser
 the name functions they pass to ValidateObjectMeta (NameIsDNSSubdomain by default,
 ValidateNamespaceName, NameIsDNS1035Label for Services, NameIsDNSLabel for StatefulSets,
 path-segment names for RBAC kinds).
-Simplifies: PodDisruptionBudget and PriorityClass are checked for their metadata only.
+Simplifies: PriorityClass is checked for its metadata only; PodDisruptionBudget (policy.py)
+for its spec, not its status.
 Covered by: tests/test_validation_apps.py, tests/test_validation_core.py.
 """
 
@@ -21,8 +22,16 @@ from collections.abc import Callable
 from typing import Any
 
 from kubefold.core.errors import FieldError
-from kubefold.core.kinds import kind_info
-from kubefold.reducers.apiserver.validation import apps, autoscaling, batch, core, service
+from kubefold.core.kinds import is_namespaced
+from kubefold.reducers.apiserver.validation import (
+    apps,
+    autoscaling,
+    batch,
+    core,
+    policy,
+    service,
+)
+from kubefold.reducers.apiserver.validation.durations import validate_durations
 from kubefold.reducers.apiserver.validation.names import (
     NameFn,
     name_is_dns1035_label,
@@ -46,6 +55,7 @@ _CREATE: dict[str, Callable[[Any], list[FieldError]]] = {
     "Service": service.validate_service,
     "EndpointSlice": service.validate_endpoint_slice,
     "Endpoints": service.validate_endpoints,
+    "PodDisruptionBudget": policy.validate_pod_disruption_budget,
 }
 
 _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
@@ -63,6 +73,7 @@ _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
     "Service": service.validate_service_update,
     "EndpointSlice": service.validate_endpoint_slice_update,
     "Endpoints": service.validate_endpoints_update,
+    "PodDisruptionBudget": policy.validate_pod_disruption_budget_update,
 }
 
 _RBAC_KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
@@ -93,9 +104,8 @@ def validate_create(obj: Any) -> list[FieldError]:
     kind = obj.kind or ""
     validator = _CREATE.get(kind)
     if validator is not None:
-        return validator(obj)
-    info = kind_info(kind, obj.api_version)
-    return core.validate_meta(obj.metadata, info.namespaced, name_function(kind))
+        return validator(obj) + validate_durations(obj)
+    return core.validate_meta(obj.metadata, is_namespaced(obj), name_function(kind))
 
 
 def validate_update(new: Any, old: Any) -> list[FieldError]:
@@ -103,7 +113,7 @@ def validate_update(new: Any, old: Any) -> list[FieldError]:
     kind = new.kind or ""
     validator = _UPDATE.get(kind)
     if validator is not None:
-        return validator(new, old)
+        return validator(new, old) + validate_durations(new)
     return core.validate_object_meta_update(new.metadata, old.metadata)
 
 

@@ -725,16 +725,18 @@ def owner_reference_json(ref: OwnerReferenceLike) -> dict[str, Any]:
 def validate_owner_reference(ref: OwnerReferenceLike, path: str) -> list[FieldError]:
     """validateOwnerReference: version, kind, name and uid set; not a banned owner kind."""
     errs: list[FieldError] = []
-    gvk = gvk_from_api_version_and_kind(ref.api_version, ref.kind)
+    # Go's fields are strings: an absent one is "" (a decoded kubefold value may hold None).
+    api_version, kind = ref.api_version or "", ref.kind or ""
+    gvk = gvk_from_api_version_and_kind(api_version, kind)
     if not gvk.version:
         detail = "version must not be empty"
-        errs.append(invalid(child(path, "apiVersion"), ref.api_version, detail))
+        errs.append(invalid(child(path, "apiVersion"), api_version, detail))
     if not gvk.kind:
-        errs.append(invalid(child(path, "kind"), ref.kind, "must not be empty"))
+        errs.append(invalid(child(path, "kind"), kind, "must not be empty"))
     if not ref.name:
-        errs.append(invalid(child(path, "name"), ref.name, "must not be empty"))
+        errs.append(invalid(child(path, "name"), ref.name or "", "must not be empty"))
     if not ref.uid:
-        errs.append(invalid(child(path, "uid"), ref.uid, "must not be empty"))
+        errs.append(invalid(child(path, "uid"), ref.uid or "", "must not be empty"))
     if gvk in BANNED_OWNERS:
         detail = f"{gvk} is disallowed from being an owner"
         errs.append(invalid(path, owner_reference_json(ref), detail))
