@@ -30,8 +30,10 @@ from typing import Any
 import attrs
 from pyrsistent import PMap, pmap
 
-from kubefold.core.cluster import Cluster
+from kubefold.core.cluster import Cluster, allocation_as_resource_list
+from kubefold.core.nodeinfo import ZERO, NodeAllocation, PodInfo, pod_info
 from kubefold.core.objects import Node, Pod, ResourceList
+from kubefold.core.resources import TERMINAL_PHASES
 
 # Status codes (fwk.Code)
 SUCCESS = 0
@@ -123,14 +125,29 @@ class CycleState:
         return attrs.evolve(self, data=self.data.set(key, value))
 
 
-@attrs.frozen
 class NodeInfo:
-    """What the scheduler knows of one node: the node, the pods on it (terminal ones left
-    out), their requests, and the derived facts plugins read."""
+    """What the scheduler knows of one node: the node, the sums the cluster's scheduler cache
+    keeps for it (`allocation`: requested and non-zero requested resources, pod count, used
+    host ports, pods with affinity) and the pods on it (terminal ones left out), read from
+    the cluster only when a plugin asks for them.
 
-    node: Node
-    pods: tuple[Pod, ...]
-    requested: ResourceList  # sum of the pods' requests, "pods" included
+    A NodeInfo built by a Snapshot is `cached`: its allocation and pods are the cluster's,
+    so plugins may read counts from the cluster's indices instead of walking `pods`. One built
+    with explicit pods (preemption's what-ifs) is not."""
+
+    __slots__ = ("node", "allocation", "_pods", "_cluster")
+
+    def __init__(self, node: Node, pods: tuple[Pod, ...] | None = None,
+                 allocation: NodeAllocation | None = None, cluster: Cluster | None = None
+                 ) -> None:
+        if allocation is None:
+            allocation = ZERO
+            for pod in pods or ():
+                allocation = allocation.add(pod_info(pod))
+        self.node = node
+        self.allocation = allocation
+        self._pods = pods
+        self._cluster = cluster
 
     @property
     def name(self) -> str:
@@ -139,6 +156,28 @@ class NodeInfo:
     @property
     def allocatable(self) -> ResourceList:
         return self.node.status.allocatable
+
+    @property
+    def pods(self) -> tuple[Pod, ...]:
+        if self._pods is None:
+            assert self._cluster is not None
+            self._pods = tuple(p for p in self._cluster.pods_on_node(self.name)
+                               if p.status.phase not in TERMINAL_PHASES)
+        return self._pods
+
+    @property
+    def cached(self) -> bool:
+        """Whether this is the cluster's view of the node (no what-if pods)."""
+        return self._cluster is not None
+
+    @property
+    def requested(self) -> ResourceList:
+        """The pods' requests as quantities ("pods" their count)."""
+        return allocation_as_resource_list(self.allocation)
+
+    def with_pods(self, pods: tuple[Pod, ...], allocation: NodeAllocation) -> NodeInfo:
+        """A what-if copy holding other pods (preemption's AddPod/RemovePod)."""
+        return NodeInfo(self.node, pods, allocation)
 
 
 class Snapshot:
@@ -149,6 +188,7 @@ class Snapshot:
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
         self._infos: dict[str, NodeInfo] = {}
+        self._spread: dict[tuple[str, Any], list[Any]] = {}
 
     @cached_property
     def node_names(self) -> Sequence[str]:
@@ -163,14 +203,38 @@ class Snapshot:
             node = self.cluster.get("Node", "", name)
             if node is None:
                 return None
-            pods = tuple(p for p in self.cluster.pods_on_node(name)
-                         if p.status.phase not in ("Succeeded", "Failed"))
-            info = NodeInfo(node, pods, self.cluster.node_requested.get(name, pmap()))
+            info = NodeInfo(node, None, self.cluster.allocation(name), self.cluster)
             self._infos[name] = info
         return info
 
     def __iter__(self) -> Iterator[NodeInfo]:
         for name in self.node_names:
+            info = self.get(name)
+            if info is not None:
+                yield info
+
+    def pod_info(self, pod: Pod) -> PodInfo:
+        """The pod's PodInfo: the cluster's cached one when `pod` is the stored pod."""
+        key = (pod.metadata.namespace or "", pod.metadata.name or "")
+        if self.cluster.get("Pod", *key) is pod:
+            cached = self.cluster.sched.pod_infos.get(key)
+            if cached is not None:
+                return cached
+        return pod_info(pod)
+
+    def spread_counts(self, namespace: str, selector: Any) -> list[Any]:
+        """Per (namespace, labels) group that `selector` matches, its pods per node (the pods
+        PodTopologySpread counts), from the cluster's index; memoized for the cycle."""
+        key = (namespace, selector)
+        found = self._spread.get(key)
+        if found is None:
+            found = self._spread[key] = self.cluster.sched.spread.matching(namespace, selector)
+        return found
+
+    def nodes_hosting(self, pods: Mapping[tuple[str, str], str]) -> Iterator[NodeInfo]:
+        """The NodeInfos of the nodes holding the given pods (pod -> node), in first-seen
+        order."""
+        for name in dict.fromkeys(pods.values()):
             info = self.get(name)
             if info is not None:
                 yield info

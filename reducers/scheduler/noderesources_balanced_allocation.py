@@ -120,7 +120,8 @@ class BalancedAllocation:
                   nodes: Sequence[NodeInfo]) -> tuple[CycleState, Status]:
         """The pod's requests; Skip for a best-effort pod (kubernetes#129138)."""
         scorer = self.resource_allocation_scorer
-        pod_requests = tuple(scorer.calculate_pod_resource_request_list(pod))
+        pod_requests = tuple(scorer.calculate_pod_resource_request_list(
+            pod, snapshot.pod_info(pod)))
         if scorer.is_best_effort_pod(pod_requests):
             return state, Status(SKIP)
         return state.write(PRE_SCORE_STATE_KEY, pod_requests), OK

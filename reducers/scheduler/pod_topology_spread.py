@@ -144,6 +144,24 @@ def count_pods_match_selector(pods: Sequence[Pod], selector: Selector, ns: str) 
                and selector.matches(p.metadata.labels))
 
 
+def matching_groups(snapshot: Snapshot, selector: Selector, ns: str) -> list[Any]:
+    """The scheduler cache's spread counts (pods per node) of the label sets of namespace
+    `ns` that the selector matches: countPodsMatchSelector for every node at once."""
+    if selector.empty() or matches_nothing(selector):
+        return []
+    return snapshot.spread_counts(ns, selector)
+
+
+def count_on_node(info: NodeInfo, selector: Selector, ns: str, groups: Sequence[Any] | None
+                  ) -> int:
+    """countPodsMatchSelector on one node: from the cache's counts for a snapshot's NodeInfo,
+    by walking the pods for a what-if one."""
+    if groups is not None and info.cached:
+        name = info.name
+        return sum(g.get(name, 0) for g in groups)
+    return count_pods_match_selector(info.pods, selector, ns)
+
+
 # --- filtering.go -----------------------------------------------------------------------------
 
 
@@ -250,6 +268,9 @@ class PodTopologySpread:
         if not constraints:
             return PreFilterState()
         counts: list[dict[str, int]] = [{} for _ in constraints]
+        ns = pod.metadata.namespace or ""
+        groups = [matching_groups(all_nodes, c.selector, ns)
+                  if isinstance(all_nodes, Snapshot) else None for c in constraints]
         for info in all_nodes:
             node = info.node
             if not node_labels_match_spread_constraints(node.metadata.labels, constraints):
@@ -258,8 +279,7 @@ class PodTopologySpread:
                 if not c.match_node_inclusion_policies(pod, node):
                     continue
                 value = node.metadata.labels[c.topology_key]
-                count = count_pods_match_selector(info.pods, c.selector,
-                                                  pod.metadata.namespace or "")
+                count = count_on_node(info, c.selector, ns, groups[i])
                 counts[i][value] = counts[i].get(value, 0) + count
         paths = []
         for tp_counts in counts:
@@ -333,22 +353,32 @@ class PodTopologySpread:
         if not s.constraints:
             return state, Status(SKIP)
         counts = [dict(c) for c in s.topology_value_to_pod_counts]
-        # Every NodeInfo is built only when a constraint counts per domain (not per hostname,
-        # which Score counts on the node itself): a plain pod's cycle stays O(nodes examined).
-        for info in snapshot if any(counts) else ():
-            node = info.node
-            if require_all and not node_labels_match_spread_constraints(
-                    node.metadata.labels, s.constraints):
-                continue
-            for i, c in enumerate(s.constraints):
+        ns = pod.metadata.namespace or ""
+        groups = tuple(matching_groups(snapshot, c.selector, ns) for c in s.constraints)
+        # Only the nodes holding matching pods are read (the cache's spread counts): the
+        # others add 0 to their domain, so a cycle costs what the selector matches.
+        for i, c in enumerate(s.constraints):
+            if not counts[i]:
+                continue  # the hostname constraint: Score counts on the node itself
+            per_node: dict[str, int] = {}
+            for group in groups[i]:
+                for name, n in group.items():
+                    per_node[name] = per_node.get(name, 0) + n
+            for name, n in per_node.items():
+                info = snapshot.get(name)
+                if info is None:
+                    continue
+                node = info.node
+                if require_all and not node_labels_match_spread_constraints(
+                        node.metadata.labels, s.constraints):
+                    continue
                 if not c.match_node_inclusion_policies(pod, node):
                     continue
                 value = node.metadata.labels.get(c.topology_key, "")
-                if value not in counts[i]:
-                    continue
-                counts[i][value] += count_pods_match_selector(
-                    info.pods, c.selector, pod.metadata.namespace or "")
-        s = attrs.evolve(s, topology_value_to_pod_counts=tuple(pmap(c) for c in counts))
+                if value in counts[i]:
+                    counts[i][value] += n
+        s = attrs.evolve(s, topology_value_to_pod_counts=tuple(pmap(c) for c in counts),
+                         matching=groups)
         return state.write(PRE_SCORE_STATE_KEY, s), OK
 
     def score(self, state: CycleState, pod: Pod, node_info: NodeInfo) -> tuple[int, Status]:
@@ -364,8 +394,8 @@ class PodTopologySpread:
             if tp_val is None:
                 continue
             if c.topology_key == LABEL_HOSTNAME:
-                cnt = count_pods_match_selector(node_info.pods, c.selector,
-                                                pod.metadata.namespace or "")
+                cnt = count_on_node(node_info, c.selector, pod.metadata.namespace or "",
+                                    s.matching[i] if s.matching else None)
             else:
                 cnt = s.topology_value_to_pod_counts[i].get(tp_val, 0)
             total += score_for_count(cnt, c.max_skew, s.topology_normalizing_weight[i])
@@ -420,6 +450,7 @@ class PreScoreState:
     ignored_nodes: frozenset[str] = frozenset()
     topology_value_to_pod_counts: tuple[PMap[str, int], ...] = ()
     topology_normalizing_weight: tuple[float, ...] = ()
+    matching: tuple[Sequence[Any], ...] = ()  # per constraint, the cache's counts it matches
 
 
 def topology_normalizing_weight(size: int) -> float:
