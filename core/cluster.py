@@ -13,7 +13,9 @@ and benchmarks/envelope.py.
 
 The indices, as the informers' indexers and kube-scheduler's cache keep them:
 - `uids`: uid -> (kind, namespace, name); `owned`: owner uid -> the refs of its dependents
-  (`owned_by`), as the garbage collector's graph;
+  (`owned_by`), as the garbage collector's graph; `orphans`: (kind, namespace) -> the names
+  of the objects without a controller reference (`orphans`), the index FilterPodsByOwner
+  reads for adoption;
 - `labels`: (kind, namespace) -> (label key, value) -> names (`select`, a lister filtered by
   a label selector);
 - `pods_by_node` (`pods_on_node`), `pod_ips`, `image_nodes`, `unscheduled_pods`;
@@ -77,6 +79,7 @@ class Cluster:
     objects: Map[str, Map[str, Map[str, KObject]]] = EMPTY
     uids: Map[str, Ref] = _index()
     owned: Map[str, Map[Ref, None]] = _index()
+    orphans: Map[tuple[str, str], Map[str, None]] = _index()
     labels: Map[tuple[str, str], Map[tuple[str, str], Map[str, None]]] = _index()
     pods_by_node: Map[str, Map[tuple[str, str], None]] = _index()
     sched: SchedulerCache = attrs.field(factory=SchedulerCache, eq=False, repr=False)
@@ -120,6 +123,29 @@ class Cluster:
         """Objects whose ownerReferences name `uid` (any kind, or one kind), sorted by ref."""
         refs = sorted(self.owned.get(uid, EMPTY))
         return [self.get(*r) for r in refs if kind is None or r[0] == kind]
+
+    def orphans_of(self, kind: str, namespace: str | None) -> builtins.list[Any]:
+        """The objects of `kind` in `namespace` that no controller owns (no ownerReference
+        with controller: true), sorted by name: the orphans a controller may adopt."""
+        ns = namespace or ""
+        names = sorted(self.orphans.get((kind, ns), EMPTY))
+        objs = self.objects.get(kind, EMPTY).get(ns, EMPTY)
+        return [objs[n] for n in names]
+
+    def controlled_by(self, uid: str, kind: str, namespace: str | None,
+                      include_orphans: bool = False) -> builtins.list[Any]:
+        """The objects of `kind` whose controller reference names `uid` (and, when asked, the
+        namespace's orphans), sorted by name: FilterPodsByOwner over the owner and orphan
+        indexers."""
+        ns = namespace or ""
+        names = [r[2] for r in self.owned.get(uid, EMPTY) if r[0] == kind and r[1] == ns]
+        objs = self.objects.get(kind, EMPTY).get(ns, EMPTY)
+        found = {n: objs[n] for n in names
+                 if any(o.controller and o.uid == uid for o in objs[n].metadata.owner_references)}
+        if include_orphans:
+            for n in self.orphans.get((kind, ns), EMPTY):
+                found[n] = objs[n]
+        return [found[n] for n in sorted(found)]
 
     def select(self, kind: str, namespace: str | None, selector: Selector
                ) -> builtins.list[Any]:
@@ -208,7 +234,7 @@ class Cluster:
     def _write(self, objects: Any, ref: Ref, old: Any, new: Any) -> Cluster:
         """The cluster with the store `objects` and every index updated for old -> new."""
         changes = self.changes.append(Change(ref[0], ref[1], ref[2], old, new))
-        uids, owned, labels = self.uids, self.owned, self.labels
+        uids, owned, labels, orphans = self.uids, self.owned, self.labels, self.orphans
         old_meta = old.metadata if old is not None else None
         new_meta = new.metadata if new is not None else None
         old_uid = old_meta.uid if old_meta is not None else None
@@ -220,14 +246,15 @@ class Cluster:
                 uids = uids.set(new_uid, ref)
         old_refs = old_meta.owner_references if old_meta is not None else ()
         new_refs = new_meta.owner_references if new_meta is not None else ()
-        if old_refs is not new_refs:
+        if old_refs is not new_refs or (old is None) != (new is None):
             owned = _reindex_owners(owned, ref, old_refs, new_refs)
+            orphans = _reindex_orphans(orphans, ref, old, new)
         old_labels = old_meta.labels if old_meta is not None else EMPTY
         new_labels = new_meta.labels if new_meta is not None else EMPTY
         if old_labels is not new_labels:
             labels = _reindex_labels(labels, ref, old_labels, new_labels)
         fields = {"objects": objects, "changes": changes, "uids": uids, "owned": owned,
-                  "labels": labels}
+                  "labels": labels, "orphans": orphans}
         if ref[0] == "Pod":
             self._reindex_pod(fields, ref, old, new)
         elif ref[0] == "Node":
@@ -348,6 +375,23 @@ def _reindex_owners(owned: Any, ref: Ref, old_refs: Any, new_refs: Any) -> Any:
     for uid in new_owners - old_owners:
         owned = owned.set(uid, owned.get(uid, EMPTY).set(ref, None))
     return owned
+
+
+def _controlled(obj: Any) -> bool:
+    return any(o.controller for o in obj.metadata.owner_references)
+
+
+def _reindex_orphans(orphans: Any, ref: Ref, old: Any, new: Any) -> Any:
+    was = old is not None and not _controlled(old)
+    now = new is not None and not _controlled(new)
+    if was == now:
+        return orphans
+    scope = (ref[0], ref[1])
+    names = orphans.get(scope, EMPTY)
+    if now:
+        return orphans.set(scope, names.set(ref[2], None))
+    left = names.delete(ref[2])
+    return orphans.set(scope, left) if left else orphans.delete(scope)
 
 
 def _reindex_labels(labels: Any, ref: Ref, old: Mapping[str, str], new: Mapping[str, str]
