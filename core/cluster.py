@@ -262,6 +262,7 @@ class Cluster:
         return attrs.evolve(self, **fields)
 
     def _reindex_node(self, fields: dict[str, Any], name: str, old: Any, new: Any) -> None:
+        fields["sched"] = self.sched.update_node(name, old, new)
         if (old is None) != (new is None):
             order = self.node_order
             fields["node_order"] = order.append(name) if old is None else order.remove(name)

@@ -202,6 +202,42 @@ class NodeAllocation:
 ZERO = NodeAllocation()
 
 
+@attrs.frozen
+class Allocatable:
+    """NodeInfo.Allocatable: the node's allocatable as framework.Resource holds it."""
+
+    milli_cpu: int = 0
+    memory: int = 0
+    ephemeral_storage: int = 0
+    allowed_pod_number: int = 0
+    scalars: Map[str, int] = EMPTY  # the scalar resources the node lists
+
+    def get(self, resource: str) -> tuple[int, bool]:
+        """The allocatable of one resource and whether the node holds it at all (cpu, memory
+        and ephemeral-storage always; a scalar resource only when listed)."""
+        if resource == "cpu":
+            return self.milli_cpu, True
+        if resource == "memory":
+            return self.memory, True
+        if resource == "ephemeral-storage":
+            return self.ephemeral_storage, True
+        if resource == "pods":
+            return self.allowed_pod_number, True
+        value = self.scalars.get(resource)
+        return (0, False) if value is None else (value, True)
+
+
+def allocatable_of(node: Any) -> Allocatable:
+    """NewResource(node.Status.Allocatable)."""
+    allocatable = node.status.allocatable
+    return Allocatable(
+        resource_int("cpu", allocatable.get("cpu")), resource_int("memory", allocatable.get(
+            "memory")), resource_int("ephemeral-storage", allocatable.get("ephemeral-storage")),
+        resource_int("pods", allocatable.get("pods")),
+        Map({name: resource_int(name, q) for name, q in allocatable.items()
+             if is_scalar_resource_name(name)}))
+
+
 # -- spread counts -----------------------------------------------------------------------------
 
 
@@ -265,6 +301,26 @@ class SchedulerCache:
     affinity_pods: Map[PodKey, str] = EMPTY  # pod -> its node, for pods with affinity
     anti_affinity_pods: Map[PodKey, str] = EMPTY  # ... with required anti-affinity
     spread: SpreadCounts = SpreadCounts()
+    allocatable: Map[str, Allocatable] = EMPTY  # per node
+    node_labels: Map[str, Map[str, str]] = EMPTY  # per node, for the plugins' lookups
+
+    def update_node(self, name: str, old: Any, new: Any) -> SchedulerCache:
+        """The cache after a Node write: its Allocatable recomputed when it changed."""
+        if new is None:
+            if name not in self.allocatable:
+                return self
+            return attrs.evolve(self, allocatable=self.allocatable.delete(name),
+                                node_labels=self.node_labels.delete(name))
+        cache = self
+        if old is None or old.status.allocatable is not new.status.allocatable \
+                or name not in self.allocatable:
+            cache = attrs.evolve(cache, allocatable=cache.allocatable.set(
+                name, allocatable_of(new)))
+        if old is None or old.metadata.labels is not new.metadata.labels \
+                or name not in self.node_labels:
+            cache = attrs.evolve(cache, node_labels=cache.node_labels.set(
+                name, Map(dict(new.metadata.labels))))
+        return cache
 
     def update(self, key: PodKey, old: Pod | None, new: Pod | None) -> SchedulerCache:
         """The cache after `old` became `new` (None: absent); unchanged values are shared."""
@@ -302,7 +358,8 @@ class SchedulerCache:
                 if new_info.with_required_anti_affinity:
                     anti = anti.set(key, new_node)
         spread = _update_spread(self.spread, old, new)
-        return SchedulerCache(infos, allocations, affinity, anti, spread)
+        return SchedulerCache(infos, allocations, affinity, anti, spread, self.allocatable,
+                              self.node_labels)
 
 
 def _set_allocation(allocations: Map[str, NodeAllocation], node: str,
@@ -330,7 +387,7 @@ def _update_spread(spread: SpreadCounts, old: Pod | None, new: Pod | None) -> Sp
     return spread
 
 
-def recompute(pods: Iterable[Pod]) -> SchedulerCache:
+def recompute(pods: Iterable[Pod], node_objects: Iterable[Any] = ()) -> SchedulerCache:
     """The cache built from scratch from every pod, by plain sums (not by `update`): what the
     incremental one must equal at every state."""
     infos: dict[PodKey, PodInfo] = {}
@@ -377,7 +434,11 @@ def recompute(pods: Iterable[Pod]) -> SchedulerCache:
             by_label.setdefault((group[0], label, value), {})[group] = None
     spread = SpreadCounts(Map({g: Map(n) for g, n in groups.items()}),
                           Map({k: Map(v) for k, v in by_label.items()}))
-    return SchedulerCache(Map(infos), Map(allocations), Map(affinity), Map(anti), spread)
+    node_objects = list(node_objects)
+    allocatable = Map({n.metadata.name: allocatable_of(n) for n in node_objects})
+    labels = Map({n.metadata.name: Map(dict(n.metadata.labels)) for n in node_objects})
+    return SchedulerCache(Map(infos), Map(allocations), Map(affinity), Map(anti), spread,
+                          allocatable, labels)
 
 
 def iter_nodes(pods: Mapping[PodKey, str]) -> Iterator[str]:

@@ -85,10 +85,11 @@ def events() -> st.SearchStrategy[Event]:
 
 def mismatches(cluster: Cluster) -> list[str]:
     """Where the incremental cache and the recomputed one differ (empty when equal)."""
-    fresh = recompute(cluster.list("Pod"))
+    fresh = recompute(cluster.list("Pod"), cluster.list("Node"))
     cache = cluster.sched
     out = []
-    for name in ("pod_infos", "allocations", "affinity_pods", "anti_affinity_pods"):
+    for name in ("pod_infos", "allocations", "affinity_pods", "anti_affinity_pods",
+                 "allocatable", "node_labels"):
         if getattr(cache, name) != getattr(fresh, name):
             out.append(f"{name}: {dict(getattr(cache, name))} != {dict(getattr(fresh, name))}")
     if cache.spread != fresh.spread:

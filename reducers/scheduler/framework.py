@@ -8,10 +8,14 @@ cluster and returns values; nothing is mutated.
 Extension points (methods a plugin may define; `state` is the `CycleState` of this cycle):
 - `pre_filter(state, pod, snapshot) -> (state, PreFilterResult | None, Status)`
 - `filter(state, pod, node_info) -> Status`
+- `filter_nodes(state, pod, nodes: Sequence[NodeInfo]) -> list[Status]` (kubefold's batch
+  form: the Filter of each node, exactly as `filter` would say; the cycle calls it when a
+  plugin has it, so a window of nodes costs one call per plugin)
 - `post_filter(state, pod, snapshot, statuses: Mapping[str, Status])
   -> (PostFilterResult | None, Status)`
 - `pre_score(state, pod, snapshot, nodes: Sequence[NodeInfo]) -> (state, Status)`
 - `score(state, pod, node_info) -> (int, Status)`
+- `score_nodes(state, pod, nodes) -> (list[int], Status)` (the batch form of `score`)
 - `normalize_score(state, pod, scores: list[NodeScore]) -> (list[NodeScore], Status)`
 - `less(pod_a, pod_b) -> bool` (QueueSort)
 
@@ -25,13 +29,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
-from pyrsistent import PMap, pmap
+from immutables import Map
 
 from kubefold.core.cluster import Cluster, allocation_as_resource_list
-from kubefold.core.nodeinfo import ZERO, NodeAllocation, PodInfo, pod_info
+from kubefold.core.nodeinfo import (
+    ZERO,
+    Allocatable,
+    NodeAllocation,
+    PodInfo,
+    allocatable_of,
+    pod_info,
+)
 from kubefold.core.objects import Node, Pod, ResourceList
 from kubefold.core.resources import TERMINAL_PHASES
 
@@ -81,8 +92,7 @@ def unschedulable(*reasons: str, unresolvable: bool = False) -> Status:
     return Status(code, tuple(reasons))
 
 
-@attrs.frozen
-class NodeScore:
+class NodeScore(NamedTuple):
     name: str
     score: int
 
@@ -114,7 +124,7 @@ HANDLE_STATE_KEY = "kubefold/framework-handle"
 class CycleState:
     """Data plugins pass from one extension point to the next within one cycle."""
 
-    data: PMap[str, Any] = attrs.field(factory=pmap)
+    data: Map[str, Any] = Map()
     skip_filter_plugins: frozenset[str] = frozenset()
     skip_score_plugins: frozenset[str] = frozenset()
 
@@ -122,7 +132,8 @@ class CycleState:
         return self.data.get(key)
 
     def write(self, key: str, value: Any) -> CycleState:
-        return attrs.evolve(self, data=self.data.set(key, value))
+        return CycleState(self.data.set(key, value), self.skip_filter_plugins,
+                          self.skip_score_plugins)
 
 
 class NodeInfo:
@@ -135,11 +146,11 @@ class NodeInfo:
     so plugins may read counts from the cluster's indices instead of walking `pods`. One built
     with explicit pods (preemption's what-ifs) is not."""
 
-    __slots__ = ("node", "allocation", "_pods", "_cluster")
+    __slots__ = ("node", "allocation", "_pods", "_cluster", "_allocatable", "_labels")
 
     def __init__(self, node: Node, pods: tuple[Pod, ...] | None = None,
-                 allocation: NodeAllocation | None = None, cluster: Cluster | None = None
-                 ) -> None:
+                 allocation: NodeAllocation | None = None, cluster: Cluster | None = None,
+                 allocatable: Allocatable | None = None) -> None:
         if allocation is None:
             allocation = ZERO
             for pod in pods or ():
@@ -148,6 +159,8 @@ class NodeInfo:
         self.allocation = allocation
         self._pods = pods
         self._cluster = cluster
+        self._allocatable = allocatable
+        self._labels: Map[str, str] | None = None
 
     @property
     def name(self) -> str:
@@ -156,6 +169,24 @@ class NodeInfo:
     @property
     def allocatable(self) -> ResourceList:
         return self.node.status.allocatable
+
+    @property
+    def allocatable_resource(self) -> Allocatable:
+        """NodeInfo.Allocatable in integers (the cluster's scheduler cache keeps it)."""
+        if self._allocatable is None:
+            cached = None if self._cluster is None else \
+                self._cluster.sched.allocatable.get(self.name)
+            self._allocatable = cached if cached is not None else allocatable_of(self.node)
+        return self._allocatable
+
+    @property
+    def labels(self) -> Map[str, str]:
+        """The node's labels as a fast map (the cluster's scheduler cache keeps it)."""
+        if self._labels is None:
+            cached = None if self._cluster is None else \
+                self._cluster.sched.node_labels.get(self.name)
+            self._labels = cached if cached is not None else Map(dict(self.node.metadata.labels))
+        return self._labels
 
     @property
     def pods(self) -> tuple[Pod, ...]:
@@ -177,7 +208,7 @@ class NodeInfo:
 
     def with_pods(self, pods: tuple[Pod, ...], allocation: NodeAllocation) -> NodeInfo:
         """A what-if copy holding other pods (preemption's AddPod/RemovePod)."""
-        return NodeInfo(self.node, pods, allocation)
+        return NodeInfo(self.node, pods, allocation, None, self._allocatable)
 
 
 class Snapshot:

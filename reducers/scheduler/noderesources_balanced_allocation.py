@@ -135,6 +135,20 @@ class BalancedAllocation:
                 return 0, OK
         return scorer.score(pod, node_info, pod_requests)
 
+    def score_nodes(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo]
+                    ) -> tuple[list[int], Status]:
+        """`score` for each node."""
+        pod_requests = state.read(PRE_SCORE_STATE_KEY)
+        if pod_requests is None:
+            out = []
+            for info in nodes:
+                value, status = self.score(state, pod, info)
+                if not status.is_success():
+                    return [], status
+                out.append(value)
+            return out, OK
+        return self.resource_allocation_scorer.score_nodes(nodes, pod_requests)
+
 
 def new_balanced_allocation(args: NodeResourcesBalancedAllocationArgs) -> BalancedAllocation:
     """NewBalancedAllocation on internal args; ValueError as its error."""

@@ -193,12 +193,9 @@ Scorer = Callable[[Sequence[int], Sequence[int]], int]
 def node_allocatable(node_info: NodeInfo, resource: str) -> tuple[int, bool]:
     """The node's allocatable as framework.Resource holds it, and whether it is held at all
     (cpu, memory and ephemeral-storage always are; other names only if scalar and listed)."""
-    allocatable = node_info.allocatable
-    if resource in ("cpu", "memory", "ephemeral-storage"):
-        return resource_int(resource, allocatable.get(resource)), True
-    if is_scalar_resource_name(resource) and resource in allocatable:
-        return resource_int(resource, allocatable[resource]), True
-    return 0, False
+    if resource == "pods":
+        return 0, False
+    return node_info.allocatable_resource.get(resource)
 
 
 def node_requested(node_info: NodeInfo, resource: str) -> int:
@@ -221,17 +218,41 @@ class ResourceAllocationScorer:
         """`non_zero` is the node's NonZeroRequested (MilliCPU, Memory) when already known."""
         if not self.resources:
             return 0, Status(ERROR, ("resources not found",))
+        return self._score(node_info, pod_requests, non_zero), OK
+
+    def score_nodes(self, nodes: Sequence[NodeInfo], pod_requests: Sequence[int]
+                    ) -> tuple[list[int], Status]:
+        """`score` for each node (the batch the cycle calls)."""
+        if not self.resources:
+            return [], Status(ERROR, ("resources not found",))
+        return [self._score(info, pod_requests, None) for info in nodes], OK
+
+    def _score(self, node_info: NodeInfo, pod_requests: Sequence[int],
+               non_zero: tuple[int, int] | None) -> int:
+        held = node_info.allocation
         if non_zero is None and not self.use_requested:
-            non_zero = (node_info.allocation.non0_cpu, node_info.allocation.non0_mem)
+            non_zero = (held.non0_cpu, held.non0_mem)
+        node_alloc = node_info.allocatable_resource
         requested = [0] * len(self.resources)
         allocatable = [0] * len(self.resources)
         for i, spec in enumerate(self.resources):
-            alloc, req = self.calculate_resource_allocatable_request(
-                node_info, spec.name, pod_requests[i], non_zero)
+            name = spec.name
+            # cpu and memory inline (calculate_resource_allocatable_request's first case)
+            if name == "cpu":
+                alloc = node_alloc.milli_cpu
+                used = held.milli_cpu if non_zero is None else non_zero[0]
+                req = used + pod_requests[i]
+            elif name == "memory":
+                alloc = node_alloc.memory
+                used = held.memory if non_zero is None else non_zero[1]
+                req = used + pod_requests[i]
+            else:
+                alloc, req = self.calculate_resource_allocatable_request(
+                    node_info, name, pod_requests[i], non_zero)
             if alloc == 0:
                 continue
             allocatable[i], requested[i] = alloc, req
-        return self.scorer(requested, allocatable), OK
+        return self.scorer(requested, allocatable)
 
     def calculate_resource_allocatable_request(
         self, node_info: NodeInfo, resource: str, pod_request: int,
@@ -243,7 +264,7 @@ class ResourceAllocationScorer:
             return 0, 0
         alloc, held = node_allocatable(node_info, resource)
         if resource in ("cpu", "memory"):
-            if self.use_requested or non_zero is None:
+            if self.use_requested or non_zero is None:  # (_score inlines this case)
                 used = node_requested(node_info, resource)
             else:
                 used = non_zero[0] if resource == "cpu" else non_zero[1]
@@ -459,6 +480,28 @@ class Fit:
                 else UNSCHEDULABLE)
         return Status(code, tuple(r.reason for r in insufficient))
 
+    def filter_nodes(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo]
+                     ) -> list[Status]:
+        """`filter` for each node: a node with room for the pod's pod slot, cpu, memory and
+        ephemeral storage (and no scalar request to weigh) passes at once; any other is
+        judged by `filter` itself, reasons and all."""
+        s = state.read(PRE_FILTER_STATE_KEY)
+        if not isinstance(s, PodResource) or s.scalar_resources:
+            return [self.filter(state, pod, info) for info in nodes]
+        cpu, memory, storage = s.milli_cpu, s.memory, s.ephemeral_storage
+        out: list[Status] = []
+        for info in nodes:
+            alloc, held = info.allocatable_resource, info.allocation
+            if held.pods < alloc.allowed_pod_number \
+                    and (cpu <= 0 or cpu <= alloc.milli_cpu - held.milli_cpu) \
+                    and (memory <= 0 or memory <= alloc.memory - held.memory) \
+                    and (storage <= 0 or storage <= alloc.ephemeral_storage
+                         - held.ephemeral_storage):
+                out.append(OK)
+            else:
+                out.append(self.filter(state, pod, info))
+        return out
+
     def pre_score(self, state: CycleState, pod: Pod, snapshot: Snapshot,
                   nodes: Sequence[NodeInfo]) -> tuple[CycleState, Status]:
         """The pod's requests in scoring order (the nodes' NonZeroRequested is the cluster's
@@ -474,6 +517,20 @@ class Fit:
         if not isinstance(s, PreScoreState):
             s = PreScoreState(tuple(scorer.calculate_pod_resource_request_list(pod)), {})
         return scorer.score(pod, node_info, s.pod_requests, s.non_zero.get(node_info.name))
+
+    def score_nodes(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo]
+                    ) -> tuple[list[int], Status]:
+        """`score` for each node."""
+        s = state.read(PRE_SCORE_STATE_KEY)
+        if not isinstance(s, PreScoreState) or s.non_zero:
+            out = []
+            for info in nodes:
+                value, status = self.score(state, pod, info)
+                if not status.is_success():
+                    return [], status
+                out.append(value)
+            return out, OK
+        return self.resource_allocation_scorer.score_nodes(nodes, s.pod_requests)
 
 
 @attrs.frozen
@@ -491,7 +548,8 @@ def fits_request(pod_request: PodResource, node_info: NodeInfo,
                  ignored_extended_resources: frozenset[str],
                  ignored_resource_groups: frozenset[str]) -> list[InsufficientResource]:
     out: list[InsufficientResource] = []
-    allowed_pod_number = resource_int("pods", node_info.allocatable.get("pods"))
+    node_alloc = node_info.allocatable_resource
+    allowed_pod_number = node_alloc.allowed_pod_number
     pod_count = node_info.allocation.pods
     if pod_count + 1 > allowed_pod_number:
         out.append(InsufficientResource("pods", "Too many pods", 1, pod_count,
@@ -501,7 +559,7 @@ def fits_request(pod_request: PodResource, node_info: NodeInfo,
         return out
     for name, want in (("cpu", pod_request.milli_cpu), ("memory", pod_request.memory),
                        ("ephemeral-storage", pod_request.ephemeral_storage)):
-        alloc = resource_int(name, node_info.allocatable.get(name))
+        alloc = node_alloc.get(name)[0]
         used = node_requested(node_info, name)
         if want > 0 and want > alloc - used:
             out.append(InsufficientResource(name, f"Insufficient {name}", want, used, alloc,
@@ -513,7 +571,7 @@ def fits_request(pod_request: PodResource, node_info: NodeInfo,
             group = name.split("/")[0] if ignored_resource_groups else ""
             if name in ignored_extended_resources or group in ignored_resource_groups:
                 continue
-        alloc = resource_int(name, node_info.allocatable.get(name))
+        alloc = node_alloc.get(name)[0]
         used = node_requested(node_info, name)
         if want > alloc - used:
             out.append(InsufficientResource(name, f"Insufficient {name}", want, used, alloc,

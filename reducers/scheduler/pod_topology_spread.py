@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
+from immutables import Map
 from pyrsistent import PMap, pmap
 
 from kubefold.core.cluster import Cluster
@@ -273,12 +274,12 @@ class PodTopologySpread:
                   if isinstance(all_nodes, Snapshot) else None for c in constraints]
         for info in all_nodes:
             node = info.node
-            if not node_labels_match_spread_constraints(node.metadata.labels, constraints):
+            if not node_labels_match_spread_constraints(info.labels, constraints):
                 continue
             for i, c in enumerate(constraints):
                 if not c.match_node_inclusion_policies(pod, node):
                     continue
-                value = node.metadata.labels[c.topology_key]
+                value = info.labels[c.topology_key]
                 count = count_on_node(info, c.selector, ns, groups[i])
                 counts[i][value] = counts[i].get(value, 0) + count
         paths = []
@@ -296,7 +297,7 @@ class PodTopologySpread:
             return _not_found(PRE_FILTER_STATE_KEY)
         if not s.constraints:
             return OK
-        node_labels = node_info.node.metadata.labels
+        node_labels = node_info.labels
         for i, c in enumerate(s.constraints):
             tp_val = node_labels.get(c.topology_key)
             if tp_val is None:
@@ -324,7 +325,7 @@ class PodTopologySpread:
         ignored: set[str] = set()
         counts: list[dict[str, int]] = [{} for _ in constraints]
         for info in filtered_nodes:
-            node_labels = info.node.metadata.labels
+            node_labels = info.labels
             if require_all_topologies and not node_labels_match_spread_constraints(
                     node_labels, constraints):
                 ignored.add(info.name)
@@ -339,7 +340,7 @@ class PodTopologySpread:
                 size = len(filtered_nodes) - len(ignored)
             weights.append(topology_normalizing_weight(size))
         return PreScoreState(tuple(constraints), frozenset(ignored),
-                             tuple(pmap(c) for c in counts), tuple(weights))
+                             tuple(Map(c) for c in counts), tuple(weights))
 
     def pre_score(self, state: CycleState, pod: Pod, snapshot: Snapshot,
                   nodes: Sequence[NodeInfo]) -> tuple[CycleState, Status]:
@@ -370,14 +371,14 @@ class PodTopologySpread:
                     continue
                 node = info.node
                 if require_all and not node_labels_match_spread_constraints(
-                        node.metadata.labels, s.constraints):
+                        info.labels, s.constraints):
                     continue
                 if not c.match_node_inclusion_policies(pod, node):
                     continue
-                value = node.metadata.labels.get(c.topology_key, "")
+                value = info.labels.get(c.topology_key, "")
                 if value in counts[i]:
                     counts[i][value] += n
-        s = attrs.evolve(s, topology_value_to_pod_counts=tuple(pmap(c) for c in counts),
+        s = attrs.evolve(s, topology_value_to_pod_counts=tuple(Map(c) for c in counts),
                          matching=groups)
         return state.write(PRE_SCORE_STATE_KEY, s), OK
 
@@ -385,21 +386,16 @@ class PodTopologySpread:
         s: PreScoreState | None = state.read(PRE_SCORE_STATE_KEY)
         if s is None:
             return 0, _not_found(PRE_SCORE_STATE_KEY, "error reading")
-        if node_info.name in s.ignored_nodes:
-            return 0, OK
-        node_labels = node_info.node.metadata.labels
-        total = 0.0
-        for i, c in enumerate(s.constraints):
-            tp_val = node_labels.get(c.topology_key)
-            if tp_val is None:
-                continue
-            if c.topology_key == LABEL_HOSTNAME:
-                cnt = count_on_node(node_info, c.selector, pod.metadata.namespace or "",
-                                    s.matching[i] if s.matching else None)
-            else:
-                cnt = s.topology_value_to_pod_counts[i].get(tp_val, 0)
-            total += score_for_count(cnt, c.max_skew, s.topology_normalizing_weight[i])
-        return _go_round(total), OK
+        return _score_node(s, pod.metadata.namespace or "", node_info), OK
+
+    def score_nodes(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo]
+                    ) -> tuple[list[int], Status]:
+        """`score` for each node."""
+        s: PreScoreState | None = state.read(PRE_SCORE_STATE_KEY)
+        if s is None:
+            return [], _not_found(PRE_SCORE_STATE_KEY, "error reading")
+        ns = pod.metadata.namespace or ""
+        return [_score_node(s, ns, info) for info in nodes], OK
 
     def normalize_score(self, state: CycleState, pod: Pod, scores: list[NodeScore]
                         ) -> tuple[list[NodeScore], Status]:
@@ -419,6 +415,25 @@ class PodTopologySpread:
                 value = MAX_NODE_SCORE * (max_score + min_score - ns.score) // max_score
             out.append(NodeScore(ns.name, value))
         return out, OK
+
+
+def _score_node(s: PreScoreState, ns: str, node_info: NodeInfo) -> int:
+    """Score for one node: per soft constraint, the matching pods in the node's domain (on
+    the node itself for the hostname key) weighted, plus maxSkew - 1; rounded."""
+    if node_info.name in s.ignored_nodes:
+        return 0
+    node_labels = node_info.labels
+    total = 0.0
+    for i, c in enumerate(s.constraints):
+        tp_val = node_labels.get(c.topology_key)
+        if tp_val is None:
+            continue
+        if c.topology_key == LABEL_HOSTNAME:
+            cnt = count_on_node(node_info, c.selector, ns, s.matching[i] if s.matching else None)
+        else:
+            cnt = s.topology_value_to_pod_counts[i].get(tp_val, 0)
+        total += score_for_count(cnt, c.max_skew, s.topology_normalizing_weight[i])
+    return _go_round(total)
 
 
 def update_with_pod(s: PreFilterState, updated_pod: Pod, preemptor_pod: Pod,
