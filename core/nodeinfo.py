@@ -433,7 +433,7 @@ def recompute(pods: Iterable[Pod], node_objects: Iterable[Any] = ()) -> Schedule
         for label, value in group[1].items():
             by_label.setdefault((group[0], label, value), {})[group] = None
     spread = SpreadCounts(Map({g: Map(n) for g, n in groups.items()}),
-                          Map({k: Map(v) for k, v in by_label.items()}))
+                          Map({k: Map(v.items()) for k, v in by_label.items()}))
     node_objects = list(node_objects)
     allocatable = Map({n.metadata.name: allocatable_of(n) for n in node_objects})
     labels = Map({n.metadata.name: Map(dict(n.metadata.labels)) for n in node_objects})

@@ -71,7 +71,8 @@ from collections.abc import Iterable, Sequence, Set
 from typing import Any
 
 import attrs
-from pyrsistent import pmap, pset, pvector
+from immutables import Map
+from pyrsistent import pmap, pvector
 
 from kubefold.core.cluster import Change, Cluster
 from kubefold.core.errors import Status
@@ -833,7 +834,7 @@ def _admitted_pods(cluster: Cluster, node: Node) -> list[Pod]:
 
 
 def _taken_ips(cluster: Cluster, node: Node) -> Set[str]:
-    return cluster.pod_ips.get(node.metadata.name or "", pset())
+    return cluster.pod_ips.get(node.metadata.name or "", Map()).keys()  # type: ignore
 
 
 # -- node status ---------------------------------------------------------------------------------

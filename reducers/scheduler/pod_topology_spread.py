@@ -463,7 +463,7 @@ class PreScoreState:
 
     constraints: tuple[TopologySpreadConstraint, ...] = ()
     ignored_nodes: frozenset[str] = frozenset()
-    topology_value_to_pod_counts: tuple[PMap[str, int], ...] = ()
+    topology_value_to_pod_counts: tuple[Mapping[str, int], ...] = ()
     topology_normalizing_weight: tuple[float, ...] = ()
     matching: tuple[Sequence[Any], ...] = ()  # per constraint, the cache's counts it matches
 
