@@ -292,7 +292,13 @@ def run_score_plugins(profile: Profile, state: CycleState, pod: Pod,
             if not status.is_success():
                 return [], _as_error(f'running Score plugins: plugin "{pl.name}" failed with: '
                                      f"{status.message()}")
-            if not hasattr(pl, "normalize_score"):
+            normalize_values = getattr(pl, "normalize_values", None)
+            if normalize_values is not None:
+                values, status = normalize_values(state, pod, nodes, values)
+                if not status.is_success():
+                    return [], _as_error('running Normalize on Score plugins: plugin '
+                                         f'"{pl.name}" failed with: {status.message()}')
+            if normalize_values is not None or not hasattr(pl, "normalize_score"):
                 for i, value in enumerate(values):
                     if not MIN_NODE_SCORE <= value <= MAX_NODE_SCORE:
                         return [], _invalid_score(pl.name, value)

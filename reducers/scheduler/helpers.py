@@ -208,14 +208,19 @@ def default_normalize_score(max_priority: int, reverse: bool,
                             scores: Sequence[NodeScore]) -> list[NodeScore]:
     """helper.DefaultNormalizeScore: scale to [0, max_priority] by the highest score
     (integer division), reversed when asked; all zero stays zero (or max when reversed)."""
-    max_count = max((s.score for s in scores), default=0)
+    values = default_normalize_values(max_priority, reverse, [s.score for s in scores])
+    return [NodeScore(s.name, v) for s, v in zip(scores, values, strict=True)]
+
+
+def default_normalize_values(max_priority: int, reverse: bool, values: Sequence[int]
+                             ) -> list[int]:
+    """DefaultNormalizeScore on the scores alone, in node order."""
+    max_count = max(values, default=0)
     if max_count <= 0:
-        return [NodeScore(s.name, max_priority) if reverse else s for s in scores]
-    out = []
-    for s in scores:
-        score = max_priority * s.score // max_count
-        out.append(NodeScore(s.name, max_priority - score if reverse else score))
-    return out
+        return [max_priority] * len(values) if reverse else list(values)
+    if reverse:
+        return [max_priority - max_priority * v // max_count for v in values]
+    return [max_priority * v // max_count for v in values]
 
 
 def node_selector_term_matches(term: Any, node: Node) -> bool:

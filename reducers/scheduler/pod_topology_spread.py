@@ -402,25 +402,41 @@ class PodTopologySpread:
         s: PreScoreState | None = state.read(PRE_SCORE_STATE_KEY)
         if s is None:
             return scores, _not_found(PRE_SCORE_STATE_KEY, "error reading")
-        valid = [ns.score for ns in scores if ns.name not in s.ignored_nodes]
-        min_score = min(valid, default=2**63 - 1)
-        max_score = max([0, *valid])
-        out = []
-        for ns in scores:
-            if ns.name in s.ignored_nodes:
-                value = 0
-            elif max_score == 0:
-                value = MAX_NODE_SCORE
-            else:
-                value = MAX_NODE_SCORE * (max_score + min_score - ns.score) // max_score
-            out.append(NodeScore(ns.name, value))
-        return out, OK
+        values = _normalize(s, [ns.name for ns in scores], [ns.score for ns in scores])
+        return [NodeScore(ns.name, v) for ns, v in zip(scores, values, strict=True)], OK
+
+    def normalize_values(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo],
+                         values: Sequence[int]) -> tuple[list[int], Status]:
+        """`normalize_score` on the scores of `nodes`, in order."""
+        s: PreScoreState | None = state.read(PRE_SCORE_STATE_KEY)
+        if s is None:
+            return list(values), _not_found(PRE_SCORE_STATE_KEY, "error reading")
+        return _normalize(s, [info.name for info in nodes], values), OK
+
+
+def _normalize(s: PreScoreState, names: Sequence[str], values: Sequence[int]) -> list[int]:
+    """NormalizeScore: ignored nodes 0; the others MaxNodeScore * (max + min - score) / max
+    (all MaxNodeScore when the maximum is 0)."""
+    ignored = s.ignored_nodes
+    valid = [v for name, v in zip(names, values, strict=True) if name not in ignored]
+    min_score = min(valid, default=2**63 - 1)
+    max_score = max([0, *valid])
+    out = []
+    for name, v in zip(names, values, strict=True):
+        if name in ignored:
+            out.append(0)
+        elif max_score == 0:
+            out.append(MAX_NODE_SCORE)
+        else:
+            out.append(MAX_NODE_SCORE * (max_score + min_score - v) // max_score)
+    return out
 
 
 def _score_node(s: PreScoreState, ns: str, node_info: NodeInfo) -> int:
     """Score for one node: per soft constraint, the matching pods in the node's domain (on
     the node itself for the hostname key) weighted, plus maxSkew - 1; rounded."""
-    if node_info.name in s.ignored_nodes:
+    name = node_info.name
+    if name in s.ignored_nodes:
         return 0
     node_labels = node_info.labels
     total = 0.0
@@ -429,10 +445,17 @@ def _score_node(s: PreScoreState, ns: str, node_info: NodeInfo) -> int:
         if tp_val is None:
             continue
         if c.topology_key == LABEL_HOSTNAME:
-            cnt = count_on_node(node_info, c.selector, ns, s.matching[i] if s.matching else None)
+            groups = s.matching[i] if s.matching else None
+            if groups is not None and node_info.cached:  # count_on_node, inlined
+                cnt = 0
+                for group in groups:
+                    cnt += group.get(name, 0)
+            else:
+                cnt = count_pods_match_selector(node_info.pods, c.selector, ns)
         else:
             cnt = s.topology_value_to_pod_counts[i].get(tp_val, 0)
-        total += score_for_count(cnt, c.max_skew, s.topology_normalizing_weight[i])
+        # score_for_count, inlined
+        total += float(cnt) * s.topology_normalizing_weight[i] + float(c.max_skew - 1)
     return _go_round(total)
 
 

@@ -28,6 +28,7 @@ from kubefold.reducers.scheduler.framework import (
 )
 from kubefold.reducers.scheduler.helpers import (
     default_normalize_score,
+    default_normalize_values,
     do_not_schedule_taints_filter,
     find_matching_untolerated_taint,
     tolerates_taint,
@@ -94,6 +95,11 @@ class TaintToleration:
     def normalize_score(self, state: CycleState, pod: Pod, scores: Sequence[NodeScore]
                         ) -> tuple[list[NodeScore], Status]:
         return default_normalize_score(MAX_NODE_SCORE, True, scores), OK
+
+    def normalize_values(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo],
+                         values: Sequence[int]) -> tuple[list[int], Status]:
+        """`normalize_score` on the scores of `nodes`, in order."""
+        return default_normalize_values(MAX_NODE_SCORE, True, values), OK
 
 
 def new(args: Mapping[str, Any]) -> TaintToleration:
