@@ -17,8 +17,10 @@ framework/types.go (Diagnosis.AddPluginStatus, FitError.Error); container/heap (
 pkg/api/v1/pod UpdatePodCondition; CalculatePodConditionObservedGeneration
 (PodObservedGenerationTracking, beta and on in v1.34).
 Simplifies:
-- Filters run one node at a time and stop at exactly numFeasibleNodesToFind feasible nodes
-  (Go's 16 goroutines may look at a few more before they notice).
+- Filters stop at exactly numFeasibleNodesToFind feasible nodes (Go's 16 goroutines may look
+  at a few more before they notice). They run plugin by plugin over windows of nodes
+  (`filter_nodes`, `score_nodes`: kubefold's batch forms of Filter and Score, one call per
+  plugin per window), which gives the statuses and scores one node at a time would give.
 - Nominated pods are not added to the nodes they are nominated to
   (RunFilterPluginsWithNominatedPods runs the filters once, on the node as it is).
 - The nodes a PreFilterResult allows are taken in the cluster's node order (Go ranges over a

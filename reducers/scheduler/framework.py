@@ -17,10 +17,15 @@ Extension points (methods a plugin may define; `state` is the `CycleState` of th
 - `score(state, pod, node_info) -> (int, Status)`
 - `score_nodes(state, pod, nodes) -> (list[int], Status)` (the batch form of `score`)
 - `normalize_score(state, pod, scores: list[NodeScore]) -> (list[NodeScore], Status)`
+- `normalize_values(state, pod, nodes, values: Sequence[int]) -> (list[int], Status)` (the
+  same on plain scores, in node order)
 - `less(pod_a, pod_b) -> bool` (QueueSort)
 
 Models: pkg/scheduler/framework/interface.go, types.go (NodeInfo, Resource, HostPortInfo,
 ImageStateSummary), cycle_state.go, and k8s.io/kube-scheduler/framework Status codes (v1.34).
+A NodeInfo reads what kube-scheduler's cache keeps (requested and non-zero requested
+resources, pod count, used ports, allocatable, labels) from the cluster's scheduler cache
+(core/nodeinfo.py), kept by the writes themselves: a cycle pays O(1) per node it examines.
 Simplifies: no Permit/Wait, no extenders, no volume plugins; the cycle is sequential.
 Covered by: tests/test_scheduler_*.py.
 """
