@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench fuzz clean
+.PHONY: run test lint bench bench-envelope bench-events fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ fuzz: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
+
+# The issue-12 envelope: 100/3,000, 500/15,000 and 5,000/150,000 nodes/pods (long: minutes).
+bench-envelope: $(VENV)/.installed
+	$(BIN)/python benchmarks/envelope.py
+
+# One event at 1,500, 15,000 and 150,000 Running pods.
+bench-events: $(VENV)/.installed
+	$(BIN)/python benchmarks/per_event.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

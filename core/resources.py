@@ -2,17 +2,26 @@
 
 Models: k8s.io/component-helpers/resource/helpers.go PodRequests (v1.34): the sum of the app
 containers' requests, raised to the largest init container's request where that is larger, plus
-the pod overhead; a restartable (sidecar) init container's requests add to the running sum.
+the pod overhead; a restartable (sidecar) init container's requests add to the running sum;
+NonMissingContainerRequests (applyNonMissing). pkg/apis/core/v1/helper (IsExtendedResourceName,
+IsPrefixedNativeResource, IsHugePageResourceName, IsAttachableVolumeResourceName) and
+pkg/scheduler/util (IsScalarResourceName, non_zero.go DefaultMilliCPURequest and
+DefaultMemoryRequest), which say how framework.Resource holds a quantity as an integer.
 Simplifies: in-place pod resize (status.containerStatuses[].allocatedResources) is not read;
 requests are taken from the spec.
-Covered by: tests/test_cluster.py.
+Covered by: tests/test_cluster.py, tests/test_scheduler_noderesources.py.
 """
 
 from __future__ import annotations
 
-from pyrsistent import pmap
+from collections.abc import Iterable
 
-from kubefold.core.objects import Container, Pod, ResourceList
+import attrs
+from pyrsistent import pmap, pvector
+from pyrsistent.typing import PVector
+
+from kubefold.core.labels import is_qualified_name
+from kubefold.core.objects import Container, Pod, ResourceList, ResourceRequirements
 from kubefold.core.quantity import Quantity, add_resource_lists
 
 TERMINAL_PHASES = frozenset({"Succeeded", "Failed"})
@@ -58,3 +67,83 @@ def counts_on_node(pod: Pod) -> bool:
 def node_usage(pod: Pod) -> ResourceList:
     """What the pod adds to its node's allocation: its requests and one pod slot."""
     return add_resource_lists(pod_requests(pod), ONE_POD)
+
+
+# --- resource names (v1helper, schedutil) and framework.Resource's integers ------------------
+
+DEFAULT_MILLI_CPU_REQUEST = 100  # 0.1 core
+DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024  # 200 MiB
+NON_MISSING_CONTAINER_REQUESTS: ResourceList = pmap({
+    "cpu": Quantity.from_milli(DEFAULT_MILLI_CPU_REQUEST),
+    "memory": Quantity.from_int(DEFAULT_MEMORY_REQUEST),
+})
+
+
+def is_prefixed_native_resource(name: str) -> bool:
+    return "kubernetes.io/" in name
+
+
+def is_native_resource(name: str) -> bool:
+    return "/" not in name or is_prefixed_native_resource(name)
+
+
+def is_extended_resource_name(name: str) -> bool:
+    """v1helper.IsExtendedResourceName: a domain-prefixed name outside kubernetes.io whose
+    quota form `requests.<name>` is a qualified name."""
+    if is_native_resource(name) or name.startswith("requests."):
+        return False
+    return not is_qualified_name("requests." + name)
+
+
+def is_hugepage_resource_name(name: str) -> bool:
+    return name.startswith("hugepages-")
+
+
+def is_attachable_volume_resource_name(name: str) -> bool:
+    return name.startswith("attachable-volumes-")
+
+
+def is_scalar_resource_name(name: str) -> bool:
+    """schedutil.IsScalarResourceName: extended, hugepages, kubernetes.io-prefixed or
+    attachable-volumes resources (what framework.Resource keeps in ScalarResources)."""
+    return (is_extended_resource_name(name) or is_hugepage_resource_name(name)
+            or is_prefixed_native_resource(name) or is_attachable_volume_resource_name(name))
+
+
+def resource_int(name: str, quantity: Quantity | None) -> int:
+    """How framework.Resource stores a quantity: cpu in millicores (MilliValue), everything
+    else by Value() (both round away from zero)."""
+    if quantity is None:
+        return 0
+    return quantity.milli_value() if name == "cpu" else quantity.value()
+
+
+def apply_non_missing(requests: ResourceList, non_missing: ResourceList) -> ResourceList:
+    """resourcehelper.applyNonMissing: add each default whose name the container does not
+    list at all (an explicit zero is kept)."""
+    missing = {k: v for k, v in non_missing.items() if k not in requests}
+    return requests.update(missing) if missing else requests
+
+
+def _with_requests(container: Container, requests: ResourceList) -> Container:
+    resources = container.resources or ResourceRequirements()
+    return attrs.evolve(container, resources=attrs.evolve(resources, requests=requests))
+
+
+def pod_requests_non_missing(pod: Pod, non_missing: ResourceList = NON_MISSING_CONTAINER_REQUESTS
+                             ) -> ResourceList:
+    """resourcehelper.PodRequests with NonMissingContainerRequests: every container (init
+    ones too) missing a cpu or memory request counts the default instead; the aggregation is
+    `pod_requests` itself, run on the containers so completed."""
+    def complete(cs: Iterable[Container]) -> PVector[Container]:
+        return pvector(_with_requests(c, apply_non_missing(container_requests(c), non_missing))
+                       for c in cs)
+    spec = attrs.evolve(pod.spec, containers=complete(pod.spec.containers),
+                        init_containers=complete(pod.spec.init_containers))
+    return pod_requests(attrs.evolve(pod, spec=spec))
+
+
+def non_zero_requests(pod: Pod) -> tuple[int, int]:
+    """PodInfo.CalculateResource's Non0CPU (millicores) and Non0Mem (bytes) of one pod."""
+    requests = pod_requests_non_missing(pod)
+    return resource_int("cpu", requests.get("cpu")), resource_int("memory", requests.get("memory"))

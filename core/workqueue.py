@@ -7,8 +7,8 @@ Simplifies: there is no "processing" set (a reducer handles one item to completi
 next is popped, so an item is never both processing and queued); the logical clock counts whole
 seconds, so a rate-limited retry is due at `now + ceil(delay)`, never earlier than one second;
 the overall token bucket (10 qps, burst 100) is left out.
-Costs: add, pop, add_after and each due item promoted are O(log n) (pyrsistent maps and a
-persistent leftist heap); `next_due` is O(log n) amortised.
+Costs: add, pop, add_after and each due item promoted are O(log n) (immutables.Map, a hash
+array mapped trie in C, and a persistent leftist heap); `next_due` is O(log n) amortised.
 Covered by: tests/test_workqueue.py.
 """
 
@@ -18,7 +18,7 @@ import math
 from typing import Any, TypeAlias
 
 import attrs
-from pyrsistent import PMap, PSet, pmap, pset
+from immutables import Map
 
 Item: TypeAlias = tuple[str, str]  # (controller, key)
 Heap: TypeAlias = tuple[Any, ...] | None  # (rank, (due, seq, item), left, right) or None
@@ -61,12 +61,12 @@ class WorkQueue:
 
     head: int = 0
     tail: int = 0
-    items: PMap[int, Item] = attrs.field(factory=pmap)
-    queued: PSet[Item] = attrs.field(factory=pset)
+    items: Map[int, Item] = Map()
+    queued: Map[Item, None] = Map()  # as a set
     heap: Heap = None
     heap_seq: int = 0
-    waiting: PMap[Item, int] = attrs.field(factory=pmap)
-    failures: PMap[Item, int] = attrs.field(factory=pmap)
+    waiting: Map[Item, int] = Map()
+    failures: Map[Item, int] = Map()
 
     def __len__(self) -> int:
         return self.tail - self.head
@@ -75,16 +75,18 @@ class WorkQueue:
         """Queue.Add: a no-op when the item is already queued."""
         if item in self.queued:
             return self
-        return attrs.evolve(self, tail=self.tail + 1, items=self.items.set(self.tail, item),
-                            queued=self.queued.add(item))
+        return WorkQueue(self.head, self.tail + 1, self.items.set(self.tail, item),
+                         self.queued.set(item, None), self.heap, self.heap_seq, self.waiting,
+                         self.failures)
 
     def pop(self) -> tuple[Item, WorkQueue] | None:
         """Queue.Get: the oldest ready item, or None when nothing is ready."""
         if self.head == self.tail:
             return None
         item = self.items[self.head]
-        rest = attrs.evolve(self, head=self.head + 1, items=self.items.remove(self.head),
-                            queued=self.queued.remove(item))
+        rest = WorkQueue(self.head + 1, self.tail, self.items.delete(self.head),
+                         self.queued.delete(item), self.heap, self.heap_seq, self.waiting,
+                         self.failures)
         return item, rest
 
     def add_after(self, item: Item, due: int, now: int) -> WorkQueue:
@@ -115,7 +117,7 @@ class WorkQueue:
             due, _, item = queue.heap[1]
             queue = attrs.evolve(queue, heap=_pop(queue.heap))
             if queue.waiting.get(item) == due:
-                queue = attrs.evolve(queue, waiting=queue.waiting.remove(item)).add(item)
+                queue = attrs.evolve(queue, waiting=queue.waiting.delete(item)).add(item)
         return queue
 
     def add_rate_limited(self, item: Item, now: int) -> WorkQueue:
@@ -129,7 +131,14 @@ class WorkQueue:
         """RateLimitingQueue.Forget: clear the item's failure count."""
         if item not in self.failures:
             return self
-        return attrs.evolve(self, failures=self.failures.remove(item))
+        return attrs.evolve(self, failures=self.failures.delete(item))
+
+    def forget_all(self, *items: Item) -> WorkQueue:
+        """Forget each of the items (those with no failure count are skipped)."""
+        queue = self
+        for item in items:
+            queue = queue.forget(item)
+        return queue
 
     def num_requeues(self, item: Item) -> int:
         return self.failures.get(item, 0)

@@ -398,7 +398,7 @@ def _newly_bound(before: Cluster, after: Cluster) -> list[tuple[str, str]]:
     """The pods that existed unbound before this step and are bound after it."""
     bound = []
     for node_name, keys in after.pods_by_node.items():
-        earlier = before.pods_by_node.get(node_name, pset())
+        earlier: Any = before.pods_by_node.get(node_name, pset())
         if keys is earlier or not node_name:
             continue
         for ns, name in keys:

@@ -27,6 +27,10 @@ holding it to the explorer, the checker or `kubefold.cli.main`.
 - "namespace-finalized-early": the namespace controller removes the `kubernetes` finalizer
   without deleting the namespace's content.
 
+A planted cluster value, `ForgetfulCluster`, breaks the scheduler cache's maintenance: a pod
+that ends (turns Succeeded or Failed) is not taken off its node's allocation. Writes keep a
+value's class (attrs.evolve), so a replay started from it keeps the bug.
+
 `variant(fn, **names)` copies a function with some of the module-level names it calls bound to
 other values: the copy runs the real code with one callee swapped, and the module is untouched.
 """
@@ -57,6 +61,19 @@ from kubefold.reducers.controllers.statefulset import stateful_set_control as st
 from kubefold.reducers.controlplane import Controller, ControlPlane
 from kubefold.reducers.registry import DEFAULT
 from kubefold.reducers.scheduler import controller as scheduler
+
+
+@attrs.frozen
+class ForgetfulCluster(Cluster):
+    """A cluster whose scheduler cache keeps a pod that ends on its node."""
+
+    def _reindex_pod(self, fields: dict[str, Any], ref: Any, old: Any, new: Any) -> None:
+        super()._reindex_pod(fields, ref, old, new)
+        ended = old is not None and new is not None and new.status.phase in (
+            "Succeeded", "Failed") and old.status.phase not in ("Succeeded", "Failed")
+        if ended:
+            fields["sched"] = self.sched
+
 
 BUGS = ("max-surge-rounded-down", "new-unavailable-ignored", "taints-ignored",
         "recreate-no-wait", "statefulset-eager", "tolerance-ignored", "unready-endpoints",

@@ -290,9 +290,7 @@ def get_pods_for_pdb(cluster: Cluster, pdb: PodDisruptionBudget) -> tuple[list[P
         selector = label_selector_as_selector(pdb.spec.selector)
     except ValueError as err:
         return [], str(err)
-    pods = [p for p in cluster.list("Pod", pdb.metadata.namespace or "")
-            if selector.matches(p.metadata.labels)]
-    return sorted(pods, key=_name), None
+    return cluster.select("Pod", pdb.metadata.namespace or "", selector), None
 
 
 # -- sync ------------------------------------------------------------------------------------

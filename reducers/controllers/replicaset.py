@@ -1,10 +1,11 @@
 """The ReplicaSet controller: keeps `spec.replicas` pods matching the selector, and reports them.
 
-One `sync_replica_set(cluster, key)` is one call of Go's syncReplicaSet: list the namespace's
-pods, keep the active ones, claim them (adopt matching orphans, release owned pods that no
-longer match), create or delete pods toward `spec.replicas` (`manage_replicas`), then compute
-and write the status. `watch(cluster, change)` is the informer handlers: which ReplicaSets a
-write of a ReplicaSet or a pod wakes.
+One `sync_replica_set(cluster, key)` is one call of Go's syncReplicaSet: the pods it controls
+and the namespace's orphans (FilterPodsByOwner over the cluster's owner and orphan indices, so
+a sync costs what it touches), keep the active ones, claim them (adopt matching orphans,
+release owned pods that no longer match), create or delete pods toward `spec.replicas`
+(`manage_replicas`), then compute and write the status. `watch(cluster, change)` is the
+informer handlers: which ReplicaSets a write of a ReplicaSet or a pod wakes.
 
 Models (v1.34): pkg/controller/replicaset/replica_set.go (BurstReplicas, getPodReplicaSets,
 resolveControllerRef, addRS/updateRS/deleteRS, addPod/updatePod/deletePod, manageReplicas,
@@ -50,7 +51,6 @@ from kubefold.reducers.controllers.controller_utils import (
     delete_pod,
     filter_active_pods,
     filter_claimed_pods,
-    filter_pods_by_owner,
     filter_terminating_pods,
     find_min_next_pod_availability_check,
     get_controller_of,
@@ -270,8 +270,8 @@ def get_indirectly_related_pods(cluster: Cluster, rs: ReplicaSet) -> list[Pod]:
             selector = label_selector_as_selector(other.spec.selector)
         except ValueError:
             continue
-        for pod in sorted(cluster.list("Pod", other.metadata.namespace), key=_name):
-            if not selector.matches(pod.metadata.labels) or pod.metadata.uid in seen:
+        for pod in cluster.select("Pod", other.metadata.namespace, selector):
+            if pod.metadata.uid in seen:
                 continue
             seen.add(pod.metadata.uid or "")
             related.append(pod)
@@ -307,8 +307,8 @@ def sync_replica_set(cluster: Cluster, key: str) -> Cluster:
         selector = label_selector_as_selector(rs.spec.selector)
     except ValueError:
         return cluster.forget(NAME, key)  # HandleError, return nil
-    pods = sorted(cluster.list("Pod", namespace), key=_name)
-    all_rs_pods = filter_pods_by_owner(pods, rs, include_orphans=True)
+    all_rs_pods = cluster.controlled_by(rs.metadata.uid or "", "Pod", namespace,
+                                        include_orphans=True)
     claimed = claim_pods(cluster, rs, selector, filter_active_pods(all_rs_pods),
                          API_VERSION, KIND)
     if claimed.error is not None:

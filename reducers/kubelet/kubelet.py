@@ -74,7 +74,8 @@ from collections.abc import Iterable, Sequence, Set
 from typing import Any
 
 import attrs
-from pyrsistent import pmap, pset, pvector
+from immutables import Map
+from pyrsistent import pmap, pvector
 
 from kubefold.core.cluster import Change, Cluster
 from kubefold.core.errors import Status
@@ -341,8 +342,11 @@ def container_id(pod: Pod, container: str, restart_count: int) -> str:
 
 
 def _node_index(cluster: Cluster, node: Node) -> int:
-    order = list(cluster.node_order)
-    return order.index(node.metadata.name) if node.metadata.name in order else len(order)
+    order = cluster.node_order
+    try:
+        return order.index(node.metadata.name)
+    except ValueError:
+        return len(order)
 
 
 def host_ip(cluster: Cluster, node: Node) -> str:
@@ -824,9 +828,9 @@ def _all_bound_pods_fit(cluster: Cluster, node: Node) -> bool:
     """Whether every pod bound to the node (the allocation index) fits its allocatable: then
     any one of them passes admission, and no pod list need be read (O(1) per admission)."""
     allocatable = node.status.allocatable or node.status.capacity
-    requested = cluster.node_requested.get(node.metadata.name or "", pmap())
-    return all(name not in allocatable or q <= allocatable[name]
-               for name, q in requested.items())
+    held = cluster.allocation(node.metadata.name or "")
+    return all(name not in allocatable or held.requested(name) <= _quantity_int(name, q)
+               for name, q in allocatable.items())
 
 
 def _admitted_pods(cluster: Cluster, node: Node) -> list[Pod]:
@@ -837,7 +841,7 @@ def _admitted_pods(cluster: Cluster, node: Node) -> list[Pod]:
 
 
 def _taken_ips(cluster: Cluster, node: Node) -> Set[str]:
-    return cluster.pod_ips.get(node.metadata.name or "", pset())
+    return cluster.pod_ips.get(node.metadata.name or "", Map()).keys()  # type: ignore
 
 
 # -- node status ---------------------------------------------------------------------------------

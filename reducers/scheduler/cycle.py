@@ -17,8 +17,10 @@ framework/types.go (Diagnosis.AddPluginStatus, FitError.Error); container/heap (
 pkg/api/v1/pod UpdatePodCondition; CalculatePodConditionObservedGeneration
 (PodObservedGenerationTracking, beta and on in v1.34).
 Simplifies:
-- Filters run one node at a time and stop at exactly numFeasibleNodesToFind feasible nodes
-  (Go's 16 goroutines may look at a few more before they notice).
+- Filters stop at exactly numFeasibleNodesToFind feasible nodes (Go's 16 goroutines may look
+  at a few more before they notice). They run plugin by plugin over windows of nodes
+  (`filter_nodes`, `score_nodes`: kubefold's batch forms of Filter and Score, one call per
+  plugin per window), which gives the statuses and scores one node at a time would give.
 - Nominated pods are not added to the nodes they are nominated to
   (RunFilterPluginsWithNominatedPods runs the filters once, on the node as it is).
 - The nodes a PreFilterResult allows are taken in the cluster's node order (Go ranges over a
@@ -48,6 +50,7 @@ from kubefold.reducers.scheduler.framework import (
     MIN_NODE_SCORE,
     OK,
     PENDING,
+    SUCCESS,
     UNSCHEDULABLE,
     UNSCHEDULABLE_AND_UNRESOLVABLE,
     CycleState,
@@ -61,6 +64,7 @@ from kubefold.reducers.scheduler.framework import (
 )
 
 MIN_FEASIBLE_NODES_TO_FIND = 100
+MIN_FILTER_WINDOW = 16  # kubefold's: the fewest nodes filtered in one batch
 MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
 NUMBER_OF_HIGHEST_SCORED_NODES_TO_REPORT = 3
 ERR_NO_NODES_AVAILABLE = "no nodes available to schedule pods"
@@ -215,6 +219,34 @@ def run_filter_plugins(profile: Profile, state: CycleState, pod: Pod, node_info:
     return OK
 
 
+def run_filter_plugins_on_nodes(profile: Profile, state: CycleState, pod: Pod,
+                                nodes: Sequence[NodeInfo]) -> list[Status | None]:
+    """RunFilterPlugins for each of `nodes`: None where every plugin passed, else the status
+    of the first plugin that did not (as run_filter_plugins), each plugin called once for the
+    nodes still passing (its `filter_nodes` when it has one)."""
+    result: list[Status | None] = [None] * len(nodes)
+    alive = list(range(len(nodes)))
+    for pl in profile.filter:
+        if not alive:
+            break
+        if pl.name in state.skip_filter_plugins:
+            continue
+        batch = getattr(pl, "filter_nodes", None)
+        infos = [nodes[k] for k in alive]
+        statuses = batch(state, pod, infos) if batch is not None else \
+            [pl.filter(state, pod, info) for info in infos]
+        passing = []
+        for k, status in zip(alive, statuses, strict=True):
+            if status.code == SUCCESS:
+                passing.append(k)
+                continue
+            if not status.is_rejected():
+                status = _as_error(f'running "{pl.name}" filter plugin: {status.message()}')
+            result[k] = attrs.evolve(status, plugin=pl.name)
+        alive = passing
+    return result
+
+
 def run_post_filter_plugins(profile: Profile, state: CycleState, pod: Pod, snapshot: Snapshot,
                             statuses: NodeToStatus) -> tuple[PostFilterResult | None, Status]:
     result: PostFilterResult | None = None
@@ -256,13 +288,33 @@ def run_score_plugins(profile: Profile, state: CycleState, pod: Pod,
     plugins = [(pl, w) for pl, w in profile.score if pl.name not in state.skip_score_plugins]
     totals = [0] * len(nodes)
     for pl, weight in plugins:
-        scores = []
-        for info in nodes:
-            value, status = pl.score(state, pod, info)
+        batch = getattr(pl, "score_nodes", None)
+        if batch is not None:
+            values, status = batch(state, pod, nodes)
             if not status.is_success():
                 return [], _as_error(f'running Score plugins: plugin "{pl.name}" failed with: '
                                      f"{status.message()}")
-            scores.append(NodeScore(info.name, value))
+            normalize_values = getattr(pl, "normalize_values", None)
+            if normalize_values is not None:
+                values, status = normalize_values(state, pod, nodes, values)
+                if not status.is_success():
+                    return [], _as_error('running Normalize on Score plugins: plugin '
+                                         f'"{pl.name}" failed with: {status.message()}')
+            if normalize_values is not None or not hasattr(pl, "normalize_score"):
+                for i, value in enumerate(values):
+                    if not MIN_NODE_SCORE <= value <= MAX_NODE_SCORE:
+                        return [], _invalid_score(pl.name, value)
+                    totals[i] += value * weight
+                continue
+            scores = [NodeScore(info.name, v) for info, v in zip(nodes, values, strict=True)]
+        else:
+            scores = []
+            for info in nodes:
+                value, status = pl.score(state, pod, info)
+                if not status.is_success():
+                    return [], _as_error(f'running Score plugins: plugin "{pl.name}" failed '
+                                         f"with: {status.message()}")
+                scores.append(NodeScore(info.name, value))
         if hasattr(pl, "normalize_score"):
             scores, status = pl.normalize_score(state, pod, scores)
             if not status.is_success():
@@ -270,12 +322,15 @@ def run_score_plugins(profile: Profile, state: CycleState, pod: Pod,
                                      f'"{pl.name}" failed with: {status.message()}')
         for i, s in enumerate(scores):
             if not MIN_NODE_SCORE <= s.score <= MAX_NODE_SCORE:
-                return [], _as_error(
-                    'applying score defaultWeights on Score plugins: plugin '
-                    f'"{pl.name}" returns an invalid score {s.score}, it should in the range '
-                    f"of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing")
+                return [], _invalid_score(pl.name, s.score)
             totals[i] += s.score * weight
     return [NodeScore(info.name, t) for info, t in zip(nodes, totals, strict=True)], OK
+
+
+def _invalid_score(plugin: str, score: int) -> Status:
+    return _as_error('applying score defaultWeights on Score plugins: plugin '
+                     f'"{plugin}" returns an invalid score {score}, it should in the range '
+                     f"of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing")
 
 
 # -- schedule_one.go ------------------------------------------------------------------------
@@ -352,23 +407,31 @@ class Scheduler:
         if not self.profile.score:
             to_find = 1
         start = self.next_start_node_index
-        nodes = (self.snapshot.get(names[(start + i) % num_all]) for i in range(num_all))
         if not self.profile.filter:
+            nodes = (self.snapshot.get(names[(start + i) % num_all]) for i in range(num_all))
             return [n for _, n in zip(range(to_find), nodes, strict=False) if n], None
+        # The nodes are filtered in windows of what is still to be found (each plugin once per
+        # window), then taken in order exactly as one at a time: the first ERROR ends the
+        # search, the search stops at the to_find-th feasible node, and the nodes of the last
+        # window past that one are dropped as if never examined.
         feasible: list[NodeInfo] = []
-        for info in nodes:
-            if info is None:
-                continue
-            status = run_filter_plugins(self.profile, state, pod, info)
-            if status.code == ERROR:
-                return feasible, status
-            if status.is_success():
-                feasible.append(info)
-                if len(feasible) >= to_find:
-                    break
-            else:
-                diagnosis.node_to_status.set(info.name, status)
-                diagnosis.add_plugin_status(status)
+        examined = 0
+        while examined < num_all and len(feasible) < to_find:
+            size = max(to_find - len(feasible), MIN_FILTER_WINDOW)
+            window = [info for i in range(examined, min(num_all, examined + size))
+                      if (info := self.snapshot.get(names[(start + i) % num_all])) is not None]
+            examined += size
+            statuses = run_filter_plugins_on_nodes(self.profile, state, pod, window)
+            for info, status in zip(window, statuses, strict=True):
+                if status is None:
+                    feasible.append(info)
+                    if len(feasible) >= to_find:
+                        break
+                elif status.code == ERROR:
+                    return feasible, status
+                else:
+                    diagnosis.node_to_status.set(info.name, status)
+                    diagnosis.add_plugin_status(status)
         return feasible, None
 
     def schedule_pod(self, state: CycleState, pod: Pod, random: Any
@@ -389,7 +452,7 @@ class Scheduler:
                                                  feasible)
         if not status.is_success():
             return state, Failure(status)
-        host, _ = select_host(scores, NUMBER_OF_HIGHEST_SCORED_NODES_TO_REPORT, random)
+        host = select_host_name(scores, NUMBER_OF_HIGHEST_SCORED_NODES_TO_REPORT, random)
         return state, ScheduleResult(host, evaluated, len(feasible))
 
 
@@ -414,15 +477,15 @@ def _less(h: list[NodeScore], i: int, j: int) -> bool:
 
 def _down(h: list[NodeScore], i0: int, n: int) -> None:
     i = i0
-    while True:
+    while True:  # _less inlined: h[x][1] is the score
         j1 = 2 * i + 1
         if j1 >= n:
             break
         j = j1
         j2 = j1 + 1
-        if j2 < n and _less(h, j2, j1):
+        if j2 < n and h[j2][1] > h[j1][1]:
             j = j2
-        if not _less(h, j, i):
+        if not h[j][1] > h[i][1]:
             break
         h[i], h[j] = h[j], h[i]
         i = j
@@ -438,6 +501,17 @@ def _heap_pop(h: list[NodeScore]) -> NodeScore:
     h[0], h[n] = h[n], h[0]
     _down(h, 0, n)
     return h.pop()
+
+
+def select_host_name(node_scores: Sequence[NodeScore], count: int, random: Any) -> str:
+    """selectHost's choice alone: with one node at the highest score no tie is sampled (no
+    random draw is made), so it is that node, found without the heap."""
+    if node_scores:
+        best = max(s[1] for s in node_scores)
+        at_best = [s for s in node_scores if s[1] == best]
+        if len(at_best) == 1:
+            return at_best[0].name
+    return select_host(node_scores, count, random)[0]
 
 
 def select_host(node_scores: Sequence[NodeScore], count: int, random: Any

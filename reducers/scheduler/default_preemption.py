@@ -50,9 +50,8 @@ from kubefold.core.cluster import Cluster
 from kubefold.core.errors import FieldError, aggregate, invalid
 from kubefold.core.errors import Status as ApiStatus
 from kubefold.core.labels import label_selector_as_selector
+from kubefold.core.nodeinfo import pod_info
 from kubefold.core.objects import Condition, Pod, PodDisruptionBudget
-from kubefold.core.quantity import add_resource_lists, subtract_resource_lists
-from kubefold.core.resources import node_usage
 from kubefold.reducers import apiserver
 from kubefold.reducers.scheduler.cycle import (
     DEFAULT_SCHEDULER_NAME,
@@ -191,14 +190,12 @@ def _key(pod: Pod) -> tuple[str, str]:
 def remove_pod(node_info: NodeInfo, pod: Pod) -> NodeInfo:
     """NodeInfo.RemovePod: the pod and its requests (and slot) leave the node."""
     pods = tuple(p for p in node_info.pods if _key(p) != _key(pod))
-    return NodeInfo(node_info.node, pods,
-                    subtract_resource_lists(node_info.requested, node_usage(pod)))
+    return node_info.with_pods(pods, node_info.allocation.add(pod_info(pod), -1))
 
 
 def add_pod(node_info: NodeInfo, pod: Pod) -> NodeInfo:
     """NodeInfo.AddPodInfo: the pod joins the node (appended)."""
-    return NodeInfo(node_info.node, (*node_info.pods, pod),
-                    add_resource_lists(node_info.requested, node_usage(pod)))
+    return node_info.with_pods((*node_info.pods, pod), node_info.allocation.add(pod_info(pod)))
 
 
 def _run_pre_filter_extension(verb: str, profile: Any, state: CycleState, pod: Pod,

@@ -8,15 +8,24 @@ cluster and returns values; nothing is mutated.
 Extension points (methods a plugin may define; `state` is the `CycleState` of this cycle):
 - `pre_filter(state, pod, snapshot) -> (state, PreFilterResult | None, Status)`
 - `filter(state, pod, node_info) -> Status`
+- `filter_nodes(state, pod, nodes: Sequence[NodeInfo]) -> list[Status]` (kubefold's batch
+  form: the Filter of each node, exactly as `filter` would say; the cycle calls it when a
+  plugin has it, so a window of nodes costs one call per plugin)
 - `post_filter(state, pod, snapshot, statuses: Mapping[str, Status])
   -> (PostFilterResult | None, Status)`
 - `pre_score(state, pod, snapshot, nodes: Sequence[NodeInfo]) -> (state, Status)`
 - `score(state, pod, node_info) -> (int, Status)`
+- `score_nodes(state, pod, nodes) -> (list[int], Status)` (the batch form of `score`)
 - `normalize_score(state, pod, scores: list[NodeScore]) -> (list[NodeScore], Status)`
+- `normalize_values(state, pod, nodes, values: Sequence[int]) -> (list[int], Status)` (the
+  same on plain scores, in node order)
 - `less(pod_a, pod_b) -> bool` (QueueSort)
 
 Models: pkg/scheduler/framework/interface.go, types.go (NodeInfo, Resource, HostPortInfo,
 ImageStateSummary), cycle_state.go, and k8s.io/kube-scheduler/framework Status codes (v1.34).
+A NodeInfo reads what kube-scheduler's cache keeps (requested and non-zero requested
+resources, pod count, used ports, allocatable, labels) from the cluster's scheduler cache
+(core/nodeinfo.py), kept by the writes themselves: a cycle pays O(1) per node it examines.
 Simplifies: no Permit/Wait, no extenders, no volume plugins; the cycle is sequential.
 Covered by: tests/test_scheduler_*.py.
 """
@@ -25,13 +34,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
-from pyrsistent import PMap, pmap
+from immutables import Map
 
-from kubefold.core.cluster import Cluster
+from kubefold.core.cluster import Cluster, allocation_as_resource_list
+from kubefold.core.nodeinfo import (
+    ZERO,
+    Allocatable,
+    NodeAllocation,
+    PodInfo,
+    allocatable_of,
+    pod_info,
+)
 from kubefold.core.objects import Node, Pod, ResourceList
+from kubefold.core.resources import TERMINAL_PHASES
 
 # Status codes (fwk.Code)
 SUCCESS = 0
@@ -79,8 +97,7 @@ def unschedulable(*reasons: str, unresolvable: bool = False) -> Status:
     return Status(code, tuple(reasons))
 
 
-@attrs.frozen
-class NodeScore:
+class NodeScore(NamedTuple):
     name: str
     score: int
 
@@ -112,7 +129,7 @@ HANDLE_STATE_KEY = "kubefold/framework-handle"
 class CycleState:
     """Data plugins pass from one extension point to the next within one cycle."""
 
-    data: PMap[str, Any] = attrs.field(factory=pmap)
+    data: Map[str, Any] = Map()
     skip_filter_plugins: frozenset[str] = frozenset()
     skip_score_plugins: frozenset[str] = frozenset()
 
@@ -120,17 +137,35 @@ class CycleState:
         return self.data.get(key)
 
     def write(self, key: str, value: Any) -> CycleState:
-        return attrs.evolve(self, data=self.data.set(key, value))
+        return CycleState(self.data.set(key, value), self.skip_filter_plugins,
+                          self.skip_score_plugins)
 
 
-@attrs.frozen
 class NodeInfo:
-    """What the scheduler knows of one node: the node, the pods on it (terminal ones left
-    out), their requests, and the derived facts plugins read."""
+    """What the scheduler knows of one node: the node, the sums the cluster's scheduler cache
+    keeps for it (`allocation`: requested and non-zero requested resources, pod count, used
+    host ports, pods with affinity) and the pods on it (terminal ones left out), read from
+    the cluster only when a plugin asks for them.
 
-    node: Node
-    pods: tuple[Pod, ...]
-    requested: ResourceList  # sum of the pods' requests, "pods" included
+    A NodeInfo built by a Snapshot is `cached`: its allocation and pods are the cluster's,
+    so plugins may read counts from the cluster's indices instead of walking `pods`. One built
+    with explicit pods (preemption's what-ifs) is not."""
+
+    __slots__ = ("node", "allocation", "_pods", "_cluster", "_allocatable", "_labels")
+
+    def __init__(self, node: Node, pods: tuple[Pod, ...] | None = None,
+                 allocation: NodeAllocation | None = None, cluster: Cluster | None = None,
+                 allocatable: Allocatable | None = None) -> None:
+        if allocation is None:
+            allocation = ZERO
+            for pod in pods or ():
+                allocation = allocation.add(pod_info(pod))
+        self.node = node
+        self.allocation = allocation
+        self._pods = pods
+        self._cluster = cluster
+        self._allocatable = allocatable
+        self._labels: Map[str, str] | None = None
 
     @property
     def name(self) -> str:
@@ -139,6 +174,46 @@ class NodeInfo:
     @property
     def allocatable(self) -> ResourceList:
         return self.node.status.allocatable
+
+    @property
+    def allocatable_resource(self) -> Allocatable:
+        """NodeInfo.Allocatable in integers (the cluster's scheduler cache keeps it)."""
+        if self._allocatable is None:
+            cached = None if self._cluster is None else \
+                self._cluster.sched.allocatable.get(self.name)
+            self._allocatable = cached if cached is not None else allocatable_of(self.node)
+        return self._allocatable
+
+    @property
+    def labels(self) -> Map[str, str]:
+        """The node's labels as a fast map (the cluster's scheduler cache keeps it)."""
+        if self._labels is None:
+            cached = None if self._cluster is None else \
+                self._cluster.sched.node_labels.get(self.name)
+            self._labels = cached if cached is not None else Map(dict(self.node.metadata.labels))
+        return self._labels
+
+    @property
+    def pods(self) -> tuple[Pod, ...]:
+        if self._pods is None:
+            assert self._cluster is not None
+            self._pods = tuple(p for p in self._cluster.pods_on_node(self.name)
+                               if p.status.phase not in TERMINAL_PHASES)
+        return self._pods
+
+    @property
+    def cached(self) -> bool:
+        """Whether this is the cluster's view of the node (no what-if pods)."""
+        return self._cluster is not None
+
+    @property
+    def requested(self) -> ResourceList:
+        """The pods' requests as quantities ("pods" their count)."""
+        return allocation_as_resource_list(self.allocation)
+
+    def with_pods(self, pods: tuple[Pod, ...], allocation: NodeAllocation) -> NodeInfo:
+        """A what-if copy holding other pods (preemption's AddPod/RemovePod)."""
+        return NodeInfo(self.node, pods, allocation, None, self._allocatable)
 
 
 class Snapshot:
@@ -149,6 +224,7 @@ class Snapshot:
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
         self._infos: dict[str, NodeInfo] = {}
+        self._spread: dict[tuple[str, Any], list[Any]] = {}
 
     @cached_property
     def node_names(self) -> Sequence[str]:
@@ -163,14 +239,38 @@ class Snapshot:
             node = self.cluster.get("Node", "", name)
             if node is None:
                 return None
-            pods = tuple(p for p in self.cluster.pods_on_node(name)
-                         if p.status.phase not in ("Succeeded", "Failed"))
-            info = NodeInfo(node, pods, self.cluster.node_requested.get(name, pmap()))
+            info = NodeInfo(node, None, self.cluster.allocation(name), self.cluster)
             self._infos[name] = info
         return info
 
     def __iter__(self) -> Iterator[NodeInfo]:
         for name in self.node_names:
+            info = self.get(name)
+            if info is not None:
+                yield info
+
+    def pod_info(self, pod: Pod) -> PodInfo:
+        """The pod's PodInfo: the cluster's cached one when `pod` is the stored pod."""
+        key = (pod.metadata.namespace or "", pod.metadata.name or "")
+        if self.cluster.get("Pod", *key) is pod:
+            cached = self.cluster.sched.pod_infos.get(key)
+            if cached is not None:
+                return cached
+        return pod_info(pod)
+
+    def spread_counts(self, namespace: str, selector: Any) -> list[Any]:
+        """Per (namespace, labels) group that `selector` matches, its pods per node (the pods
+        PodTopologySpread counts), from the cluster's index; memoized for the cycle."""
+        key = (namespace, selector)
+        found = self._spread.get(key)
+        if found is None:
+            found = self._spread[key] = self.cluster.sched.spread.matching(namespace, selector)
+        return found
+
+    def nodes_hosting(self, pods: Mapping[tuple[str, str], str]) -> Iterator[NodeInfo]:
+        """The NodeInfos of the nodes holding the given pods (pod -> node), in first-seen
+        order."""
+        for name in dict.fromkeys(pods.values()):
             info = self.get(name)
             if info is not None:
                 yield info

@@ -17,28 +17,33 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import attrs
-from pyrsistent import pmap, pvector
-from pyrsistent.typing import PVector
-
 from kubefold.core.cluster import Cluster
 from kubefold.core.labels import (
     NOTHING,
     Selector,
-    is_qualified_name,
     label_selector_as_selector,
     matches_nothing,
     selector_from_set,
 )
 from kubefold.core.objects import (
-    Container,
     LabelSelector,
     Pod,
-    ResourceList,
-    ResourceRequirements,
 )
-from kubefold.core.quantity import Quantity
-from kubefold.core.resources import container_requests, pod_requests
+from kubefold.core.resources import (  # noqa: F401 (re-exported for the plugins)
+    DEFAULT_MEMORY_REQUEST,
+    DEFAULT_MILLI_CPU_REQUEST,
+    NON_MISSING_CONTAINER_REQUESTS,
+    apply_non_missing,
+    is_attachable_volume_resource_name,
+    is_extended_resource_name,
+    is_hugepage_resource_name,
+    is_native_resource,
+    is_prefixed_native_resource,
+    is_scalar_resource_name,
+    non_zero_requests,
+    pod_requests_non_missing,
+    resource_int,
+)
 from kubefold.core.scheduling import (  # the helpers live in core; re-exported for the plugins
     do_not_schedule_taints_filter as do_not_schedule_taints_filter,
 )
@@ -118,103 +123,29 @@ def default_normalize_score(max_priority: int, reverse: bool,
                             scores: Sequence[NodeScore]) -> list[NodeScore]:
     """helper.DefaultNormalizeScore: scale to [0, max_priority] by the highest score
     (integer division), reversed when asked; all zero stays zero (or max when reversed)."""
-    max_count = max((s.score for s in scores), default=0)
+    values = default_normalize_values(max_priority, reverse, [s.score for s in scores])
+    return [NodeScore(s.name, v) for s, v in zip(scores, values, strict=True)]
+
+
+def default_normalize_values(max_priority: int, reverse: bool, values: Sequence[int]
+                             ) -> list[int]:
+    """DefaultNormalizeScore on the scores alone, in node order."""
+    max_count = max(values, default=0)
     if max_count <= 0:
-        return [NodeScore(s.name, max_priority) if reverse else s for s in scores]
-    out = []
-    for s in scores:
-        score = max_priority * s.score // max_count
-        out.append(NodeScore(s.name, max_priority - score if reverse else score))
-    return out
+        return [max_priority] * len(values) if reverse else list(values)
+    if reverse:
+        return [max_priority - max_priority * v // max_count for v in values]
+    return [max_priority * v // max_count for v in values]
 
 
-# --- noderesources: resource names (v1helper, schedutil) and non-zero requests ------------
-# Models pkg/apis/core/v1/helper (IsExtendedResourceName, IsPrefixedNativeResource,
-# IsHugePageResourceName, IsAttachableVolumeResourceName), pkg/scheduler/util
-# (IsScalarResourceName, non_zero.go DefaultMilliCPURequest/DefaultMemoryRequest) and
-# framework/types.go (NodeInfo.NonZeroRequested via PodInfo.CalculateResource), v1.34.
-
-DEFAULT_MILLI_CPU_REQUEST = 100  # 0.1 core
-DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024  # 200 MiB
-NON_MISSING_CONTAINER_REQUESTS: ResourceList = pmap({
-    "cpu": Quantity.from_milli(DEFAULT_MILLI_CPU_REQUEST),
-    "memory": Quantity.from_int(DEFAULT_MEMORY_REQUEST),
-})
-
-
-def is_prefixed_native_resource(name: str) -> bool:
-    return "kubernetes.io/" in name
-
-
-def is_native_resource(name: str) -> bool:
-    return "/" not in name or is_prefixed_native_resource(name)
-
-
-def is_extended_resource_name(name: str) -> bool:
-    """v1helper.IsExtendedResourceName: a domain-prefixed name outside kubernetes.io whose
-    quota form `requests.<name>` is a qualified name."""
-    if is_native_resource(name) or name.startswith("requests."):
-        return False
-    return not is_qualified_name("requests." + name)
-
-
-def is_hugepage_resource_name(name: str) -> bool:
-    return name.startswith("hugepages-")
-
-
-def is_attachable_volume_resource_name(name: str) -> bool:
-    return name.startswith("attachable-volumes-")
-
-
-def is_scalar_resource_name(name: str) -> bool:
-    """schedutil.IsScalarResourceName: extended, hugepages, kubernetes.io-prefixed or
-    attachable-volumes resources (what framework.Resource keeps in ScalarResources)."""
-    return (is_extended_resource_name(name) or is_hugepage_resource_name(name)
-            or is_prefixed_native_resource(name) or is_attachable_volume_resource_name(name))
-
-
-def resource_int(name: str, quantity: Quantity | None) -> int:
-    """How framework.Resource stores a quantity: cpu in millicores (MilliValue), everything
-    else by Value() (both round away from zero)."""
-    if quantity is None:
-        return 0
-    return quantity.milli_value() if name == "cpu" else quantity.value()
-
-
-def apply_non_missing(requests: ResourceList, non_missing: ResourceList) -> ResourceList:
-    """resourcehelper.applyNonMissing: add each default whose name the container does not
-    list at all (an explicit zero is kept)."""
-    missing = {k: v for k, v in non_missing.items() if k not in requests}
-    return requests.update(missing) if missing else requests
-
-
-def _with_requests(container: Container, requests: ResourceList) -> Container:
-    resources = container.resources or ResourceRequirements()
-    return attrs.evolve(container, resources=attrs.evolve(resources, requests=requests))
-
-
-def pod_requests_non_missing(pod: Pod, non_missing: ResourceList = NON_MISSING_CONTAINER_REQUESTS
-                             ) -> ResourceList:
-    """resourcehelper.PodRequests with NonMissingContainerRequests: every container (init
-    ones too) missing a cpu or memory request counts the default instead; the aggregation is
-    `kubefold.core.resources.pod_requests` itself, run on the containers so completed."""
-    def complete(cs: Iterable[Container]) -> PVector[Container]:
-        return pvector(_with_requests(c, apply_non_missing(container_requests(c), non_missing))
-                       for c in cs)
-    spec = attrs.evolve(pod.spec, containers=complete(pod.spec.containers),
-                        init_containers=complete(pod.spec.init_containers))
-    return pod_requests(attrs.evolve(pod, spec=spec))
-
-
-def non_zero_requests(pod: Pod) -> tuple[int, int]:
-    """PodInfo.CalculateResource's Non0CPU (millicores) and Non0Mem (bytes) of one pod."""
-    requests = pod_requests_non_missing(pod)
-    return resource_int("cpu", requests.get("cpu")), resource_int("memory", requests.get("memory"))
+# --- noderesources: the non-zero requests of a node's pods ---------------------------------
+# The resource-name predicates and PodInfo's integers live in kubefold.core.resources (the
+# cluster's scheduler cache needs them); they are re-exported here for the plugins.
 
 
 def node_non_zero_requested(pods: Iterable[Pod]) -> tuple[int, int]:
-    """NodeInfo.NonZeroRequested (MilliCPU, Memory): the per-pod non-zero requests summed.
-    The cluster's allocation index holds real requests only, so this walks the pods."""
+    """NodeInfo.NonZeroRequested (MilliCPU, Memory) summed from the pods: what the cluster's
+    scheduler cache (`Cluster.allocations`) keeps up to date; kept for preemption's what-ifs."""
     cpu = memory = 0
     for pod in pods:
         c, m = non_zero_requests(pod)

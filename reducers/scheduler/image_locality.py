@@ -98,6 +98,17 @@ class ImageLocality:
         num_containers = len(pod.spec.init_containers) + len(pod.spec.containers)
         return calculate_priority(image_scores, num_containers), OK
 
+    def score_nodes(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo]
+                    ) -> tuple[list[int], Status]:
+        """`score` for each node (a node listing no image scores the floor at once)."""
+        spread = state.read(PRE_SCORE_STATE_KEY)
+        if not isinstance(spread, ImageSpread):
+            return [], self.score(state, pod, nodes[0])[1] if nodes else OK
+        num_containers = len(pod.spec.init_containers) + len(pod.spec.containers)
+        floor = calculate_priority(0, num_containers)
+        return [calculate_priority(sum_image_scores(info, pod, spread), num_containers)
+                if info.node.status.images else floor for info in nodes], OK
+
 
 def calculate_priority(sum_scores: int, num_containers: int) -> int:
     """The sum clamped to [minThreshold, maxContainerThreshold * containers], scaled to

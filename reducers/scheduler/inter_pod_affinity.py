@@ -457,11 +457,13 @@ class InterPodAffinity:
 
 def _nodes_hosting(snapshot: Snapshot, wanted: Callable[[Pod], bool]) -> Iterator[NodeInfo]:
     """HavePodsWithAffinityList / HavePodsWithRequiredAntiAffinityList: the NodeInfos of the
-    nodes hosting a pod `wanted` accepts. Only nodes that host pods are looked at, so a plain
-    pod's cycle does not build every NodeInfo."""
-    for name in snapshot.cluster.pods_by_node:
-        info = snapshot.get(name)
-        if info is not None and any(wanted(p) for p in info.pods):
+    nodes hosting a pod `wanted` accepts, from the scheduler cache's lists of such pods
+    (usually empty), so a plain pod's cycle walks nothing."""
+    sched = snapshot.cluster.sched
+    pods = sched.anti_affinity_pods if wanted is pod_with_required_anti_affinity \
+        else sched.affinity_pods
+    for info in snapshot.nodes_hosting(pods):
+        if any(wanted(p) for p in info.pods):
             yield info
 
 

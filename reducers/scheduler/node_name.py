@@ -7,7 +7,7 @@ Covered by: tests/test_scheduler_filters.py (TestNodeName).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kubefold.core.objects import Pod
@@ -28,6 +28,13 @@ class NodeName:
         if not fits(pod, node_info):
             return unschedulable(ERR_REASON, unresolvable=True)
         return OK
+
+    def filter_nodes(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo]
+                     ) -> list[Status]:
+        """`filter` for each node (all pass for a pod that names no node)."""
+        if not pod.spec.node_name:
+            return [OK] * len(nodes)
+        return [self.filter(state, pod, info) for info in nodes]
 
 
 def new(args: Mapping[str, Any]) -> NodeName:

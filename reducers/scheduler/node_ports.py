@@ -73,7 +73,10 @@ def check_conflict(used: HostPortInfo, ip: str | None, protocol: str | None, por
 
 
 def fits_ports(want_ports: Sequence[ContainerPort], node_info: NodeInfo) -> bool:
-    existing = used_ports(node_info.pods)
+    """fitsPorts against NodeInfo.UsedPorts (the cluster's scheduler cache)."""
+    if not node_info.allocation.used_ports:
+        return True
+    existing = node_info.allocation.host_port_info()
     return not any(check_conflict(existing, p.host_ip, p.protocol, p.host_port or 0)
                    for p in want_ports)
 

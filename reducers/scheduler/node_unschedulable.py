@@ -8,7 +8,7 @@ Covered by: tests/test_scheduler_filters.py (TestNodeUnschedulable).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kubefold.core.objects import Pod, Taint
@@ -31,6 +31,12 @@ class NodeUnschedulable:
         if any(tolerates_taint(t, taint) for t in pod.spec.tolerations):
             return OK
         return unschedulable(ERR_REASON_UNSCHEDULABLE, unresolvable=True)
+
+    def filter_nodes(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo]
+                     ) -> list[Status]:
+        """`filter` for each node (a schedulable node passes at once)."""
+        return [OK if not info.node.spec.unschedulable else self.filter(state, pod, info)
+                for info in nodes]
 
 
 def new(args: Mapping[str, Any]) -> NodeUnschedulable:

@@ -120,7 +120,8 @@ class BalancedAllocation:
                   nodes: Sequence[NodeInfo]) -> tuple[CycleState, Status]:
         """The pod's requests; Skip for a best-effort pod (kubernetes#129138)."""
         scorer = self.resource_allocation_scorer
-        pod_requests = tuple(scorer.calculate_pod_resource_request_list(pod))
+        pod_requests = tuple(scorer.calculate_pod_resource_request_list(
+            pod, snapshot.pod_info(pod)))
         if scorer.is_best_effort_pod(pod_requests):
             return state, Status(SKIP)
         return state.write(PRE_SCORE_STATE_KEY, pod_requests), OK
@@ -133,6 +134,20 @@ class BalancedAllocation:
             if scorer.is_best_effort_pod(pod_requests):
                 return 0, OK
         return scorer.score(pod, node_info, pod_requests)
+
+    def score_nodes(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo]
+                    ) -> tuple[list[int], Status]:
+        """`score` for each node."""
+        pod_requests = state.read(PRE_SCORE_STATE_KEY)
+        if pod_requests is None:
+            out = []
+            for info in nodes:
+                value, status = self.score(state, pod, info)
+                if not status.is_success():
+                    return [], status
+                out.append(value)
+            return out, OK
+        return self.resource_allocation_scorer.score_nodes(nodes, pod_requests)
 
 
 def new_balanced_allocation(args: NodeResourcesBalancedAllocationArgs) -> BalancedAllocation:

@@ -9,8 +9,9 @@ plugins/helper/shape_score.go (BuildBrokenLinearFunction), apis/config/v1/defaul
 (SetDefaults_NodeResourcesFitArgs) and apis/config/validation/validation_pluginargs.go
 (ValidateNodeResourcesFitArgs).
 
-The filter compares the pod's requests (`kubefold.core.resources.pod_requests`) with what the
-node's allocatable leaves after `NodeInfo.requested` (the cluster's allocation index): "Too many
+The filter compares the pod's requests (its PodInfo, integers computed once per pod) with what
+the node's allocatable leaves after what its pods request (`NodeInfo.allocation`, the cluster's
+scheduler cache, each pod's quantities rounded to integers as Go's Resource.Add does): "Too many
 pods" when the node's pod count is at allocatable pods (a pod requesting nothing still needs a
 slot), then one "Insufficient <resource>" per resource in Go's order (cpu, memory,
 ephemeral-storage, then the scalar resources). A request larger than the whole allocatable makes
@@ -22,11 +23,7 @@ Simplifies:
 - Pod-level resources (spec.resources), in-place resize (status resources) and DRA-backed
   extended resources (DRAExtendedResource, alpha) are not modelled; SidecarContainers is on.
 - The scalar resources are checked in name order (Go ranges over a map: random order).
-- `NodeInfo.requested` sums quantities before rounding to int64; Go rounds each pod's
-  quantity first (they differ only for fractional byte or sub-millicore requests).
-- Score without the PreScore state recomputes the pod's requests (as Go does); the node's
-  non-zero totals are walked from its pods, O(pods on the node), and PreScore caches them for
-  the nodes it is given.
+- Score without the PreScore state recomputes the pod's requests (as Go does).
 - `new(args)` applies the v1 defaults and validation and raises ValueError on invalid args
   (a configuration error, as NewFit's error fails scheduler start-up); `new_fit` takes the
   internal (already defaulted) args as Go's tests do.
@@ -43,6 +40,7 @@ from typing import Any
 import attrs
 
 from kubefold.core.errors import FieldError, aggregate, invalid, not_supported, required
+from kubefold.core.nodeinfo import PodInfo
 from kubefold.core.objects import Pod
 from kubefold.core.resources import pod_requests
 from kubefold.reducers.apiserver.validation.names import validate_label_name
@@ -63,7 +61,6 @@ from kubefold.reducers.scheduler.helpers import (
     go_round,
     is_extended_resource_name,
     is_scalar_resource_name,
-    node_non_zero_requested,
     pod_requests_non_missing,
     resource_int,
 )
@@ -196,17 +193,14 @@ Scorer = Callable[[Sequence[int], Sequence[int]], int]
 def node_allocatable(node_info: NodeInfo, resource: str) -> tuple[int, bool]:
     """The node's allocatable as framework.Resource holds it, and whether it is held at all
     (cpu, memory and ephemeral-storage always are; other names only if scalar and listed)."""
-    allocatable = node_info.allocatable
-    if resource in ("cpu", "memory", "ephemeral-storage"):
-        return resource_int(resource, allocatable.get(resource)), True
-    if is_scalar_resource_name(resource) and resource in allocatable:
-        return resource_int(resource, allocatable[resource]), True
-    return 0, False
+    if resource == "pods":
+        return 0, False
+    return node_info.allocatable_resource.get(resource)
 
 
 def node_requested(node_info: NodeInfo, resource: str) -> int:
-    """NodeInfo.Requested for one resource."""
-    return resource_int(resource, node_info.requested.get(resource))
+    """NodeInfo.Requested for one resource (the cluster's scheduler cache, in integers)."""
+    return node_info.allocation.requested(resource)
 
 
 @attrs.frozen
@@ -224,17 +218,41 @@ class ResourceAllocationScorer:
         """`non_zero` is the node's NonZeroRequested (MilliCPU, Memory) when already known."""
         if not self.resources:
             return 0, Status(ERROR, ("resources not found",))
+        return self._score(node_info, pod_requests, non_zero), OK
+
+    def score_nodes(self, nodes: Sequence[NodeInfo], pod_requests: Sequence[int]
+                    ) -> tuple[list[int], Status]:
+        """`score` for each node (the batch the cycle calls)."""
+        if not self.resources:
+            return [], Status(ERROR, ("resources not found",))
+        return [self._score(info, pod_requests, None) for info in nodes], OK
+
+    def _score(self, node_info: NodeInfo, pod_requests: Sequence[int],
+               non_zero: tuple[int, int] | None) -> int:
+        held = node_info.allocation
         if non_zero is None and not self.use_requested:
-            non_zero = node_non_zero_requested(node_info.pods)
+            non_zero = (held.non0_cpu, held.non0_mem)
+        node_alloc = node_info.allocatable_resource
         requested = [0] * len(self.resources)
         allocatable = [0] * len(self.resources)
         for i, spec in enumerate(self.resources):
-            alloc, req = self.calculate_resource_allocatable_request(
-                node_info, spec.name, pod_requests[i], non_zero)
+            name = spec.name
+            # cpu and memory inline (calculate_resource_allocatable_request's first case)
+            if name == "cpu":
+                alloc = node_alloc.milli_cpu
+                used = held.milli_cpu if non_zero is None else non_zero[0]
+                req = used + pod_requests[i]
+            elif name == "memory":
+                alloc = node_alloc.memory
+                used = held.memory if non_zero is None else non_zero[1]
+                req = used + pod_requests[i]
+            else:
+                alloc, req = self.calculate_resource_allocatable_request(
+                    node_info, name, pod_requests[i], non_zero)
             if alloc == 0:
                 continue
             allocatable[i], requested[i] = alloc, req
-        return self.scorer(requested, allocatable), OK
+        return self.scorer(requested, allocatable)
 
     def calculate_resource_allocatable_request(
         self, node_info: NodeInfo, resource: str, pod_request: int,
@@ -246,7 +264,7 @@ class ResourceAllocationScorer:
             return 0, 0
         alloc, held = node_allocatable(node_info, resource)
         if resource in ("cpu", "memory"):
-            if self.use_requested or non_zero is None:
+            if self.use_requested or non_zero is None:  # (_score inlines this case)
                 used = node_requested(node_info, resource)
             else:
                 used = non_zero[0] if resource == "cpu" else non_zero[1]
@@ -260,12 +278,36 @@ class ResourceAllocationScorer:
         requests = pod_requests(pod) if self.use_requested else pod_requests_non_missing(pod)
         return resource_int(resource, requests.get(resource))
 
-    def calculate_pod_resource_request_list(self, pod: Pod) -> list[int]:
+    def calculate_pod_resource_request_list(self, pod: Pod, info: PodInfo | None = None
+                                            ) -> list[int]:
+        """The pod's request of each configured resource; read from its PodInfo (integers
+        computed once per pod) when given and every resource is one PodInfo holds."""
+        if info is not None:
+            scalars = dict(info.scalars)
+            held = [_pod_info_request(info, scalars, r.name, self.use_requested)
+                    for r in self.resources]
+            if None not in held:
+                return held  # type: ignore[return-value]
         requests = pod_requests(pod) if self.use_requested else pod_requests_non_missing(pod)
         return [resource_int(r.name, requests.get(r.name)) for r in self.resources]
 
     def is_best_effort_pod(self, pod_requests: Sequence[int]) -> bool:
         return all(r == 0 for r in pod_requests)
+
+
+def _pod_info_request(info: PodInfo, scalars: Mapping[str, int], resource: str,
+                      use_requested: bool) -> int | None:
+    """calculatePodResourceRequest from a PodInfo: cpu and memory real or non-zero,
+    ephemeral-storage and scalar resources real; None for a name PodInfo does not hold."""
+    if resource == "cpu":
+        return info.milli_cpu if use_requested else info.non0_cpu
+    if resource == "memory":
+        return info.memory if use_requested else info.non0_mem
+    if resource == "ephemeral-storage":
+        return info.ephemeral_storage
+    if is_scalar_resource_name(resource):
+        return scalars.get(resource, 0)
+    return None
 
 
 # --- least_allocated.go, most_allocated.go --------------------------------------------------
@@ -388,6 +430,11 @@ class PodResource:
     scalar_resources: tuple[tuple[str, int], ...] = ()  # in name order
 
 
+def pod_resource_of(info: PodInfo) -> PodResource:
+    """computePodResourceRequest from the pod's PodInfo (its requests in integers)."""
+    return PodResource(info.milli_cpu, info.memory, info.ephemeral_storage, info.scalars)
+
+
 def compute_pod_resource_request(pod: Pod) -> PodResource:
     """computePodResourceRequest: PodRequests as a framework.Resource."""
     reqs = pod_requests(pod)
@@ -417,7 +464,8 @@ class Fit:
 
     def pre_filter(self, state: CycleState, pod: Pod, snapshot: Snapshot
                    ) -> tuple[CycleState, PreFilterResult | None, Status]:
-        return state.write(PRE_FILTER_STATE_KEY, compute_pod_resource_request(pod)), None, OK
+        return state.write(PRE_FILTER_STATE_KEY, pod_resource_of(snapshot.pod_info(pod))), \
+            None, OK
 
     def filter(self, state: CycleState, pod: Pod, node_info: NodeInfo) -> Status:
         s = state.read(PRE_FILTER_STATE_KEY)
@@ -432,14 +480,35 @@ class Fit:
                 else UNSCHEDULABLE)
         return Status(code, tuple(r.reason for r in insufficient))
 
+    def filter_nodes(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo]
+                     ) -> list[Status]:
+        """`filter` for each node: a node with room for the pod's pod slot, cpu, memory and
+        ephemeral storage (and no scalar request to weigh) passes at once; any other is
+        judged by `filter` itself, reasons and all."""
+        s = state.read(PRE_FILTER_STATE_KEY)
+        if not isinstance(s, PodResource) or s.scalar_resources:
+            return [self.filter(state, pod, info) for info in nodes]
+        cpu, memory, storage = s.milli_cpu, s.memory, s.ephemeral_storage
+        out: list[Status] = []
+        for info in nodes:
+            alloc, held = info.allocatable_resource, info.allocation
+            if held.pods < alloc.allowed_pod_number \
+                    and (cpu <= 0 or cpu <= alloc.milli_cpu - held.milli_cpu) \
+                    and (memory <= 0 or memory <= alloc.memory - held.memory) \
+                    and (storage <= 0 or storage <= alloc.ephemeral_storage
+                         - held.ephemeral_storage):
+                out.append(OK)
+            else:
+                out.append(self.filter(state, pod, info))
+        return out
+
     def pre_score(self, state: CycleState, pod: Pod, snapshot: Snapshot,
                   nodes: Sequence[NodeInfo]) -> tuple[CycleState, Status]:
-        """The pod's requests in scoring order, and (kubefold's cache of Go's
-        NodeInfo.NonZeroRequested) the non-zero totals of the nodes to score."""
+        """The pod's requests in scoring order (the nodes' NonZeroRequested is the cluster's
+        scheduler cache, read by Score)."""
         scorer = self.resource_allocation_scorer
-        non_zero = {} if scorer.use_requested else {
-            n.name: node_non_zero_requested(n.pods) for n in nodes}
-        data = PreScoreState(tuple(scorer.calculate_pod_resource_request_list(pod)), non_zero)
+        data = PreScoreState(tuple(scorer.calculate_pod_resource_request_list(
+            pod, snapshot.pod_info(pod))), {})
         return state.write(PRE_SCORE_STATE_KEY, data), OK
 
     def score(self, state: CycleState, pod: Pod, node_info: NodeInfo) -> tuple[int, Status]:
@@ -448,6 +517,20 @@ class Fit:
         if not isinstance(s, PreScoreState):
             s = PreScoreState(tuple(scorer.calculate_pod_resource_request_list(pod)), {})
         return scorer.score(pod, node_info, s.pod_requests, s.non_zero.get(node_info.name))
+
+    def score_nodes(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo]
+                    ) -> tuple[list[int], Status]:
+        """`score` for each node."""
+        s = state.read(PRE_SCORE_STATE_KEY)
+        if not isinstance(s, PreScoreState) or s.non_zero:
+            out = []
+            for info in nodes:
+                value, status = self.score(state, pod, info)
+                if not status.is_success():
+                    return [], status
+                out.append(value)
+            return out, OK
+        return self.resource_allocation_scorer.score_nodes(nodes, s.pod_requests)
 
 
 @attrs.frozen
@@ -465,16 +548,18 @@ def fits_request(pod_request: PodResource, node_info: NodeInfo,
                  ignored_extended_resources: frozenset[str],
                  ignored_resource_groups: frozenset[str]) -> list[InsufficientResource]:
     out: list[InsufficientResource] = []
-    allowed_pod_number = resource_int("pods", node_info.allocatable.get("pods"))
-    if len(node_info.pods) + 1 > allowed_pod_number:
-        out.append(InsufficientResource("pods", "Too many pods", 1, len(node_info.pods),
+    node_alloc = node_info.allocatable_resource
+    allowed_pod_number = node_alloc.allowed_pod_number
+    pod_count = node_info.allocation.pods
+    if pod_count + 1 > allowed_pod_number:
+        out.append(InsufficientResource("pods", "Too many pods", 1, pod_count,
                                         allowed_pod_number))
     if (pod_request.milli_cpu == 0 and pod_request.memory == 0
             and pod_request.ephemeral_storage == 0 and not pod_request.scalar_resources):
         return out
     for name, want in (("cpu", pod_request.milli_cpu), ("memory", pod_request.memory),
                        ("ephemeral-storage", pod_request.ephemeral_storage)):
-        alloc = resource_int(name, node_info.allocatable.get(name))
+        alloc = node_alloc.get(name)[0]
         used = node_requested(node_info, name)
         if want > 0 and want > alloc - used:
             out.append(InsufficientResource(name, f"Insufficient {name}", want, used, alloc,
@@ -486,7 +571,7 @@ def fits_request(pod_request: PodResource, node_info: NodeInfo,
             group = name.split("/")[0] if ignored_resource_groups else ""
             if name in ignored_extended_resources or group in ignored_resource_groups:
                 continue
-        alloc = resource_int(name, node_info.allocatable.get(name))
+        alloc = node_alloc.get(name)[0]
         used = node_requested(node_info, name)
         if want > alloc - used:
             out.append(InsufficientResource(name, f"Insufficient {name}", want, used, alloc,

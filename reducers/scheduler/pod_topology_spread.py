@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
+from immutables import Map
 from pyrsistent import PMap, pmap
 
 from kubefold.core.cluster import Cluster
@@ -144,6 +145,24 @@ def count_pods_match_selector(pods: Sequence[Pod], selector: Selector, ns: str) 
                and selector.matches(p.metadata.labels))
 
 
+def matching_groups(snapshot: Snapshot, selector: Selector, ns: str) -> list[Any]:
+    """The scheduler cache's spread counts (pods per node) of the label sets of namespace
+    `ns` that the selector matches: countPodsMatchSelector for every node at once."""
+    if selector.empty() or matches_nothing(selector):
+        return []
+    return snapshot.spread_counts(ns, selector)
+
+
+def count_on_node(info: NodeInfo, selector: Selector, ns: str, groups: Sequence[Any] | None
+                  ) -> int:
+    """countPodsMatchSelector on one node: from the cache's counts for a snapshot's NodeInfo,
+    by walking the pods for a what-if one."""
+    if groups is not None and info.cached:
+        name = info.name
+        return sum(g.get(name, 0) for g in groups)
+    return count_pods_match_selector(info.pods, selector, ns)
+
+
 # --- filtering.go -----------------------------------------------------------------------------
 
 
@@ -250,16 +269,18 @@ class PodTopologySpread:
         if not constraints:
             return PreFilterState()
         counts: list[dict[str, int]] = [{} for _ in constraints]
+        ns = pod.metadata.namespace or ""
+        groups = [matching_groups(all_nodes, c.selector, ns)
+                  if isinstance(all_nodes, Snapshot) else None for c in constraints]
         for info in all_nodes:
             node = info.node
-            if not node_labels_match_spread_constraints(node.metadata.labels, constraints):
+            if not node_labels_match_spread_constraints(info.labels, constraints):
                 continue
             for i, c in enumerate(constraints):
                 if not c.match_node_inclusion_policies(pod, node):
                     continue
-                value = node.metadata.labels[c.topology_key]
-                count = count_pods_match_selector(info.pods, c.selector,
-                                                  pod.metadata.namespace or "")
+                value = info.labels[c.topology_key]
+                count = count_on_node(info, c.selector, ns, groups[i])
                 counts[i][value] = counts[i].get(value, 0) + count
         paths = []
         for tp_counts in counts:
@@ -276,7 +297,7 @@ class PodTopologySpread:
             return _not_found(PRE_FILTER_STATE_KEY)
         if not s.constraints:
             return OK
-        node_labels = node_info.node.metadata.labels
+        node_labels = node_info.labels
         for i, c in enumerate(s.constraints):
             tp_val = node_labels.get(c.topology_key)
             if tp_val is None:
@@ -304,7 +325,7 @@ class PodTopologySpread:
         ignored: set[str] = set()
         counts: list[dict[str, int]] = [{} for _ in constraints]
         for info in filtered_nodes:
-            node_labels = info.node.metadata.labels
+            node_labels = info.labels
             if require_all_topologies and not node_labels_match_spread_constraints(
                     node_labels, constraints):
                 ignored.add(info.name)
@@ -319,7 +340,7 @@ class PodTopologySpread:
                 size = len(filtered_nodes) - len(ignored)
             weights.append(topology_normalizing_weight(size))
         return PreScoreState(tuple(constraints), frozenset(ignored),
-                             tuple(pmap(c) for c in counts), tuple(weights))
+                             tuple(Map(c) for c in counts), tuple(weights))
 
     def pre_score(self, state: CycleState, pod: Pod, snapshot: Snapshot,
                   nodes: Sequence[NodeInfo]) -> tuple[CycleState, Status]:
@@ -333,62 +354,109 @@ class PodTopologySpread:
         if not s.constraints:
             return state, Status(SKIP)
         counts = [dict(c) for c in s.topology_value_to_pod_counts]
-        # Every NodeInfo is built only when a constraint counts per domain (not per hostname,
-        # which Score counts on the node itself): a plain pod's cycle stays O(nodes examined).
-        for info in snapshot if any(counts) else ():
-            node = info.node
-            if require_all and not node_labels_match_spread_constraints(
-                    node.metadata.labels, s.constraints):
-                continue
-            for i, c in enumerate(s.constraints):
+        ns = pod.metadata.namespace or ""
+        groups = tuple(matching_groups(snapshot, c.selector, ns) for c in s.constraints)
+        # Only the nodes holding matching pods are read (the cache's spread counts): the
+        # others add 0 to their domain, so a cycle costs what the selector matches.
+        for i, c in enumerate(s.constraints):
+            if not counts[i]:
+                continue  # the hostname constraint: Score counts on the node itself
+            per_node: dict[str, int] = {}
+            for group in groups[i]:
+                for name, n in group.items():
+                    per_node[name] = per_node.get(name, 0) + n
+            for name, n in per_node.items():
+                info = snapshot.get(name)
+                if info is None:
+                    continue
+                node = info.node
+                if require_all and not node_labels_match_spread_constraints(
+                        info.labels, s.constraints):
+                    continue
                 if not c.match_node_inclusion_policies(pod, node):
                     continue
-                value = node.metadata.labels.get(c.topology_key, "")
-                if value not in counts[i]:
-                    continue
-                counts[i][value] += count_pods_match_selector(
-                    info.pods, c.selector, pod.metadata.namespace or "")
-        s = attrs.evolve(s, topology_value_to_pod_counts=tuple(pmap(c) for c in counts))
+                value = info.labels.get(c.topology_key, "")
+                if value in counts[i]:
+                    counts[i][value] += n
+        s = attrs.evolve(s, topology_value_to_pod_counts=tuple(Map(c) for c in counts),
+                         matching=groups)
         return state.write(PRE_SCORE_STATE_KEY, s), OK
 
     def score(self, state: CycleState, pod: Pod, node_info: NodeInfo) -> tuple[int, Status]:
         s: PreScoreState | None = state.read(PRE_SCORE_STATE_KEY)
         if s is None:
             return 0, _not_found(PRE_SCORE_STATE_KEY, "error reading")
-        if node_info.name in s.ignored_nodes:
-            return 0, OK
-        node_labels = node_info.node.metadata.labels
-        total = 0.0
-        for i, c in enumerate(s.constraints):
-            tp_val = node_labels.get(c.topology_key)
-            if tp_val is None:
-                continue
-            if c.topology_key == LABEL_HOSTNAME:
-                cnt = count_pods_match_selector(node_info.pods, c.selector,
-                                                pod.metadata.namespace or "")
-            else:
-                cnt = s.topology_value_to_pod_counts[i].get(tp_val, 0)
-            total += score_for_count(cnt, c.max_skew, s.topology_normalizing_weight[i])
-        return _go_round(total), OK
+        return _score_node(s, pod.metadata.namespace or "", node_info), OK
+
+    def score_nodes(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo]
+                    ) -> tuple[list[int], Status]:
+        """`score` for each node."""
+        s: PreScoreState | None = state.read(PRE_SCORE_STATE_KEY)
+        if s is None:
+            return [], _not_found(PRE_SCORE_STATE_KEY, "error reading")
+        ns = pod.metadata.namespace or ""
+        return [_score_node(s, ns, info) for info in nodes], OK
 
     def normalize_score(self, state: CycleState, pod: Pod, scores: list[NodeScore]
                         ) -> tuple[list[NodeScore], Status]:
         s: PreScoreState | None = state.read(PRE_SCORE_STATE_KEY)
         if s is None:
             return scores, _not_found(PRE_SCORE_STATE_KEY, "error reading")
-        valid = [ns.score for ns in scores if ns.name not in s.ignored_nodes]
-        min_score = min(valid, default=2**63 - 1)
-        max_score = max([0, *valid])
-        out = []
-        for ns in scores:
-            if ns.name in s.ignored_nodes:
-                value = 0
-            elif max_score == 0:
-                value = MAX_NODE_SCORE
+        values = _normalize(s, [ns.name for ns in scores], [ns.score for ns in scores])
+        return [NodeScore(ns.name, v) for ns, v in zip(scores, values, strict=True)], OK
+
+    def normalize_values(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo],
+                         values: Sequence[int]) -> tuple[list[int], Status]:
+        """`normalize_score` on the scores of `nodes`, in order."""
+        s: PreScoreState | None = state.read(PRE_SCORE_STATE_KEY)
+        if s is None:
+            return list(values), _not_found(PRE_SCORE_STATE_KEY, "error reading")
+        return _normalize(s, [info.name for info in nodes], values), OK
+
+
+def _normalize(s: PreScoreState, names: Sequence[str], values: Sequence[int]) -> list[int]:
+    """NormalizeScore: ignored nodes 0; the others MaxNodeScore * (max + min - score) / max
+    (all MaxNodeScore when the maximum is 0)."""
+    ignored = s.ignored_nodes
+    valid = [v for name, v in zip(names, values, strict=True) if name not in ignored]
+    min_score = min(valid, default=2**63 - 1)
+    max_score = max([0, *valid])
+    out = []
+    for name, v in zip(names, values, strict=True):
+        if name in ignored:
+            out.append(0)
+        elif max_score == 0:
+            out.append(MAX_NODE_SCORE)
+        else:
+            out.append(MAX_NODE_SCORE * (max_score + min_score - v) // max_score)
+    return out
+
+
+def _score_node(s: PreScoreState, ns: str, node_info: NodeInfo) -> int:
+    """Score for one node: per soft constraint, the matching pods in the node's domain (on
+    the node itself for the hostname key) weighted, plus maxSkew - 1; rounded."""
+    name = node_info.name
+    if name in s.ignored_nodes:
+        return 0
+    node_labels = node_info.labels
+    total = 0.0
+    for i, c in enumerate(s.constraints):
+        tp_val = node_labels.get(c.topology_key)
+        if tp_val is None:
+            continue
+        if c.topology_key == LABEL_HOSTNAME:
+            groups = s.matching[i] if s.matching else None
+            if groups is not None and node_info.cached:  # count_on_node, inlined
+                cnt = 0
+                for group in groups:
+                    cnt += group.get(name, 0)
             else:
-                value = MAX_NODE_SCORE * (max_score + min_score - ns.score) // max_score
-            out.append(NodeScore(ns.name, value))
-        return out, OK
+                cnt = count_pods_match_selector(node_info.pods, c.selector, ns)
+        else:
+            cnt = s.topology_value_to_pod_counts[i].get(tp_val, 0)
+        # score_for_count, inlined
+        total += float(cnt) * s.topology_normalizing_weight[i] + float(c.max_skew - 1)
+    return _go_round(total)
 
 
 def update_with_pod(s: PreFilterState, updated_pod: Pod, preemptor_pod: Pod,
@@ -418,8 +486,9 @@ class PreScoreState:
 
     constraints: tuple[TopologySpreadConstraint, ...] = ()
     ignored_nodes: frozenset[str] = frozenset()
-    topology_value_to_pod_counts: tuple[PMap[str, int], ...] = ()
+    topology_value_to_pod_counts: tuple[Mapping[str, int], ...] = ()
     topology_normalizing_weight: tuple[float, ...] = ()
+    matching: tuple[Sequence[Any], ...] = ()  # per constraint, the cache's counts it matches
 
 
 def topology_normalizing_weight(size: int) -> float:

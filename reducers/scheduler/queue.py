@@ -100,7 +100,7 @@ def defer_if_backing_off(cluster: Cluster, key: str) -> Cluster | None:
 
 def done(cluster: Cluster, key: str) -> Cluster:
     """The pod left the queue for good (bound or gone): drop its bookkeeping."""
-    failures = cluster.queue.failures.discard((CONTROLLER, key)).discard((BACKOFF_ITEM, key))
-    if failures is cluster.queue.failures:
+    queue = cluster.queue.forget_all((CONTROLLER, key), (BACKOFF_ITEM, key))
+    if queue is cluster.queue:
         return cluster
-    return attrs.evolve(cluster, queue=attrs.evolve(cluster.queue, failures=failures))
+    return attrs.evolve(cluster, queue=queue)

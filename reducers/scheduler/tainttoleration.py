@@ -28,6 +28,7 @@ from kubefold.reducers.scheduler.framework import (
 )
 from kubefold.reducers.scheduler.helpers import (
     default_normalize_score,
+    default_normalize_values,
     do_not_schedule_taints_filter,
     find_matching_untolerated_taint,
     tolerates_taint,
@@ -63,6 +64,12 @@ class TaintToleration:
             f"node(s) had untolerated taint {{{taint.key or ''}: {taint.value or ''}}}",
             unresolvable=True)
 
+    def filter_nodes(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo]
+                     ) -> list[Status]:
+        """`filter` for each node (an untainted node passes at once)."""
+        return [OK if not info.node.spec.taints else self.filter(state, pod, info)
+                for info in nodes]
+
     def pre_score(self, state: CycleState, pod: Pod, snapshot: Snapshot,
                   nodes: Sequence[NodeInfo]) -> tuple[CycleState, Status]:
         tolerations = get_all_toleration_prefer_no_schedule(pod.spec.tolerations)
@@ -76,9 +83,23 @@ class TaintToleration:
         return count_intolerable_taints_prefer_no_schedule(node_info.node.spec.taints,
                                                            tolerations), OK
 
+    def score_nodes(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo]
+                    ) -> tuple[list[int], Status]:
+        """`score` for each node (an untainted node has no intolerable taint)."""
+        tolerations = state.read(PRE_SCORE_STATE_KEY)
+        if tolerations is None:
+            return [], self.score(state, pod, nodes[0])[1] if nodes else OK
+        return [count_intolerable_taints_prefer_no_schedule(info.node.spec.taints, tolerations)
+                if info.node.spec.taints else 0 for info in nodes], OK
+
     def normalize_score(self, state: CycleState, pod: Pod, scores: Sequence[NodeScore]
                         ) -> tuple[list[NodeScore], Status]:
         return default_normalize_score(MAX_NODE_SCORE, True, scores), OK
+
+    def normalize_values(self, state: CycleState, pod: Pod, nodes: Sequence[NodeInfo],
+                         values: Sequence[int]) -> tuple[list[int], Status]:
+        """`normalize_score` on the scores of `nodes`, in order."""
+        return default_normalize_values(MAX_NODE_SCORE, True, values), OK
 
 
 def new(args: Mapping[str, Any]) -> TaintToleration:

@@ -210,17 +210,16 @@ def list_replica_sets(cluster: Cluster, d: Deployment) -> RSs | Status:
     selector = _selector(d)
     if isinstance(selector, Status):
         return selector
-    return [rs for rs in _replica_sets(cluster, d.metadata.namespace)
-            if selector.matches(rs.metadata.labels) and _controlled_by(rs, d)]
+    return [rs for rs in cluster.controlled_by(d.metadata.uid or "", "ReplicaSet",
+                                               d.metadata.namespace)
+            if selector.matches(rs.metadata.labels)]
 
 
-def _replica_sets(cluster: Cluster, namespace: str | None) -> RSs:
-    return sorted(cluster.list("ReplicaSet", namespace or ""), key=lambda rs: rs.metadata.name)
-
-
-def _controlled_by(obj: Any, d: Deployment) -> bool:
-    ref = get_controller_of(obj)
-    return ref is not None and ref.uid == d.metadata.uid
+def _replica_sets(cluster: Cluster, d: Deployment) -> RSs:
+    """The ReplicaSets ClaimReplicaSets can act on: those d controls and the namespace's
+    orphans (one owned by another controller is left alone), by name."""
+    return cluster.controlled_by(d.metadata.uid or "", "ReplicaSet", d.metadata.namespace,
+                                 include_orphans=True)
 
 
 def get_replica_sets_for_deployment(cluster: Cluster, d: Deployment
@@ -233,7 +232,7 @@ def get_replica_sets_for_deployment(cluster: Cluster, d: Deployment
     claimed: RSs = []
     errors: list[Status] = []
     can_adopt: list[Err] = []  # RecheckDeletionTimestamp runs once, at the first adoption
-    for rs in _replica_sets(cluster, d.metadata.namespace):
+    for rs in _replica_sets(cluster, d):
         cluster, ok, err = _claim_object(cluster, d, selector, rs, can_adopt)
         if err is not None:
             errors.append(err)
@@ -348,11 +347,7 @@ def get_pod_map_for_deployment(cluster: Cluster, d: Deployment, rs_list: RSs | S
     if isinstance(rs_list, Status):
         return rs_list
     pod_map: dict[str, list[Pod]] = {rs.metadata.uid or "": [] for rs in rs_list}
-    pods = sorted(cluster.list("Pod", d.metadata.namespace or ""),
-                  key=lambda p: p.metadata.name)
-    for pod in pods:
-        if not selector.matches(pod.metadata.labels):
-            continue
+    for pod in cluster.select("Pod", d.metadata.namespace or "", selector):
         ref = get_controller_of(pod)
         if ref is not None and ref.uid in pod_map:
             pod_map[ref.uid].append(pod)
