@@ -1432,3 +1432,26 @@ def test_json_and_yaml_as_kubectl_writes_them():
         '    "c": "x\\u003cy \\u0026 z",\n    "d": "two\\nlines\\n"\n}\n')
     assert printers.go_yaml(doc) == (
         'a: ""\nb:\n- x: "1"\nc: x<y & z\nd: |\n  two\n  lines\n')
+
+
+def test_hpa_autoscaling_v1_reads_through_the_cpu_metric():
+    """The v1 conversion turns targetCPUUtilizationPercentage into a cpu Resource metric."""
+    obj = {"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler",
+           "metadata": {"name": "h"},
+           "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "maxReplicas": 5,
+                    "targetCPUUtilizationPercentage": 80},
+           "status": {"currentReplicas": 2, "currentCPUUtilizationPercentage": 50}}
+    assert iv.print_horizontal_pod_autoscaler(obj, NOW)[2] == "cpu: 50%/80%"
+    del obj["status"]["currentCPUUtilizationPercentage"]
+    assert iv.print_horizontal_pod_autoscaler(obj, NOW)[2] == "cpu: <unknown>/80%"
+
+
+def test_a_custom_kind_named_as_another_groups_kind_gets_its_own_columns():
+    istio_gateway = {"apiVersion": "networking.istio.io/v1", "kind": "Gateway",
+                     "metadata": {"name": "g", "creationTimestamp": ts(5)}}
+    printer = printers.printer_for("Gateway", tc.KNOWN_BY_KIND, "networking.istio.io")
+    assert [c.name for c in printer.columns] == ["Name", "Age"]
+    assert printer.cells(istio_gateway, NOW, True) == ["g", "5s"]
+    assert printers.printer_for("Gateway", tc.KNOWN_BY_KIND, "gateway.networking.k8s.io"
+                                ).columns[1].name == "Class"
+    assert printers.printer_for("Deployment", {}, "apps") is iv.PRINTERS["Deployment"]

@@ -63,14 +63,17 @@ def custom_resources(cluster: Any) -> dict[str, CustomResource]:
     return found
 
 
-def printer_for(kind: str, customs: Mapping[str, CustomResource]) -> Printer:
-    if kind in PRINTERS:
-        return PRINTERS[kind]
-    if kind in KINDS:
-        return DEFAULT
+def printer_for(kind: str, customs: Mapping[str, CustomResource],
+                group: str | None = None) -> Printer:
+    """The apiserver's table for a kind of object (`group` from its apiVersion, when known):
+    a built-in printer, the default Name and Created At, or a custom resource's columns (Age
+    alone for a custom kind kubefold has no definition of)."""
+    if kind in KINDS and (group is None or group == KINDS[kind].group):
+        return PRINTERS.get(kind, DEFAULT)
     resource = customs.get(kind)
-    return tableconvertor.convert_to_table(resource or tableconvertor.CustomResource(
-        "", "", kind, "", ""))
+    if resource is None or (group is not None and group != resource.group):
+        resource = tableconvertor.CustomResource(group or "", "", kind, "", "")
+    return tableconvertor.convert_to_table(resource)
 
 
 def is_namespaced(kind: str, customs: Mapping[str, CustomResource]) -> bool:
@@ -184,7 +187,9 @@ def render(groups: Sequence[tuple[str, Sequence[Any]]], now: int, output: str | 
     blocks = []
     for kind, objs in groups:
         encoded = [codec.encode_object(o) for o in objs]
-        lines = print_table(printer_for(kind, customs), encoded, now, output == "wide",
+        group = (kind_info(kind, str(encoded[0].get("apiVersion", ""))).group if encoded
+                 else None)
+        lines = print_table(printer_for(kind, customs, group), encoded, now, output == "wide",
                             all_namespaces and is_namespaced(kind, customs),
                             qualified_kind(encoded[0]) if with_kind and encoded else "")
         if lines:

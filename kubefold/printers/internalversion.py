@@ -23,6 +23,8 @@ Simplifies:
 - A field kube-apiserver always defaults (Service `type` and port `protocol`, `clusterIPs`
   from `clusterIP`) is read with that default when a snapshot lacks it.
 - Quantities print through kubefold's Quantity (canonical form, as Quantity.String()).
+- An autoscaling/v1 HorizontalPodAutoscaler in a snapshot is read through the v1
+  conversion's CPU metric (targetCPUUtilizationPercentage, currentCPUUtilizationPercentage).
 - A Go print function that would fail on an unparsable field (a ControllerRevision owner's
   apiVersion) prints the raw text instead of failing the table.
 Covered by: tests/test_printers.py (printers_test.go and duration_test.go tables).
@@ -856,13 +858,27 @@ def print_api_service(obj: Mapping[str, Any], now: int, wide: bool = True) -> Ce
     return [_name(obj), backend, available, _age(obj, now)]
 
 
+def _hpa_metrics_v2(obj: Mapping[str, Any]) -> tuple[list[Any], list[Any]]:
+    """The metrics and current metrics in the internal (v2) form; an autoscaling/v1 object's
+    CPU target and utilization become a `cpu` Resource metric, as the v1 conversion does."""
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    if "metrics" in spec or spec.get("targetCPUUtilizationPercentage") is None:
+        return _list(spec.get("metrics")), _list(status.get("currentMetrics"))
+    metrics = [{"type": "Resource", "resource": {"name": "cpu", "target": {
+        "type": "Utilization", "averageUtilization": spec["targetCPUUtilizationPercentage"]}}}]
+    current = []
+    if status.get("currentCPUUtilizationPercentage") is not None:
+        current = [{"type": "Resource", "resource": {"name": "cpu", "current": {
+            "averageUtilization": status["currentCPUUtilizationPercentage"]}}}]
+    return metrics, current
+
+
 def print_horizontal_pod_autoscaler(obj: Mapping[str, Any], now: int, wide: bool = True
                                     ) -> Cells:
     ref = _get(obj, "spec.scaleTargetRef") or {}
     min_pods = _get(obj, "spec.minReplicas")
     return [_name(obj), f"{ref.get('kind', '')}/{ref.get('name', '')}",
-            format_hpa_metrics(_list(_get(obj, "spec.metrics")),
-                               _list(_get(obj, "status.currentMetrics"))),
+            format_hpa_metrics(*_hpa_metrics_v2(obj)),
             UNSET if min_pods is None else str(_int(min_pods)),
             str(_int(_get(obj, "spec.maxReplicas"))),
             str(_int(_get(obj, "status.currentReplicas"))), _age(obj, now)]
