@@ -1455,3 +1455,29 @@ def test_a_custom_kind_named_as_another_groups_kind_gets_its_own_columns():
     assert printers.printer_for("Gateway", tc.KNOWN_BY_KIND, "gateway.networking.k8s.io"
                                 ).columns[1].name == "Class"
     assert printers.printer_for("Deployment", {}, "apps") is iv.PRINTERS["Deployment"]
+
+
+def test_print_resource_quota():
+    """TestPrintResourceQuota: requests and limits, sorted, `used/hard`."""
+    used = {"cpu": "1", "memory": "1Gi", "pods": "1", "services": "1",
+            "replicationcontrollers": "1", "resourcequotas": "1", "limits.cpu": "2",
+            "limits.memory": "2Gi"}
+    hard = {"cpu": "100", "memory": "4Gi", "pods": "10", "services": "10",
+            "replicationcontrollers": "10", "resourcequotas": "1", "limits.cpu": "200",
+            "limits.memory": "8Gi"}
+    obj = {"kind": "ResourceQuota",
+           "metadata": {"name": "test-resourcequota", "creationTimestamp": FIVE_MIN},
+           "spec": {}, "status": {"used": used, "hard": hard}}
+    assert iv.print_resource_quota(obj, NOW, False) == [
+        "test-resourcequota", "cpu: 1/100, memory: 1Gi/4Gi, pods: 1/10, replicationcontrollers: "
+        "1/10, resourcequotas: 1/1, services: 1/10", "limits.cpu: 2/200, limits.memory: 2Gi/8Gi",
+        "5m"]
+
+
+@pytest.mark.parametrize("kind", sorted(iv.PRINTERS))
+def test_table_row_of_an_empty_object(kind):
+    """TestTableRowDeepCopyShouldNotPanic: every printer takes an empty object, and its row
+    (generated wide, as the apiserver does) has a cell per column."""
+    printer = iv.PRINTERS[kind]
+    cells = printer.cells({"kind": kind}, NOW, True)
+    assert len(cells) == len(printer.columns)
