@@ -28,6 +28,7 @@ lint: $(VENV)/.installed-dev
 	rm -rf build/typecheck && mkdir -p build/typecheck/kubefold
 	for f in kubefold/*.py; do ln -s "$$PWD/$$f" build/typecheck/kubefold/; done
 	for d in core reducers strategies properties; do ln -s "$$PWD/$$d" build/typecheck/kubefold/$$d; done
+	for d in kubefold/*/; do d=$${d%/}; [ "$${d##*/}" = __pycache__ ] || ln -s "$$PWD/$$d" build/typecheck/kubefold/; done
 	cd build/typecheck && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p kubefold
 
 # The fuzz properties of tests/test_fuzz.py run long with fresh randomness, then a campaign of

@@ -410,7 +410,9 @@ def workloads_table(cluster: Cluster) -> list[str]:
     """What `kubectl get deploy,sts,ds,job -A` prints for the state."""
     kinds = ("Deployment", "StatefulSet", "DaemonSet", "Job")
     query = printers.Query(kinds, None, None, None)
-    text = printers.render(printers.select(cluster, query), cluster.now, None, True)
+    customs = printers.custom_resources(cluster)
+    text = printers.render(printers.select(cluster, query, customs), cluster.now, None, True,
+                           customs)
     return text.rstrip("\n").splitlines() if text else ["No resources found"]
 
 

@@ -27,9 +27,9 @@ from kubefold.core.labels import format_labels
 from kubefold.printers import (
     NONE,
     _get,
-    _node_roles,
-    _selector_string,
     _time,
+    find_node_roles,
+    format_label_selector,
     human_duration,
     since,
     tabulate,
@@ -155,7 +155,7 @@ def _pod_template(obj: Mapping[str, Any]) -> list[str]:
 
 def _deployment(obj: Mapping[str, Any], now: int, cluster: Any) -> list[str]:
     status = obj.get("status") or {}
-    lines = [_field("Selector", _selector_string(_get(obj, "spec.selector"))),
+    lines = [_field("Selector", format_label_selector(_get(obj, "spec.selector"))),
              f"Replicas:               {_get(obj, 'spec.replicas', 0)} desired | "
              f"{status.get('updatedReplicas', 0)} updated | {status.get('replicas', 0)} total | "
              f"{status.get('availableReplicas', 0)} available | "
@@ -186,7 +186,7 @@ def _replicaset(obj: Mapping[str, Any], now: int, cluster: Any) -> list[str]:
     status = obj.get("status") or {}
     owner = next((r for r in _get(obj, "metadata.ownerReferences") or []
                   if r.get("controller")), None)
-    lines = [_field("Selector", _selector_string(_get(obj, "spec.selector"))),
+    lines = [_field("Selector", format_label_selector(_get(obj, "spec.selector"))),
              _field("Controlled By", f"{owner.get('kind')}/{owner.get('name')}"
                     if owner else NONE),
              _field("Replicas", f"{status.get('replicas', 0)} current / "
@@ -307,7 +307,7 @@ def describe(obj: Any, now: int, cluster: Any = None,
     if meta.get("namespace"):
         lines.append(_field("Namespace", meta["namespace"]))
     if obj.kind == "Node":
-        lines.append(_field("Roles", _node_roles(meta.get("labels") or {})))
+        lines.append(_field("Roles", ",".join(find_node_roles(meta.get("labels") or {})) or NONE))
     lines += _labels_block("Labels", meta.get("labels") or {})
     annotations = {k: v for k, v in (meta.get("annotations") or {}).items()
                    if k != LAST_APPLIED}

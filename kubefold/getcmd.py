@@ -6,19 +6,21 @@
 SNAPSHOT is a dump (`replay --dump`), a `kubectl get -o yaml|json` List, a directory of them or
 `-`; ages are counted from the snapshot's clock (its latest timestamp). KIND is what kubectl
 accepts (`deploy`, `po`, `svc`, `deployments.apps`, `Deployment`, a comma list, or `all`,
-the default). As kubectl, an empty result prints `No resources found ...` on standard error
-and exits 0.
+the default). As kubectl, an empty table prints `No resources found in NS namespace.` (or
+`No resources found` with -A or a cluster-scoped kind) on standard error and exits 0.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 
 from kubefold import describe, printers, sources
 from kubefold.core.cluster import Cluster
 from kubefold.core.errors import InputError
 from kubefold.core.kinds import kind_info
+from kubefold.printers.tableconvertor import CustomResource
 from kubefold.reducers import apiserver
 
 
@@ -54,13 +56,15 @@ def load_state(path: str) -> tuple[Cluster, int]:
     return cluster, cluster.now
 
 
-def _kinds(text: str, cluster: Cluster, where: str) -> tuple[str, ...]:
+def _kinds(text: str, cluster: Cluster, where: str,
+           customs: Mapping[str, CustomResource]) -> tuple[str, ...]:
     kinds: list[str] = []
+    stored = cluster.objects.keys()
     for part in text.split(","):
         if part.lower() == "all":
-            kinds.extend(printers.ALL)
+            kinds.extend(printers.all_kinds(customs, stored))
             continue
-        kind = printers.resolve_kind(part, cluster.objects.keys())
+        kind = printers.resolve_kind(part, stored, customs)
         if kind is None:
             raise InputError(where, "", f'the server doesn\'t have a resource type "{part}"')
         kinds.append(kind)
@@ -69,20 +73,21 @@ def _kinds(text: str, cluster: Cluster, where: str) -> tuple[str, ...]:
 
 def cmd_get(args: argparse.Namespace) -> int:
     cluster, now = load_state(args.snapshot)
-    kinds = _kinds(args.kind, cluster, args.snapshot)
+    customs = printers.custom_resources(cluster)
+    kinds = _kinds(args.kind, cluster, args.snapshot, customs)
     namespace = None if args.all_namespaces else args.namespace
     try:
         query = printers.Query(kinds, args.name, namespace, args.selector)
-        groups = printers.select(cluster, query)
+        groups = printers.select(cluster, query, customs)
     except ValueError as exc:
         raise InputError("-l", "", f"unable to parse requirement: {exc}") from None
     if args.name is not None and not any(objs for _, objs in groups):
         info = kind_info(kinds[0])
         raise InputError(args.snapshot, "", f'{info.qualified_resource} "{args.name}" not found')
-    text = printers.render(groups, now, args.output, args.all_namespaces)
-    if not text and args.output not in ("yaml", "json"):
-        where = "" if args.all_namespaces else f" in {args.namespace} namespace"
-        print(f"No resources found{where}.", file=sys.stderr)
+    single = args.name is not None and len(kinds) == 1
+    text = printers.render(groups, now, args.output, args.all_namespaces, customs, single)
+    if not text and args.output in (None, "wide"):
+        print(printers.no_resources_message(kinds, namespace, customs), file=sys.stderr)
         return 0
     sys.stdout.write(text)
     return 0
@@ -90,7 +95,7 @@ def cmd_get(args: argparse.Namespace) -> int:
 
 def cmd_describe(args: argparse.Namespace) -> int:
     cluster, now = load_state(args.snapshot)
-    kind = _kinds(args.kind, cluster, args.snapshot)[0]
+    kind = _kinds(args.kind, cluster, args.snapshot, printers.custom_resources(cluster))[0]
     namespace = args.namespace if kind_info(kind).namespaced else None
     obj = cluster.get(kind, namespace, args.name)
     if obj is None:

@@ -102,3 +102,54 @@ def test_describe_on_the_sonobuoy_dump(capsys):
     check("describe-sonobuoy-pending-pod.txt",
           run(capsys, "describe", str(SONOBUOY), "po", "-n", "kube-system",
               "coredns-74ff55c5b-ppjrs"))
+
+
+@pytest.fixture(scope="module")
+def microservices_dump(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("golden") / "microservices.yaml"
+    source = CORPUS / "manifests" / "microservices-demo-kubernetes-manifests.yaml"
+    assert main(["replay", "-q", "--nodes", "3", "--settle", "120", str(source),
+                 "--dump", str(path)]) == 0
+    return str(path)
+
+
+MICROSERVICES_GETS = [
+    ("get-microservices-all.txt", ["all"]),
+    ("get-microservices-svc-wide.txt", ["svc", "-o", "wide"]),
+    ("get-microservices-sa.txt", ["sa"]),
+    ("get-microservices-deploy-svc-name.txt", ["deploy,svc", "-o", "name"]),
+    ("get-microservices-svc-frontend-yaml.txt", ["svc", "frontend", "-o", "yaml"]),
+    ("get-microservices-deploy-frontend-json.txt", ["deploy", "frontend", "-o", "json"]),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), MICROSERVICES_GETS,
+                         ids=[g[0] for g in MICROSERVICES_GETS])
+def test_get_on_the_microservices_demo(capsys, microservices_dump, name, args):
+    check(name, run(capsys, "get", microservices_dump, *args))
+
+
+def test_get_custom_resources_with_their_crd_columns(capsys, tmp_path):
+    path = tmp_path / "rollout.yaml"
+    source = CORPUS / "manifests" / "argo-rollouts-rollout-canary.yaml"
+    assert main(["replay", "-q", "--nodes", "2", str(source), "--dump", str(path)]) == 0
+    capsys.readouterr()
+    check("get-rollout-canary.txt", run(capsys, "get", str(path), "ro"))
+
+
+@pytest.mark.parametrize(("args", "err"), [
+    (["deploy", "-n", "nowhere"], "No resources found in nowhere namespace.\n"),
+    (["deploy", "-A", "-l", "app=none"], "No resources found\n"),
+    (["no", "-l", "app=none"], "No resources found\n"),
+    (["deploy", "-n", "nowhere", "-o", "name"], ""),
+], ids=["namespaced", "all-namespaces", "cluster-scoped", "name-output-says-nothing"])
+def test_get_prints_what_kubectl_prints_when_nothing_matches(capsys, example_dump, args, err):
+    assert main(["get", example_dump, *args]) == 0
+    out = capsys.readouterr()
+    assert (out.out, out.err) == ("", err)
+
+
+def test_get_yaml_of_a_list_when_no_single_name(capsys, example_dump):
+    out = run(capsys, "get", example_dump, "deploy", "-o", "yaml")
+    assert out.startswith("apiVersion: v1\nitems:\n- apiVersion: apps/v1\n")
+    assert out.endswith("kind: List\nmetadata:\n  resourceVersion: \"\"\n")
