@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import attrs
 
-from kubefold.core import objects
+from kubefold.core import objects, rollouts
 from kubefold.core.objects import GenericObject
 
 # The kinds with a class of their own, by kind name: one line per module of classes.
 MODELLED: dict[str, type] = {
     **objects.MODELLED,
+    **rollouts.MODELLED,
 }
 
 
