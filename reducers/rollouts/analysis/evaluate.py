@@ -198,6 +198,8 @@ class _Parser:
                 self.take()
                 return ("call", value, args)
             return ("name", value)
+        if kind == "end":
+            raise EvalError("unexpected end of expression")
         raise EvalError(f"unexpected token {value!r}")
 
     def postfix(self, node: Any) -> Any:
@@ -269,6 +271,30 @@ def _arith(op: str, a: Any, b: Any) -> Any:
     return int(math.fmod(a, b))
 
 
+_STATIC_CALL_TYPES = {"asInt": "int", "asFloat": "float64", "len": "int", "isNaN": "bool",
+                      "isInf": "bool", "isNil": "bool", "all": "bool", "any": "bool",
+                      "none": "bool", "one": "bool", "count": "int"}
+
+
+def _static_type(node: Any) -> str | None:
+    """The type expr's checker knows before running (literals and typed builtins); None
+    for `result` and what is read from it, whose type is only known at run time."""
+    if node[0] == "lit":
+        return _type(node[1])
+    if node[0] == "call":
+        return _STATIC_CALL_TYPES.get(node[1])
+    return None
+
+
+def _mismatched(left: str | None, right: str | None) -> bool:
+    """expr refuses `==` between two known, different types (numbers compare with numbers,
+    and nil with anything)."""
+    if left is None or right is None or "nil" in (left, right):
+        return False
+    numbers = ("int", "float64")
+    return left != right and not (left in numbers and right in numbers)
+
+
 def _truth(v: Any, what: str) -> bool:
     if not isinstance(v, bool):
         raise EvalError(f"invalid operation: {what} (mismatched types {_type(v)} and bool)")
@@ -337,6 +363,9 @@ class _Env:
         if op == "??":
             value = self.eval(left, el)
             return self.eval(right, el) if value is None else value
+        if op in ("==", "!=") and _mismatched(_static_type(left), _static_type(right)):
+            raise EvalError(f"invalid operation: {op} (mismatched types "
+                            f"{_static_type(left)} and {_static_type(right)})")
         a, b = self.eval(left, el), self.eval(right, el)
         if op in ("==", "!=", "<", "<=", ">", ">="):
             return _compare(op, a, b)
