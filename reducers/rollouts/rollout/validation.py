@@ -338,7 +338,7 @@ def _referenced_services(c: RolloutContext) -> tuple[list[tuple[Any, str]], Fiel
             continue
         svc = c.cluster.get("Service", ro.metadata.namespace, name)
         if svc is None:
-            return [], invalid(_SERVICE_PATHS[kind], name, f'services "{name}" not found')
+            return [], invalid(_SERVICE_PATHS[kind], name, f'service "{name}" not found')
         out.append((svc, kind))
     return out, None
 
