@@ -43,7 +43,7 @@ def rollout_blue_green(c: RolloutContext) -> Err:
         return Status(err.reason, err.code, "failed to getAllReplicaSetsAndSyncRevision in "
                                             f"rolloutBlueGreen create true: {err.message}")
     c.new_rs = new_rs
-    err = service.reconcile_preview_service(c, preview_svc)
+    preview_svc, err = service.reconcile_preview_service(c, preview_svc)
     if err is not None:
         return err
     if rsutil.check_pod_spec_change(c.rollout, c.new_rs):
@@ -55,7 +55,7 @@ def rollout_blue_green(c: RolloutContext) -> Err:
     if err is not None:
         return err
     reconcile_blue_green_pause(c, active_svc, preview_svc)
-    err = service.reconcile_active_service(c, active_svc)
+    active_svc, err = service.reconcile_active_service(c, active_svc)
     if err is not None:
         return err
     err = analysis.reconcile_analysis_runs(c)

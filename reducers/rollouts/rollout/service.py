@@ -61,24 +61,27 @@ def switch_service_selector(c: RolloutContext, svc: Any, new_hash: str) -> tuple
     return written.object, None
 
 
-def reconcile_preview_service(c: RolloutContext, preview_svc: Any) -> Err:
+def reconcile_preview_service(c: RolloutContext, preview_svc: Any) -> tuple[Any, Err]:
+    """reconcilePreviewService: the preview Service at the new ReplicaSet. Returns the Service
+    as it now is (Go's switchServiceSelector updates the lister's object in place, so the rest
+    of the sync sees the new selector)."""
     if preview_svc is None or c.halt_progress():
-        return None
-    _, err = switch_service_selector(c, preview_svc,
-                                     c.new_rs.metadata.labels.get(rsutil.HASH_KEY, ""))
-    return err
+        return preview_svc, None
+    return switch_service_selector(c, preview_svc,
+                                   c.new_rs.metadata.labels.get(rsutil.HASH_KEY, ""))
 
 
-def reconcile_active_service(c: RolloutContext, active_svc: Any) -> Err:
+def reconcile_active_service(c: RolloutContext, active_svc: Any) -> tuple[Any, Err]:
     """reconcileActiveService: switch the active Service to the new ReplicaSet once it is
-    saturated and the pause and pre-promotion analysis allow; back to stable on abort."""
+    saturated and the pause and pre-promotion analysis allow; back to stable on abort.
+    Returns the Service as it now is."""
     from kubefold.reducers.rollouts.rollout.bluegreen import is_blue_green_fast_tracked
 
     if c.halt_progress():
-        return None
+        return active_svc, None
     if not rsutil.ready_for_pause(c.rollout, c.new_rs, c.all_rss) \
             or not ann.is_saturated(c.rollout, c.new_rs):
-        return None
+        return active_svc, None
     new_hash = active_svc.spec.selector.get(rsutil.HASH_KEY, "")
     if is_blue_green_fast_tracked(c, active_svc):
         new_hash = c.new_rs.metadata.labels.get(rsutil.HASH_KEY, "")
@@ -86,8 +89,7 @@ def reconcile_active_service(c: RolloutContext, active_svc: Any) -> Err:
         new_hash = c.new_rs.metadata.labels.get(rsutil.HASH_KEY, "")
     if c.rollout.status.abort:
         new_hash = c.rollout.status.stable_rs or ""
-    _, err = switch_service_selector(c, active_svc, new_hash)
-    return err
+    return switch_service_selector(c, active_svc, new_hash)
 
 
 def get_preview_and_active_services(c: RolloutContext) -> tuple[Any, Any, Err]:
