@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubefold.core.errors import FieldError, invalid, required
+from kubefold.core.errors import INTERNAL, FieldError, invalid, required
 from kubefold.core.labels import label_selector_as_selector
 from kubefold.reducers.apiserver.validation.apps import go_label_selector, validate_label_selector
 from kubefold.reducers.rollouts.rollout.context import RolloutContext
@@ -79,6 +79,24 @@ INVALID_MAX_WEIGHT_ROUTER = ("Canary maxTrafficWeight in traffic routing only su
 STEP_ROUTE_NOT_IN_MANAGED = ("Steps define a route that does not exist in "
                              "spec.strategy.canary.trafficRouting.managedRoutes")
 SERVICE_MANAGED_BY_OTHER = 'Service "{}" is managed by another Rollout'
+INVALID_ANALYSIS_ARGS = ("Analyses arguments must refer to valid object metadata supported by "
+                         "downwardAPI")
+_METADATA_FIELDS = {"metadata.annotations", "metadata.labels", "metadata.name",
+                    "metadata.namespace", "metadata.uid"}
+
+
+def _metadata_field_path_ok(path: str) -> bool:
+    """fieldpath.ExtractFieldPathAsString succeeds on an object's metadata: the five plain
+    paths, or `metadata.annotations['k']` / `metadata.labels['k']` (SplitMaybeSubscriptedPath,
+    the key a qualified name)."""
+    if path.endswith("']"):
+        base, sep, key = path[:-2].partition("['")
+        if sep and base:
+            if base not in ("metadata.annotations", "metadata.labels"):
+                return False
+            from kubefold.core.labels import is_qualified_name
+            return not is_qualified_name(key)
+    return path in _METADATA_FIELDS
 
 
 def _nonneg(value: int, path: str) -> list[FieldError]:
@@ -86,8 +104,18 @@ def _nonneg(value: int, path: str) -> list[FieldError]:
     return [] if value >= 0 else [invalid(path, value, "must be greater than or equal to 0")]
 
 
-def validate_rollout(ro: Any) -> list[FieldError]:
-    """ValidateRollout / ValidateRolloutSpec."""
+def _empty_template(template: Any) -> bool:
+    """RolloutSpec.EmptyTemplate: no labels, no annotations, nothing else set."""
+    if template is None:
+        return True
+    from kubefold.core.schema import encode
+    doc = encode(template)
+    return not doc or doc == {"metadata": {}} or doc == {"metadata": {}, "spec": {}}
+
+
+def validate_rollout(ro: Any, template_resolved_from_ref: bool = False) -> list[FieldError]:
+    """ValidateRollout / ValidateRolloutSpec (`template_resolved_from_ref`: the controller has
+    put the workload's template in, so the template check is skipped)."""
     spec = ro.spec
     errs = _nonneg(get_replicas_or_default(spec.replicas), "spec.replicas")
     if spec.workload_ref is None:
@@ -98,6 +126,10 @@ def validate_rollout(ro: Any) -> list[FieldError]:
             if not spec.selector.match_labels and not spec.selector.match_expressions:
                 errs.append(invalid("spec.selector", go_label_selector(spec.selector),
                                     "empty selector is invalid for deployment"))
+    if not template_resolved_from_ref and spec.workload_ref is not None \
+            and not _empty_template(spec.template):
+        errs.append(FieldError(INTERNAL, "spec.template", None,
+                               "template must be empty for workload reference rollout"))
     try:
         selector = label_selector_as_selector(spec.selector)
     except ValueError:
@@ -311,6 +343,18 @@ def _validate_step(ro: Any, step: Any, step_path: str, path: str, managed: set[s
                 errs.append(invalid(weight_path, t.weight, "Experiment template weight is only "
                                     "available for TrafficRouting with SMI, ALB, Istio and "
                                     "Plugins at this time"))
+    args = []
+    if step.experiment is not None:
+        for analysis in step.experiment.analyses:
+            args += list(analysis.args)
+    if step.analysis is not None:
+        args += list(step.analysis.args)
+    for arg in args:
+        ref = arg.value_from.field_ref if arg.value_from is not None else None
+        if ref is not None and (ref.field_path or "").startswith("metadata") \
+                and not _metadata_field_path_ok(ref.field_path or ""):
+            errs.append(invalid(f"{step_path}.analyses",
+                                [f"{a.name}" for a in args], INVALID_ANALYSIS_ARGS))
     return errs
 
 
@@ -505,7 +549,7 @@ def validate_virtual_services(c: RolloutContext) -> tuple[list[FieldError], Fiel
 def get_rollout_validation_errors(c: RolloutContext) -> FieldError | None:
     """getRolloutValidationErrors: the first spec error, else the first error in a referenced
     Service, AnalysisTemplate or VirtualService (or the missing one)."""
-    errs = validate_rollout(c.rollout)
+    errs = validate_rollout(c.rollout, c.resolved_template)
     if errs:
         return errs[0]
     services, err = _referenced_services(c)
