@@ -766,11 +766,10 @@ def reset_current_step_index(ro: Any) -> int | None:
 def needs_restart(ro: Any, now: int) -> bool:
     """NeedsRestart: restartAt is set, not yet done, and passed."""
     restart_at = ro.spec.restart_at
-    if restart_at is None:
+    if restart_at is None or now < restart_at:
         return False
-    if ro.status.restarted_at is not None and restart_at == ro.status.restarted_at:
-        return False
-    return now > restart_at
+    restarted_at = ro.status.restarted_at
+    return restarted_at is None or restarted_at < restart_at
 
 
 # -- ephemeral metadata ------------------------------------------------------------------------
