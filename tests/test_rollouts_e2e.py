@@ -359,7 +359,8 @@ def test_progress_deadline_abort() -> None:
     world.tick(1)  # the deadline passed: last progress at +0, deadline 30 s, woken at +31
     status = world.status()
     assert status.abort is True
-    message = f'Rollout aborted update to revision 2: ReplicaSet "{name}" has timed out progressing.'
+    message = (f'Rollout aborted update to revision 2: ReplicaSet "{name}" has timed out '
+               "progressing.")
     assert (status.phase, status.message) == ("Degraded", f"RolloutAborted: {message}")
     world.tick(5)
     assert world.pods_by_hash() == {stable: 2}
