@@ -136,8 +136,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_explore(args: argparse.Namespace) -> int:
     manifests = [encode_object(o) for path in args.manifests for o in io.load_objects(path)]
-    if not any(m.get("kind") == "Deployment" for m in manifests):
-        raise InputError(args.manifests[0], "", "explore needs at least one Deployment")
+    if not any(m.get("kind") in ("Deployment", "Rollout") for m in manifests):
+        raise InputError(args.manifests[0], "", "explore needs at least one Deployment or "
+                                                "Rollout")
     if args.exhaustive:
         result = explorer.explore_exhaustive(manifests, depth=args.depth, seed=args.seed,
                                              plane=args.plane)

@@ -1,6 +1,9 @@
 """The explorer: searches event sequences against the user's manifests for a violation of the
 safety invariants, the transition properties or convergence, and shrinks what it finds.
 
+The workloads are the manifests' Deployments and Argo Rollouts: template changes reach both;
+`rollout:` undo/pause/resume/restart a Deployment, promote/abort a Rollout.
+
 `explore(manifests, ...)` sets the cluster up (the manifests applied in auto mode, then time
 until nothing is due; cluster seed 0, the replay's default), draws action sequences
 (`strategies/events.py`) with Hypothesis (seeded: the same seed, the same counterexample),
@@ -109,9 +112,13 @@ def set_up(manifests: Sequence[dict[str, Any]], seed: int = 0,
     return manager.step(cluster, wait, plane=plane), (*events, wait)
 
 
+WORKLOADS = ("Deployment", "Rollout")  # what ChangeTemplate and RolloutAction act on
+
+
 def _deployment_manifest(manifests: Sequence[dict[str, Any]], name: str) -> dict[str, Any]:
+    """The workload (a Deployment, or an Argo Rollout) of that name."""
     for m in manifests:
-        if m.get("kind") == "Deployment" and m["metadata"]["name"] == name:
+        if m.get("kind") in WORKLOADS and m["metadata"]["name"] == name:
             return m
     raise KeyError(name)
 
@@ -141,9 +148,9 @@ def resolve(action: Action, cluster: Cluster, manifests: Sequence[dict[str, Any]
         m = _deployment_manifest(manifests, action.deployment)
         return Apply(decode_object(_with_template(m, action.image, action.ready_after)))
     if isinstance(action, RolloutAction):
-        ns = _deployment_manifest(manifests, action.deployment)["metadata"].get("namespace")
-        return Rollout(action.action, "Deployment", action.deployment, ns or "default",
-                       action.to_revision)
+        m = _deployment_manifest(manifests, action.deployment)
+        return Rollout(action.action, m["kind"], action.deployment,
+                       m["metadata"].get("namespace") or "default", action.to_revision)
     if isinstance(action, Wait):
         return Tick(action.seconds)
     if isinstance(action, ScaleTo):
@@ -293,9 +300,10 @@ def explore(manifests: Sequence[dict[str, Any]], *, budget: int = 200, seed: int
     counterexample replays as it is."""
     start, setup = set_up(manifests, plane=plane)
     deployments = [m["metadata"]["name"] for m in manifests if m.get("kind") == "Deployment"]
+    rollouts = [m["metadata"]["name"] for m in manifests if m.get("kind") == "Rollout"]
     nodes = [m["metadata"]["name"] for m in manifests if m.get("kind") == "Node"]
     strategy = action_sequences(deployments=deployments, nodes=nodes, faults=faults,
-                                scale=scale, max_size=max_actions)
+                                scale=scale, max_size=max_actions, rollouts=rollouts)
     found: list[tuple[tuple[Event, ...], tuple[Finding, ...]]] = []
     count = [0]
     runner = Runner(start, manifests, plane=plane)

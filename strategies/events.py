@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 @attrs.frozen
 class ChangeTemplate:
-    """Apply the Deployment's manifest with another image and a readiness delay."""
+    """Apply the workload's manifest (a Deployment's or a Rollout's) with another image and a
+    readiness delay."""
 
     deployment: str
     image: int
@@ -28,7 +29,8 @@ class ChangeTemplate:
 
 @attrs.frozen
 class RolloutAction:
-    """kubectl rollout undo|pause|resume|restart."""
+    """kubectl rollout undo|pause|resume|restart on a Deployment; kubectl argo rollouts
+    promote|abort on a Rollout."""
 
     deployment: str
     action: str
@@ -86,25 +88,33 @@ READY_DELAYS = (0, 5, 10, 30)
 
 
 def actions(*, deployments: Sequence[str], nodes: Sequence[str] = (), faults: bool = False,
-            scale: bool = False, max_replicas: int = 10, images: int = 4
-            ) -> st.SearchStrategy[Action]:
-    """One action of the default alphabet: template changes, rollout undo/pause/resume/restart,
-    node drains (when `nodes` are named) and time; plus scaling with `scale` and node loss and
-    return, container crashes and failing probes with `faults`."""
-    if not deployments:
-        raise ValueError("actions() needs at least one Deployment name")
-    names = st.sampled_from(list(deployments))
+            scale: bool = False, max_replicas: int = 10, images: int = 4,
+            rollouts: Sequence[str] = ()) -> st.SearchStrategy[Action]:
+    """One action of the default alphabet: template changes, rollout undo/pause/resume/restart
+    (on a Deployment) or promote/abort (on an Argo Rollout), node drains (when `nodes` are
+    named) and time; plus scaling with `scale` and node loss and return, container crashes and
+    failing probes with `faults`."""
+    if not deployments and not rollouts:
+        raise ValueError("actions() needs at least one Deployment or Rollout name")
+    workloads = st.sampled_from([*deployments, *rollouts])
     choices: list[st.SearchStrategy[Action]] = [
-        st.builds(ChangeTemplate, names, st.integers(0, images - 1),
+        st.builds(ChangeTemplate, workloads, st.integers(0, images - 1),
                   st.sampled_from(READY_DELAYS)),
         st.builds(Wait, st.sampled_from(WAITS)),
-        st.builds(RolloutAction, names, st.sampled_from(["undo", "pause", "resume", "restart"]),
-                  st.none()),
     ]
+    if deployments:
+        names = st.sampled_from(list(deployments))
+        choices.append(st.builds(RolloutAction, names,
+                                 st.sampled_from(["undo", "pause", "resume", "restart"]),
+                                 st.none()))
+    if rollouts:
+        choices.append(st.builds(RolloutAction, st.sampled_from(list(rollouts)),
+                                 st.sampled_from(["promote", "abort"]), st.none()))
     if nodes:
         choices.append(st.builds(DrainNode, st.sampled_from(list(nodes))))
-    if scale:
-        choices.append(st.builds(ScaleTo, names, st.integers(0, max_replicas)))
+    if scale and deployments:
+        choices.append(st.builds(ScaleTo, st.sampled_from(list(deployments)),
+                                 st.integers(0, max_replicas)))
     if faults:
         positions = st.integers(0, 20)
         choices += [st.builds(CrashPod, positions), st.builds(FailProbe, positions)]
@@ -116,10 +126,12 @@ def actions(*, deployments: Sequence[str], nodes: Sequence[str] = (), faults: bo
 
 def action_sequences(*, deployments: Sequence[str], nodes: Sequence[str] = (),
                      faults: bool = False, scale: bool = False, min_size: int = 1,
-                     max_size: int = 20) -> st.SearchStrategy[list[Action]]:
+                     max_size: int = 20, rollouts: Sequence[str] = ()
+                     ) -> st.SearchStrategy[list[Action]]:
     """Sequences of `actions()`; shrink towards shorter ones."""
     if min_size < 0 or max_size < min_size:
         raise ValueError(f"action_sequences: need 0 <= min_size <= max_size, got "
                          f"{min_size} and {max_size}")
-    return st.lists(actions(deployments=deployments, nodes=nodes, faults=faults, scale=scale),
+    return st.lists(actions(deployments=deployments, nodes=nodes, faults=faults, scale=scale,
+                            rollouts=rollouts),
                     min_size=min_size, max_size=max_size)

@@ -85,6 +85,10 @@ COMPONENTS = {
     "helm": (*PUBLIC_APISERVER, "kubefold.reducers.controlplane", "kubefold.reducers.helm",
              "kubefold.reducers.controllers.deployment.util",
              "kubefold.reducers.kubectl.apply"),
+    # Argo Rollouts is a controller of its own; its hash vendors the Deployment util layer's
+    # FNV and SafeEncodeString (as Argo imports k8s.io/kubernetes/pkg/controller).
+    "rollouts": (*PUBLIC_APISERVER, "kubefold.reducers.controlplane",
+                 "kubefold.reducers.rollouts", "kubefold.reducers.controllers.deployment.util"),
 }
 COMPONENT_SOURCES = [p for c in COMPONENTS for p in sorted((ROOT / "reducers" / c).rglob("*.py"))]
 

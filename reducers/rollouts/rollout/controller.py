@@ -123,6 +123,8 @@ def watch(cluster: Cluster, change: Change) -> list[str]:
     if change.kind == "Service":
         if change.new is None or rsutil.HASH_KEY not in change.new.spec.selector:
             return []
+        if _own_switch(change):
+            return []
         manager = change.new.metadata.annotations.get(ann.MANAGED_BY_ROLLOUTS_KEY)
         if manager:
             ro = cluster.get("Rollout", change.namespace, manager)
@@ -141,6 +143,22 @@ def watch(cluster: Cluster, change: Change) -> list[str]:
             ro.spec.workload_ref is not None and ro.spec.workload_ref.kind == change.kind
             and ro.spec.workload_ref.name == change.name))
     return []
+
+
+def _own_switch(change: Change) -> bool:
+    """A Service write that only moved the pod-hash selector of a Service this Rollout already
+    manages: the controller's own switchServiceSelector. Go's service controller re-enqueues
+    the Rollout for it (rate limited, 5 ms); on whole seconds that requeue would redo, once a
+    second, what the sync that wrote it has just done (and, during a routed abort, flip the
+    canary Service between canary and stable each time, as Argo does): it is left out."""
+    old, new = change.old, change.new
+    if old is None or new is None:
+        return False
+    manager = old.metadata.annotations.get(ann.MANAGED_BY_ROLLOUTS_KEY)
+    if not manager or new.metadata.annotations.get(ann.MANAGED_BY_ROLLOUTS_KEY) != manager:
+        return False
+    return old.spec.selector.discard(rsutil.HASH_KEY) == new.spec.selector.discard(
+        rsutil.HASH_KEY) and old.spec.ports == new.spec.ports
 
 
 # -- syncHandler ---------------------------------------------------------------------------------
