@@ -293,12 +293,18 @@ def assess_run_status(run: Any, metrics: list[Metric], dry_run: dict[str, bool],
         target[key] += 1
     worst_message = worst_message.strip()
     run = attrs.evolve(run, status=attrs.evolve(
-        run.status, run_summary=RunSummary(**summary), dry_run_summary=RunSummary(**dry)))
+        run.status, run_summary=_run_summary(summary), dry_run_summary=_run_summary(dry)))
     if terminating:
         return run, worst or SUCCESSFUL, worst_message
     if not everything_completed or worst is None:
         return run, RUNNING, ""
     return run, worst, worst_message
+
+
+def _run_summary(counts: dict[str, int]) -> RunSummary:
+    return RunSummary(count=counts["count"], successful=counts["successful"],
+                      failed=counts["failed"], inconclusive=counts["inconclusive"],
+                      error=counts["error"])
 
 
 def assess_metric_status(metric: Metric, result: MetricResult, terminating: bool) -> str:

@@ -198,7 +198,7 @@ def _sync(c: RolloutContext) -> Err:
     return reconcile(c)
 
 
-def new_rollout_context(c: RolloutContext) -> tuple[Err, Err]:
+def new_rollout_context(c: RolloutContext) -> tuple[FieldError | None, Err]:
     """newRolloutContext: (the workload-reference error, any other error)."""
     resolve_err = templateref.resolve(c)
     c.cluster, rs_list, err = rrs.get_replica_sets_for_rollout(c.cluster, c.rollout)
@@ -224,10 +224,10 @@ def new_rollout_context(c: RolloutContext) -> tuple[Err, Err]:
                             resolve_err.message)
         err = create_invalid_rollout_condition(c, field_err)
         return field_err, err
-    field_err = validation.get_rollout_validation_errors(c)
-    if field_err is not None:
-        create_invalid_rollout_condition(c, field_err)
-        return None, Status("Invalid", 422, str(field_err))
+    spec_err = validation.get_rollout_validation_errors(c)
+    if spec_err is not None:
+        create_invalid_rollout_condition(c, spec_err)
+        return None, Status("Invalid", 422, str(spec_err))
     if c.new_rs is None:
         new_rs, err = rsync.create_desired_replica_set(c)
         if err is not None:

@@ -25,11 +25,11 @@ from kubefold.reducers import apiserver
 
 
 def read(c: Any, kind: str, namespace: str, name: str, resource: str
-         ) -> tuple[dict[str, Any] | None, Status | None]:
-    """The object as plain JSON, or NotFound."""
+         ) -> tuple[dict[str, Any], Status | None]:
+    """The object as plain JSON, or ({}, NotFound)."""
     obj = c.cluster.get(kind, namespace, name)
     if obj is None:
-        return None, not_found_status(resource, name)
+        return {}, not_found_status(resource, name)
     return encode_object(obj), None
 
 

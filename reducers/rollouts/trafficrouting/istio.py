@@ -96,7 +96,7 @@ class IstioReconciler:
         return (rule.canary_subset_name or "", rule.stable_subset_name or "",
                 list(rule.additional_subset_names))
 
-    def _vsvc(self, c: Any, vs: Any) -> tuple[dict[str, Any] | None, Status | None]:
+    def _vsvc(self, c: Any, vs: Any) -> tuple[dict[str, Any], Status | None]:
         namespace, name = get_virtual_service_namespace_name(vs.name or "")
         return read(c, "VirtualService", namespace or self.rollout.metadata.namespace, name,
                     VS_RESOURCE)

@@ -97,7 +97,7 @@ def get_rollout_condition(status: Any, cond_type: str) -> Condition | None:
 def set_rollout_condition(status: Any, condition: Condition) -> tuple[Any, bool]:
     """SetRolloutCondition: no change when the same status and reason are there; the
     transition time is kept while the status stays; the condition moves to the end."""
-    current = get_rollout_condition(status, condition.type)
+    current = get_rollout_condition(status, condition.type or "")
     if current is not None and current.status == condition.status \
             and current.reason == condition.reason:
         return status, False
