@@ -462,7 +462,7 @@ def _decode_verb(verb: str, body: Any, at: int | None, origin: str) -> Event:
                               f"{', '.join(ROLLOUT_ACTIONS)}")
         event = Rollout(action, f.get("kind", (str,), True), f.get("name", (str,), True),
                         f.get("namespace", (str,)), f.get("toRevision", (int,)),
-                        at=at, origin=origin)
+                        f.get("full", (bool,)) or None, at=at, origin=origin)
     elif verb == "evict":
         event = Evict(f.get("namespace", (str,), default="default"),
                       f.get("name", (str,), True), at=at, origin=origin)
@@ -744,7 +744,7 @@ _EVENT_FIELDS: dict[type, tuple[str, tuple[tuple[str, str], ...]]] = {
     Scale: ("scale", (("kind", "kind"), ("namespace", "namespace"), ("name", "name"),
                       ("replicas", "replicas"))),
     Rollout: ("rollout", (("action", "action"), ("kind", "kind"), ("namespace", "namespace"),
-                          ("name", "name"), ("to_revision", "toRevision"))),
+                          ("name", "name"), ("to_revision", "toRevision"), ("full", "full"))),
     NodeHealth: ("node", (("name", "name"), ("ready", "ready"))),
     PodEvent: ("pod", (("namespace", "namespace"), ("name", "name"), ("container", "container"),
                        ("exit", "exit"), ("ready", "ready"))),

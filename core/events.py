@@ -54,18 +54,20 @@ class Scale:
     origin: str = _origin()
 
 
-ROLLOUT_ACTIONS = ("undo", "pause", "resume", "restart")
+ROLLOUT_ACTIONS = ("undo", "pause", "resume", "restart", "promote", "abort", "retry")
 
 
 @attrs.frozen
 class Rollout:
-    """kubectl rollout undo|pause|resume|restart."""
+    """kubectl rollout undo|pause|resume|restart; on kind Rollout, `kubectl argo rollouts`
+    promote (`full`), abort, retry, pause, resume, restart, undo."""
 
     action: str
     kind: str
     name: str
     namespace: str | None = None
     to_revision: int | None = None
+    full: bool | None = None
     at: int | None = _common()
     origin: str = _origin()
 

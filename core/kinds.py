@@ -31,7 +31,7 @@ from typing import Any
 
 import attrs
 
-from kubefold.core import apps, autoscaling, batch, networking, objects
+from kubefold.core import apps, autoscaling, batch, networking, objects, rollouts
 from kubefold.core.objects import GenericObject
 
 # The kinds with a class of their own, by kind name: one line per module of classes.
@@ -41,6 +41,7 @@ MODELLED: dict[str, type] = {
     **batch.MODELLED,
     **autoscaling.MODELLED,
     **networking.MODELLED,
+    **rollouts.MODELLED,
 }
 
 

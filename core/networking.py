@@ -157,3 +157,9 @@ def parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
         return addr.ipv4_mapped
     return addr
+
+
+# The annotation a controller kubefold runs sets on the routes it writes (HTTPRoutes,
+# VirtualServices): kubefold runs no Gateway controller, and a route written by Argo Rollouts or
+# Flagger counts as Accepted as a real mesh would have it (reducers/proxy/gateway.py).
+WRITTEN_BY = "kubefold.io/written-by"

@@ -153,10 +153,10 @@ def _check_explore_args(args: argparse.Namespace, parser: argparse.ArgumentParse
 
 def cmd_explore(args: argparse.Namespace) -> int:
     manifests = [encode_object(o) for path in args.manifests for o in io.load_objects(path)]
-    workloads = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
+    workloads = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Rollout")
     if not any(m.get("kind") in workloads for m in manifests):
         raise InputError(args.manifests[0], "", "explore needs at least one Deployment, "
-                         "StatefulSet, DaemonSet, Job or CronJob")
+                         "StatefulSet, DaemonSet, Job, CronJob or Rollout")
     print("\n".join(report.loaded(manifests)))
     if args.exhaustive:
         result = explorer.explore_exhaustive(manifests, depth=args.depth, seed=args.seed,

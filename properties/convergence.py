@@ -27,6 +27,7 @@ import attrs
 from kubefold.core.cluster import Cluster
 from kubefold.core.codec import encode_object, sort_key
 from kubefold.core.events import Tick
+from kubefold.properties import rollouts
 from kubefold.properties.invariants import Violation
 from kubefold.reducers import manager
 from kubefold.reducers.controlplane import ControlPlane
@@ -122,7 +123,8 @@ def workloads_match_spec(cluster: Cluster) -> Iterator[Violation]:
     """Every Deployment complete for its generation with one active ReplicaSet and old ones
     pruned to revisionHistoryLimit; every ReplicaSet with the pods it asks for; every
     StatefulSet and DaemonSet ready at the revision its strategy asks for; every Job with the
-    pods it still needs and a status that counts them."""
+    pods it still needs and a status that counts them; every aborted Argo Rollout back on its
+    stable revision (properties/rollouts.py)."""
     for d in cluster.list("Deployment"):
         if d.spec.paused or d.metadata.deletion_timestamp is not None:
             continue
@@ -138,6 +140,7 @@ def workloads_match_spec(cluster: Cluster) -> Iterator[Violation]:
                             f"replicaset {rs.metadata.namespace}/{rs.metadata.name} wants {want} "
                             f"replicas, has {have} ({rs.status.available_replicas or 0} "
                             "available)")
+    yield from rollouts.aborted_rollouts_end_on_stable(cluster)
 
 
 def _stateful_and_daemon_sets_match(cluster: Cluster) -> Iterator[Violation]:

@@ -1,6 +1,9 @@
 """The explorer: searches event sequences against the user's manifests for a violation of the
 safety invariants, the transition properties or convergence, and shrinks what it finds.
 
+The workloads are the manifests' Deployments and Argo Rollouts: template changes reach both;
+`rollout:` undo/pause/resume/restart a Deployment, promote/abort a Rollout.
+
 `explore(manifests, ...)` sets the cluster up (the manifests applied in auto mode, then time
 until nothing is due; cluster seed 0, the replay's default), draws action sequences
 (`strategies/events.py`) with Hypothesis (seeded: the same seed, the same counterexample),
@@ -117,11 +120,11 @@ def set_up(manifests: Sequence[dict[str, Any]], seed: int = 0,
     return manager.step(cluster, wait, plane=plane), (*events, wait)
 
 
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Rollout")
 
 
 def _deployment_manifest(manifests: Sequence[dict[str, Any]], name: str) -> dict[str, Any]:
-    """The workload (Deployment, StatefulSet or DaemonSet) the actions name."""
+    """The workload (Deployment, StatefulSet, DaemonSet or Argo Rollout) the actions name."""
     for m in manifests:
         if m.get("kind") in WORKLOAD_KINDS and m["metadata"]["name"] == name:
             return m
@@ -338,13 +341,15 @@ def explore(manifests: Sequence[dict[str, Any]], *, budget: int = 200, seed: int
     seed drives the search; the cluster keeps seed 0, the replay's default, so the
     counterexample replays as it is."""
     start, setup = set_up(manifests, plane=plane)
-    deployments = [m["metadata"]["name"] for m in manifests if m.get("kind") in WORKLOAD_KINDS]
+    deployments = [m["metadata"]["name"] for m in manifests
+                   if m.get("kind") in ("Deployment", "StatefulSet", "DaemonSet")]
+    rollouts = [m["metadata"]["name"] for m in manifests if m.get("kind") == "Rollout"]
     nodes = [m["metadata"]["name"] for m in manifests if m.get("kind") == "Node"]
     jobs = [m["metadata"]["name"] for m in manifests if m.get("kind") == "Job"]
     cron_jobs = [m["metadata"]["name"] for m in manifests if m.get("kind") == "CronJob"]
     strategy = action_sequences(deployments=deployments, nodes=nodes, faults=faults,
                                 scale=scale, max_size=max_actions, jobs=jobs,
-                                cron_jobs=cron_jobs)
+                                cron_jobs=cron_jobs, rollouts=rollouts)
     found: list[tuple[tuple[Event, ...], tuple[Finding, ...]]] = []
     count = [0]
     runner = Runner(start, manifests, plane=plane)

@@ -31,6 +31,9 @@
   controller turns, and evictions and drains, which go through the Eviction API; a scale, a
   delete or a fault disarms it until it is reached again).
 
+- The Argo Rollouts properties (canary pauses, step weights, blue-green active switches) are in
+  properties/rollouts.py; `observe` runs them too.
+
 `Monitor` carries what must be remembered between steps (which Deployments and PDBs are armed,
 which pods a fault hit; `initial_monitor` arms what holds in the starting state);
 `observe` returns the next monitor and the violations of one step.
@@ -70,6 +73,7 @@ from kubefold.core.events import (
 )
 from kubefold.core.labels import label_selector_as_selector
 from kubefold.core.podutil import is_pod_available, is_pod_ready
+from kubefold.properties import rollouts
 from kubefold.properties.invariants import Violation
 from kubefold.properties.workloads import ordered_ready_stateful_sets_start_in_order
 
@@ -472,4 +476,5 @@ def observe(monitor: Monitor, before: Cluster, after: Cluster, event: Any
     violations += revisions_only_grow(before, after)
     violations += resource_versions_only_grow(before, after)
     violations += ordered_ready_stateful_sets_start_in_order(before, after)
+    violations += rollouts.observe(before, after, event)
     return monitor, violations

@@ -8,7 +8,7 @@ one line in `CONTROLLERS` below.
 from __future__ import annotations
 
 from kubefold.core.events import Drain, Evict, Helm, MetricSample, NodeHealth, PodEvent, Usage
-from kubefold.reducers import helm
+from kubefold.reducers import helm, rollouts
 from kubefold.reducers.apiserver import eviction
 from kubefold.reducers.controllers import (
     disruption,
@@ -56,6 +56,9 @@ CONTROLLERS: tuple[Controller, ...] = (
     endpoint.CONTROLLER,  # Service, Pod, Endpoints
     namespace.CONTROLLER,  # Namespace
     serviceaccount.CONTROLLER,  # Namespace, ServiceAccount
+    rollouts.ROLLOUTS,  # argo-rollouts: Rollout, ReplicaSet, AnalysisRun, Experiment, Service, ...
+    rollouts.ANALYSIS,  # analysis: AnalysisRun, Job
+    rollouts.EXPERIMENTS,  # experiments: Experiment, ReplicaSet, AnalysisRun
 )
 
 # The events of the world: `pod:` (a container exits, a probe's verdict) that the kubelet then

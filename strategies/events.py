@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 @attrs.frozen
 class ChangeTemplate:
-    """Apply the Deployment's manifest with another image and a readiness delay."""
+    """Apply the workload's manifest (a Deployment's or a Rollout's) with another image and a
+    readiness delay."""
 
     deployment: str
     image: int
@@ -28,7 +29,8 @@ class ChangeTemplate:
 
 @attrs.frozen
 class RolloutAction:
-    """kubectl rollout undo|pause|resume|restart."""
+    """kubectl rollout undo|pause|resume|restart on a Deployment; kubectl argo rollouts
+    promote|abort on a Rollout."""
 
     deployment: str
     action: str
@@ -104,24 +106,30 @@ READY_DELAYS = (0, 5, 10, 30)
 
 def actions(*, deployments: Sequence[str], nodes: Sequence[str] = (), faults: bool = False,
             scale: bool = False, max_replicas: int = 10, images: int = 4,
-            jobs: Sequence[str] = (), cron_jobs: Sequence[str] = ()
-            ) -> st.SearchStrategy[Action]:
-    """One action of the default alphabet: template changes, rollout undo/pause/resume/restart,
-    node drains (when `nodes` are named) and time; with Jobs or CronJobs, pods finishing their
-    work and (for Jobs) parallelism changes and suspension; plus scaling with `scale` and node
-    loss and return, container crashes and failing probes with `faults`."""
-    if not deployments and not jobs and not cron_jobs:
-        raise ValueError("actions() needs at least one Deployment, Job or CronJob name")
+            jobs: Sequence[str] = (), cron_jobs: Sequence[str] = (),
+            rollouts: Sequence[str] = ()) -> st.SearchStrategy[Action]:
+    """One action of the default alphabet: template changes, rollout undo/pause/resume/restart
+    (on a Deployment) or promote/abort (on an Argo Rollout), node drains (when `nodes` are
+    named) and time; with Jobs or CronJobs, pods finishing their work and (for Jobs)
+    parallelism changes and suspension; plus scaling with `scale` and node loss and return,
+    container crashes and failing probes with `faults`."""
+    if not deployments and not jobs and not cron_jobs and not rollouts:
+        raise ValueError("actions() needs at least one Deployment, Rollout, Job or CronJob "
+                         "name")
     choices: list[st.SearchStrategy[Action]] = []
     names = st.sampled_from(list(deployments)) if deployments else st.nothing()
-    if deployments:
-        choices.append(st.builds(ChangeTemplate, names, st.integers(0, images - 1),
-                                 st.sampled_from(READY_DELAYS)))
+    workloads = [*deployments, *rollouts]
+    if workloads:
+        choices.append(st.builds(ChangeTemplate, st.sampled_from(workloads),
+                                 st.integers(0, images - 1), st.sampled_from(READY_DELAYS)))
     choices.append(st.builds(Wait, st.sampled_from(WAITS)))
     if deployments:
         choices.append(st.builds(RolloutAction, names,
                                  st.sampled_from(["undo", "pause", "resume", "restart"]),
                                  st.none()))
+    if rollouts:
+        choices.append(st.builds(RolloutAction, st.sampled_from(list(rollouts)),
+                                 st.sampled_from(["promote", "abort"]), st.none()))
     if jobs or cron_jobs:
         choices.append(st.builds(CompletePod, st.integers(0, 20)))
     if jobs:
@@ -138,16 +146,24 @@ def actions(*, deployments: Sequence[str], nodes: Sequence[str] = (), faults: bo
             node_names = st.sampled_from(list(nodes))
             choices += [st.builds(NodeDown, node_names), st.builds(NodeUp, node_names)]
     return st.one_of(choices)
+    if faults:
+        positions = st.integers(0, 20)
+        choices += [st.builds(CrashPod, positions), st.builds(FailProbe, positions)]
+        if nodes:
+            node_names = st.sampled_from(list(nodes))
+            choices += [st.builds(NodeDown, node_names), st.builds(NodeUp, node_names)]
+    return st.one_of(choices)
 
 
 def action_sequences(*, deployments: Sequence[str], nodes: Sequence[str] = (),
                      faults: bool = False, scale: bool = False, min_size: int = 1,
                      max_size: int = 20, jobs: Sequence[str] = (),
-                     cron_jobs: Sequence[str] = ()) -> st.SearchStrategy[list[Action]]:
+                     cron_jobs: Sequence[str] = (), rollouts: Sequence[str] = ()
+                     ) -> st.SearchStrategy[list[Action]]:
     """Sequences of `actions()`; shrink towards shorter ones."""
     if min_size < 0 or max_size < min_size:
         raise ValueError(f"action_sequences: need 0 <= min_size <= max_size, got "
                          f"{min_size} and {max_size}")
     return st.lists(actions(deployments=deployments, nodes=nodes, faults=faults, scale=scale,
-                            jobs=jobs, cron_jobs=cron_jobs),
+                            jobs=jobs, cron_jobs=cron_jobs, rollouts=rollouts),
                     min_size=min_size, max_size=max_size)

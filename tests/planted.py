@@ -30,6 +30,10 @@ holding it to the explorer, the checker or `kubefold.cli.main`.
 A planted cluster value, `ForgetfulCluster`, breaks the scheduler cache's maintenance: a pod
 that ends (turns Succeeded or Failed) is not taken off its node's allocation. Writes keep a
 value's class (attrs.evolve), so a replay started from it keeps the bug.
+- "canary-pause-skipped": the argo-rollouts controller counts a canary's timed pause step as
+  completed as soon as the pause has begun (promotion before the pause ends).
+- "bluegreen-switch-unready": reconcileActiveService switches the active Service without
+  waiting for the new ReplicaSet to be saturated and available.
 
 `variant(fn, **names)` copies a function with some of the module-level names it calls bound to
 other values: the copy runs the real code with one callee swapped, and the module is untouched.
@@ -60,6 +64,11 @@ from kubefold.reducers.controllers.statefulset import stateful_set
 from kubefold.reducers.controllers.statefulset import stateful_set_control as sts_control
 from kubefold.reducers.controlplane import Controller, ControlPlane
 from kubefold.reducers.registry import DEFAULT
+from kubefold.reducers.rollouts.rollout import bluegreen as ro_bluegreen
+from kubefold.reducers.rollouts.rollout import canary as ro_canary
+from kubefold.reducers.rollouts.rollout import controller as ro_controller
+from kubefold.reducers.rollouts.rollout import service as ro_service
+from kubefold.reducers.rollouts.rollout.context import get_pause_condition
 from kubefold.reducers.scheduler import controller as scheduler
 
 
@@ -77,7 +86,7 @@ class ForgetfulCluster(Cluster):
 
 BUGS = ("max-surge-rounded-down", "new-unavailable-ignored", "taints-ignored",
         "recreate-no-wait", "statefulset-eager", "tolerance-ignored", "unready-endpoints",
-        "namespace-finalized-early")
+        "namespace-finalized-early", "canary-pause-skipped", "bluegreen-switch-unready")
 
 
 def variant(fn: Callable[..., Any], **names: Any) -> Callable[..., Any]:
@@ -233,6 +242,47 @@ def namespace_finalized_early() -> Controller:
         ns_controller.sync_namespace, delete_namespace=delete))
 
 
+def _module_with(module: types.ModuleType, **overrides: Any) -> types.SimpleNamespace:
+    """A stand-in for `module` with some of its names replaced, for `variant` to bind."""
+    return types.SimpleNamespace(**{**vars(module), **overrides})
+
+
+def _rollouts_with(**strategies: Any) -> Controller:
+    """The argo-rollouts controller with its canary or blue-green module swapped."""
+    reconcile = variant(ro_controller.reconcile, **strategies)
+    inner = variant(ro_controller._sync, reconcile=reconcile)
+    return attrs.evolve(ro_controller.CONTROLLER, sync=variant(ro_controller.sync, _sync=inner))
+
+
+def canary_pause_skipped() -> Controller:
+    """The argo-rollouts controller whose completedCurrentCanaryStep counts a pause with a
+    duration as done once its pause condition exists."""
+    def completed(c: Any) -> bool:
+        step, _ = ro_canary.rsutil.get_current_canary_step(c.rollout)
+        if step is not None and step.pause is not None and step.pause.duration is not None \
+                and get_pause_condition(c.rollout, "CanaryPauseStep") is not None:
+            return True
+        return ro_canary.completed_current_canary_step(c)
+
+    status = variant(ro_canary.sync_rollout_status_canary,
+                     completed_current_canary_step=completed)
+    rollout_canary = variant(ro_canary.rollout_canary, sync_rollout_status_canary=status)
+    return _rollouts_with(canary=_module_with(ro_canary, rollout_canary=rollout_canary))
+
+
+def bluegreen_switch_unready() -> Controller:
+    """Blue-green without the ReadyForPause and IsSaturated guards of reconcileBlueGreenPause
+    and reconcileActiveService: it pauses, and switches the active Service, before the new
+    ReplicaSet's pods are available."""
+    ready = _module_with(ro_service.rsutil, ready_for_pause=lambda *_: True)
+    active = variant(ro_service.reconcile_active_service, rsutil=ready,
+                     ann=_module_with(ro_service.ann, is_saturated=lambda *_: True))
+    pause = variant(ro_bluegreen.reconcile_blue_green_pause, rsutil=ready)
+    rollout = variant(ro_bluegreen.rollout_blue_green, reconcile_blue_green_pause=pause,
+                      service=_module_with(ro_service, reconcile_active_service=active))
+    return _rollouts_with(bluegreen=_module_with(ro_bluegreen, rollout_blue_green=rollout))
+
+
 VARIANTS: dict[str, Callable[[], Controller]] = {
     "max-surge-rounded-down": max_surge_rounded_down,
     "new-unavailable-ignored": new_unavailable_ignored,
@@ -242,6 +292,8 @@ VARIANTS: dict[str, Callable[[], Controller]] = {
     "tolerance-ignored": tolerance_ignored,
     "unready-endpoints": unready_endpoints,
     "namespace-finalized-early": namespace_finalized_early,
+    "canary-pause-skipped": canary_pause_skipped,
+    "bluegreen-switch-unready": bluegreen_switch_unready,
 }
 
 

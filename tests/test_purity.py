@@ -88,6 +88,10 @@ COMPONENTS = {
     # kube-proxy's view reads only values, and the EndpointSlice helpers (k8s.io/endpointslice)
     # it shares with the controller.
     "proxy": ("kubefold.reducers.proxy", "kubefold.reducers.controllers.endpointslice.utils"),
+    # Argo Rollouts is a controller of its own; its hash vendors the Deployment util layer's
+    # FNV and SafeEncodeString (as Argo imports k8s.io/kubernetes/pkg/controller).
+    "rollouts": (*PUBLIC_APISERVER, "kubefold.reducers.controlplane",
+                 "kubefold.reducers.rollouts", "kubefold.reducers.controllers.deployment.util"),
 }
 COMPONENT_SOURCES = [p for c in COMPONENTS for p in sorted((ROOT / "reducers" / c).rglob("*.py"))]
 

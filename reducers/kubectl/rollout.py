@@ -29,9 +29,17 @@ from kubefold.core.labels import label_selector_as_selector
 from kubefold.core.schema import format_time
 from kubefold.reducers import apiserver
 from kubefold.reducers.controllers.deployment import util
+from kubefold.reducers.kubectl import argo
+
+ARGO_ACTIONS = frozenset({"promote", "abort", "retry"})
 
 
 def handle(cluster: Cluster, event: Rollout) -> apiserver.Result:
+    if event.kind == "Rollout":
+        return argo.handle(cluster, event)  # kubectl argo rollouts <action>
+    if event.action in ARGO_ACTIONS:
+        return bad_request(f'unknown command "{event.action}" for "kubectl rollout" (it is a '
+                           f"kubectl argo rollouts verb, for kind Rollout)")
     info = kind_info(event.kind)
     obj: Any = cluster.get(event.kind, event.namespace or "default", event.name)
     if obj is None:

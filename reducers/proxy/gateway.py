@@ -41,9 +41,10 @@ from typing import Any
 
 import attrs
 
+from kubefold.core import networking
 from kubefold.core.cluster import Cluster
 
-WRITTEN_BY = "kubefold.io/written-by"
+WRITTEN_BY = networking.WRITTEN_BY
 GATEWAY_GROUP = "gateway.networking.k8s.io"
 
 

@@ -1,0 +1,1 @@
+"""See reducers/rollouts/__init__.py."""
