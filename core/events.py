@@ -54,12 +54,13 @@ class Scale:
     origin: str = _origin()
 
 
-ROLLOUT_ACTIONS = ("undo", "pause", "resume", "restart")
+ROLLOUT_ACTIONS = ("undo", "pause", "resume", "restart", "promote", "abort", "retry")
 
 
 @attrs.frozen
 class Rollout:
-    """kubectl rollout undo|pause|resume|restart."""
+    """kubectl rollout undo|pause|resume|restart; on kind Canary, promote (open the gates
+    waiting) and abort (roll back), as flagger-loadtester's gate API answers them."""
 
     action: str
     kind: str

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import attrs
 
-from kubefold.core import apps, objects
+from kubefold.core import apps, flagger, objects
 from kubefold.core.objects import GenericObject
 
 # The kinds with a class of their own, by kind name: one line per module of classes.
 MODELLED: dict[str, type] = {
     **objects.MODELLED,
     **apps.MODELLED,
+    **flagger.MODELLED,
 }
 
 

@@ -8,7 +8,7 @@ one line in `CONTROLLERS` below.
 from __future__ import annotations
 
 from kubefold.core.events import Drain, Evict, Helm, MetricSample, NodeHealth, PodEvent, Usage
-from kubefold.reducers import helm
+from kubefold.reducers import flagger, helm
 from kubefold.reducers.apiserver import eviction
 from kubefold.reducers.controllers import (
     disruption,
@@ -40,6 +40,7 @@ CONTROLLERS: tuple[Controller, ...] = (
     podgc.CONTROLLER,
     disruption.CONTROLLER,
     helm.CONTROLLER,
+    flagger.CONTROLLER,  # flagger: Canary (its analysis ticks are queued for their time)
 )
 
 # The events of the world: `pod:` (a container exits, a probe's verdict) that the kubelet then

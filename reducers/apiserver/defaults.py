@@ -23,7 +23,8 @@ Simplifies: v1.34 feature gates at their defaults. PodLevelResources defaulting 
 to milli-units; ImageVolume (off by default in v1.34) sets no image pull policy. Kinds kubefold
 does not model (ReplicationController, Job, Secret, ConfigMap, ...) are returned unchanged.
 StatefulSets, DaemonSets and PersistentVolumeClaims: SetDefaults_StatefulSet,
-SetDefaults_DaemonSet, SetDefaults_PersistentVolumeClaim and their generated walks. Go's
+SetDefaults_DaemonSet, SetDefaults_PersistentVolumeClaim and their generated walks. Flagger's
+Canary gets the `default:` values of its CustomResourceDefinition's schema. Go's
 zero values are read from kubefold's values as Go would decode the same JSON: a missing key or
 null is nil, and "" or 0 count as unset where Go compares with them.
 
@@ -45,7 +46,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
-from pyrsistent import PMap, PVector, pmap
+from pyrsistent import PMap, PVector, pmap, pvector
 
 from kubefold.core.apps import (
     DaemonSet,
@@ -57,6 +58,7 @@ from kubefold.core.apps import (
     StatefulSetPersistentVolumeClaimRetentionPolicy,
     StatefulSetUpdateStrategy,
 )
+from kubefold.core.flagger import Canary
 from kubefold.core.objects import (
     QUANTITY,
     Container,
@@ -793,6 +795,44 @@ def set_object_defaults_node(obj: Node) -> Node:
     return _evolve(obj, status=new_status)
 
 
+# ---------------------------------------------------------------------------------------------
+# flagger.app/v1beta1 Canary: the defaults of its CustomResourceDefinition's schema
+
+
+def set_defaults_canary(cd: Canary) -> Canary:
+    """The CRD's `default:` values: a gatewayRef's group gateway.networking.k8s.io and kind
+    Gateway, a service mirror's backendRef group "" and kind Service, a sessionAffinity's
+    maxAge 86400."""
+    service = cd.spec.service
+    if service is not None:
+        refs = pvector(ref.set("group", ref.get("group", GATEWAY_API_GROUP))
+                       .set("kind", ref.get("kind", "Gateway"))
+                       if isinstance(ref, PMap) else ref for ref in service.gateway_refs)
+        mirrors = pvector(_default_mirror(m) for m in service.mirror)
+        if refs != service.gateway_refs or mirrors != service.mirror:
+            service = attrs.evolve(service, gateway_refs=refs, mirror=mirrors)
+            cd = attrs.evolve(cd, spec=attrs.evolve(cd.spec, service=service))
+    for attr in ("analysis", "canary_analysis"):
+        analysis = getattr(cd.spec, attr)
+        affinity = analysis.session_affinity if analysis is not None else None
+        if affinity is not None and affinity.max_age is None:
+            analysis = attrs.evolve(analysis, session_affinity=attrs.evolve(
+                affinity, max_age=86400))
+            cd = attrs.evolve(cd, spec=attrs.evolve(cd.spec, **{attr: analysis}))
+    return cd
+
+
+GATEWAY_API_GROUP = "gateway.networking.k8s.io"
+
+
+def _default_mirror(mirror: Any) -> Any:
+    if not isinstance(mirror, PMap) or not isinstance(mirror.get("backendRef"), PMap):
+        return mirror
+    ref = mirror["backendRef"]
+    return mirror.set("backendRef", ref.set("group", ref.get("group", ""))
+                      .set("kind", ref.get("kind", "Service")))
+
+
 _DEFAULTERS: dict[str, Callable[[Any], Any]] = {
     "Deployment": set_object_defaults_deployment,
     "ReplicaSet": set_object_defaults_replica_set,
@@ -804,13 +844,14 @@ _DEFAULTERS: dict[str, Callable[[Any], Any]] = {
     "StatefulSet": set_object_defaults_stateful_set,
     "DaemonSet": set_object_defaults_daemon_set,
     "PersistentVolumeClaim": set_defaults_persistent_volume_claim,
+    "Canary": set_defaults_canary,
 }
 
 _CLASSES: dict[str, type] = {
     "Deployment": Deployment, "ReplicaSet": ReplicaSet, "Pod": Pod, "Service": Service,
     "Namespace": Namespace, "Node": Node, "PriorityClass": PriorityClass,
     "StatefulSet": StatefulSet, "DaemonSet": DaemonSet,
-    "PersistentVolumeClaim": PersistentVolumeClaim,
+    "PersistentVolumeClaim": PersistentVolumeClaim, "Canary": Canary,
 }
 
 

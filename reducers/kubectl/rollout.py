@@ -29,9 +29,15 @@ from kubefold.core.labels import label_selector_as_selector
 from kubefold.core.schema import format_time
 from kubefold.reducers import apiserver
 from kubefold.reducers.controllers.deployment import util
+from kubefold.reducers.kubectl import canary_gates
 
 
 def handle(cluster: Cluster, event: Rollout) -> apiserver.Result:
+    if event.kind == "Canary":
+        return canary_gates.handle(cluster, event)  # flagger-loadtester's gates
+    if event.action not in ("undo", "pause", "resume", "restart"):
+        return bad_request(f'unknown command "{event.action}" for "kubectl rollout" (promote '
+                           "and abort are for kind Canary)")
     info = kind_info(event.kind)
     obj: Any = cluster.get(event.kind, event.namespace or "default", event.name)
     if obj is None:

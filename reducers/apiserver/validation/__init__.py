@@ -21,7 +21,7 @@ from typing import Any
 
 from kubefold.core.errors import FieldError
 from kubefold.core.kinds import kind_info
-from kubefold.reducers.apiserver.validation import apps, core
+from kubefold.reducers.apiserver.validation import apps, core, flagger
 from kubefold.reducers.apiserver.validation.names import (
     NameFn,
     name_is_dns1035_label,
@@ -40,6 +40,7 @@ _CREATE: dict[str, Callable[[Any], list[FieldError]]] = {
     "StatefulSet": apps.validate_stateful_set,
     "DaemonSet": apps.validate_daemon_set,
     "ControllerRevision": apps.validate_controller_revision,
+    "Canary": flagger.validate_canary,
 }
 
 _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
@@ -51,6 +52,7 @@ _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
     "StatefulSet": apps.validate_stateful_set_update,
     "DaemonSet": apps.validate_daemon_set_update,
     "ControllerRevision": apps.validate_controller_revision_update,
+    "Canary": flagger.validate_canary_update,
 }
 
 _RBAC_KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
