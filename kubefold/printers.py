@@ -538,6 +538,15 @@ def ingress_row(obj: Mapping[str, Any], now: int) -> tuple[Row, Row]:
             address, ports, since(_get(obj, "metadata.creationTimestamp"), now)], []
 
 
+def canary_row(obj: Mapping[str, Any], now: int) -> tuple[Row, Row]:
+    """Flagger's CRD printer columns: .status.phase, .status.canaryWeight and
+    .status.lastTransitionTime (a string column, printed as stored)."""
+    status = obj.get("status") or {}
+    weight = status.get("canaryWeight")
+    return [str(status.get("phase") or ""), "" if weight is None else str(weight),
+            str(status.get("lastTransitionTime") or "")], []
+
+
 def generic_row(obj: Mapping[str, Any], now: int) -> tuple[Row, Row]:
     return [since(_get(obj, "metadata.creationTimestamp"), now)], []
 
@@ -591,6 +600,7 @@ PRINTERS: dict[str, Printer] = {
                              priorityclass_row),
     "Lease": Printer(("HOLDER", "AGE"), (), lease_row),
     "Ingress": Printer(("CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"), (), ingress_row),
+    "Canary": Printer(("STATUS", "WEIGHT", "LASTTRANSITIONTIME"), (), canary_row),
 }
 GENERIC = Printer(("AGE",), (), generic_row)
 

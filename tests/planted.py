@@ -16,6 +16,10 @@ holding it to the explorer, the checker or `kubefold.cli.main`.
   pods to be gone.
 - "statefulset-eager": the StatefulSet controller's processReplica reads every pod as Running,
   Ready and Available, so an OrderedReady set creates ordinal i+1 before i is Ready.
+- "flagger-ab-match-dropped": Flagger's Istio router sets an A/B test's weights on a route
+  without the analysis' header and cookie conditions, so everyone reaches the canary.
+- "flagger-rollback-keeps-canary": Flagger's rollback routes traffic back but leaves the
+  canary Deployment running.
 
 `variant(fn, **names)` copies a function with some of the module-level names it calls bound to
 other values: the copy runs the real code with one callee swapped, and the module is untouched.
@@ -40,7 +44,8 @@ from kubefold.reducers.registry import DEFAULT
 from kubefold.reducers.scheduler import controller as scheduler
 
 BUGS = ("max-surge-rounded-down", "new-unavailable-ignored", "taints-ignored",
-        "recreate-no-wait", "statefulset-eager")
+        "recreate-no-wait", "statefulset-eager", "flagger-ab-match-dropped",
+        "flagger-rollback-keeps-canary")
 
 
 def variant(fn: Callable[..., Any], **names: Any) -> Callable[..., Any]:
@@ -146,12 +151,53 @@ def statefulset_eager() -> Controller:
                         sync=variant(stateful_set.sync, sync_stateful_set=sync_set))
 
 
+def _flagger_with(advance: Callable[..., Any]) -> Controller:
+    """The flagger controller whose analysis tick is `advance`."""
+    from kubefold.reducers import flagger
+    from kubefold.reducers.flagger import controller as flagger_controller
+
+    run_job = variant(flagger_controller.run_job,
+                      scheduler=types.SimpleNamespace(advance_canary=advance))
+    return attrs.evolve(flagger.CONTROLLER,
+                        sync=variant(flagger_controller.sync_canary, run_job=run_job))
+
+
+def flagger_ab_match_dropped() -> Controller:
+    from kubefold.reducers.flagger import scheduler as flagger_scheduler
+    from kubefold.reducers.flagger.router import istio
+
+    set_routes = variant(istio.IstioRouter.set_routes,
+                         merge_match_conditions=lambda canary, defaults: defaults)
+    dropped = type("DroppedMatchRouter", (istio.IstioRouter,), {"set_routes": set_routes})
+
+    def mesh_router(provider: str) -> Any:
+        found = flagger_scheduler.mesh_router(provider)
+        return dropped() if isinstance(found, istio.IstioRouter) else found
+
+    return _flagger_with(variant(flagger_scheduler.advance_canary, mesh_router=mesh_router))
+
+
+def flagger_rollback_keeps_canary() -> Controller:
+    from kubefold.reducers.flagger import scheduler as s
+    from kubefold.reducers.flagger.canary import deployment_controller
+
+    kept = types.SimpleNamespace(**{**vars(deployment_controller),
+                                    "scale_to_zero": lambda cluster, cd: (cluster, None)})
+    rollback = variant(s.rollback, deployer=kept)
+    phases = variant(s._phases, rollback=rollback)
+    analyse = variant(s._analyse, rollback=rollback, _phases=phases)
+    initialize = variant(s._initialize, rollback=rollback, _analyse=analyse)
+    return _flagger_with(variant(s.advance_canary, _initialize=initialize))
+
+
 VARIANTS: dict[str, Callable[[], Controller]] = {
     "max-surge-rounded-down": max_surge_rounded_down,
     "new-unavailable-ignored": new_unavailable_ignored,
     "taints-ignored": taints_ignored,
     "recreate-no-wait": recreate_no_wait,
     "statefulset-eager": statefulset_eager,
+    "flagger-ab-match-dropped": flagger_ab_match_dropped,
+    "flagger-rollback-keeps-canary": flagger_rollback_keeps_canary,
 }
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import pytest
 
+from kubefold.core.codec import decode_object
 from kubefold.core.events import MetricSample
 from kubefold.core.flagger import (
     FAILED,
@@ -36,7 +37,6 @@ from kubefold.core.flagger import (
     PROMOTING,
     SUCCEEDED,
 )
-from kubefold.core.codec import decode_object
 from kubefold.core.schema import thaw
 from kubefold.reducers.flagger.scheduler import max_weight, next_step_weight
 from kubefold.reducers.flagger.scheduler_metrics import run_metric_checks
