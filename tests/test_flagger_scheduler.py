@@ -7,16 +7,18 @@ Ported: scheduler_deployment_test.go (TestScheduler_DeploymentInit, DeploymentNe
 DeploymentRollback, DeploymentSkipAnalysis, DeploymentAnalysisPhases,
 DeploymentBlueGreenAnalysisPhases, DeploymentNewRevisionReset, DeploymentPromotion,
 DeploymentMirroring, DeploymentABTesting, DeploymentPortDiscovery, DeploymentTargetPortNumber,
-DeploymentTargetPortName), scheduler_svc_test.go's testServicePromotion table (four weight
-sequences, on a Deployment target), scheduler_metrics_test.go (TestController_runMetricChecks,
-five cases), and the nextStepWeight and maxWeight arithmetic.
+DeploymentTargetPortName, DeploymentPromotionPrimaryNotReady), scheduler_svc_test.go's
+testServicePromotion table (four weight sequences, on a Deployment target),
+scheduler_metrics_test.go (TestController_runMetricChecks, five cases), and the nextStepWeight
+and maxWeight arithmetic.
 
 Not ported, and why: the DaemonSet variants and TestScheduler_ServicePromotion's Service
 target (kubefold drives Deployment targets); DeploymentAlerts and the metrics-recorder tests
 (MetricsStateTransition, AnalysisMetricsRecording: Flagger's own Prometheus metrics and alerts
-are not modelled); DeploymentPromotionPrimaryNotReady and PromotionFailedAfterTrafficShift
-write a stuck Deployment status by hand, which a black box cannot (the same code path,
-handleFailedPromotion, is reached below by a primary whose pods never become available).
+are not modelled); PromotionFailedAfterTrafficShift writes a stuck Deployment status in the
+Finalising phase by hand, which a black box cannot reach (PromotionPrimaryNotReady's path,
+handleFailedPromotion, is reached below by a primary whose new pod finds no room on the node
+and passes its progress deadline).
 Where Go writes the status or the routes by hand (SyncStatus with 10 failed checks,
 SetStatusIterations(10), SetRoutes(60, 40)), the port reaches the same state through the
 contract (failing samples, more ticks).
@@ -220,6 +222,41 @@ def test_scheduler_deployment_ab_testing():
     assert primary.image == "quay.io/stefanprodan/podinfo:1.2.1"
     mocks = mocks.advance()
     assert mocks.phase() == SUCCEEDED
+
+
+def test_scheduler_deployment_promotion_primary_not_ready():
+    """TestScheduler_DeploymentPromotionPrimaryNotReady: the promoted primary cannot roll out
+    (a node with room for two pods: the canary's and the old primary's) and passes its
+    progress deadline: the healthy canary keeps its replicas and all the traffic, Failed at
+    weight 100."""
+    from kubefold.reducers import manager
+    from tests.flagger_helpers import Mocks, apply, metrics, new_deployment_test_configs
+    from tests.helpers import node
+    cluster = manager.empty_cluster()
+    small = node("node-1", pods="2")
+    cluster = apply(cluster, small)
+    for manifest in new_deployment_test_configs():
+        cluster = apply(cluster, manifest)
+    cluster = apply(cluster, new_deployment_test_deployment(progressDeadlineSeconds=60))
+    cluster = metrics(cluster)
+    cluster = apply(cluster, canary_manifest("podinfo", {"interval": "1m", "threshold": 5,
+                                                         "stepWeight": 50}))
+    mocks = Mocks(cluster).advance()
+    mocks = mocks.apply(new_deployment_test_deployment(v2=True, progressDeadlineSeconds=60))
+    mocks = mocks.advance(4)
+    assert mocks.phase() == PROMOTING and mocks.routes() == (0, 100, False)
+    mocks = mocks.advance()
+    assert mocks.phase() == PROMOTING
+    assert mocks.events()[-1] == ("podinfo-primary.default not ready: waiting for rollout to "
+                                  "finish: 1 old replicas are pending termination")
+    mocks = mocks.advance()
+    assert mocks.phase() == FAILED
+    assert mocks.canary().status.canary_weight == 100
+    assert mocks.routes() == (0, 100, False)
+    assert mocks.replicas("podinfo") == 1
+    assert mocks.events()[-1] == (
+        "Promotion of podinfo.default failed, primary not ready: podinfo-primary.default not "
+        'ready: deployment "podinfo-primary" exceeded its progress deadline')
 
 
 def _ports(mocks):
