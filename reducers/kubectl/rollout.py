@@ -7,6 +7,8 @@ pkg/cmd/rollout (v1.34).
 StatefulSets and DaemonSets: rollback.go's StatefulSetRollbacker and DaemonSetRollbacker
 (findHistory, statefulSetMatch / daemonSetMatch, the patch from a ControllerRevision) and
 history.go's controlledHistoryV1.
+On kind Canary, `promote` and `abort` are flagger-loadtester's gate calls (canary_gates.py);
+for other kinds only kubectl's own actions are accepted.
 Simplifies: kubectl's JSON patch is an update without a resourceVersion; a skipped rollback
 writes nothing and is not a rejection (kubectl prints it and exits 0).
 Covered by: tests/test_apiserver.py, tests/test_rollout_undo.py.

@@ -2,9 +2,9 @@
 
 `validate_create(obj)` and `validate_update(new, old)` choose the validator by `obj.kind`:
 Deployment, ReplicaSet, StatefulSet, DaemonSet and ControllerRevision (apps.py), Pod,
-Namespace, Node and Service (core.py); any other kind gets ValidateObjectMeta with the name
-rule Kubernetes uses for it (on update: ValidateObjectMetaUpdate). Errors come in the order
-Go appends them.
+Namespace, Node and Service (core.py), Flagger's Canary (flagger.py, its CRD's schema); any
+other kind gets ValidateObjectMeta with the name rule Kubernetes uses for it (on update:
+ValidateObjectMetaUpdate). Errors come in the order Go appends them.
 
 Models: the registry strategies' Validate/ValidateUpdate dispatch of kube-apiserver (v1.34) and
 the name functions they pass to ValidateObjectMeta (NameIsDNSSubdomain by default,
