@@ -60,7 +60,9 @@ ROLLOUT_ACTIONS = ("undo", "pause", "resume", "restart", "promote", "abort", "re
 @attrs.frozen
 class Rollout:
     """kubectl rollout undo|pause|resume|restart; on kind Rollout, `kubectl argo rollouts`
-    promote (`full`), abort, retry, pause, resume, restart, undo."""
+    promote (`full`), abort, retry, pause, resume, restart, undo; on kind Canary, promote
+    (open the gates waiting) and abort (roll back), as flagger-loadtester's gate API answers
+    them."""
 
     action: str
     kind: str

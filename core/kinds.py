@@ -31,7 +31,7 @@ from typing import Any
 
 import attrs
 
-from kubefold.core import apps, autoscaling, batch, networking, objects, rollouts
+from kubefold.core import apps, autoscaling, batch, flagger, networking, objects, rollouts
 from kubefold.core.objects import GenericObject
 
 # The kinds with a class of their own, by kind name: one line per module of classes.
@@ -42,6 +42,7 @@ MODELLED: dict[str, type] = {
     **autoscaling.MODELLED,
     **networking.MODELLED,
     **rollouts.MODELLED,
+    **flagger.MODELLED,
 }
 
 
@@ -168,6 +169,8 @@ _EXTENSION_TABLE = [
     ("AnalysisRun", "argoproj.io", ("v1alpha1",), "analysisruns", True),
     ("Experiment", "argoproj.io", ("v1alpha1",), "experiments", True),
     ("Canary", "flagger.app", ("v1beta1",), "canaries", True),
+    ("MetricTemplate", "flagger.app", ("v1beta1",), "metrictemplates", True),
+    ("AlertProvider", "flagger.app", ("v1beta1",), "alertproviders", True),
     ("HTTPRoute", "gateway.networking.k8s.io", ("v1", "v1beta1"), "httproutes", True),
     ("Gateway", "gateway.networking.k8s.io", ("v1", "v1beta1"), "gateways", True),
     ("GatewayClass", "gateway.networking.k8s.io", ("v1", "v1beta1"), "gatewayclasses", False),

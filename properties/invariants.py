@@ -211,10 +211,10 @@ INVARIANTS: tuple[Invariant, ...] = (
 
 
 def _workload_invariants() -> tuple[Invariant, ...]:
-    from kubefold.properties import workloads  # imports this module: bound late
+    from kubefold.properties import flagger, workloads  # import this module: bound late
 
     return (workloads.at_most_one_live_pod_per_stateful_set_identity,
-            workloads.daemon_sets_run_at_most_one_pod_per_node)
+            workloads.daemon_sets_run_at_most_one_pod_per_node, *flagger.INVARIANTS)
 
 
 INVARIANTS = INVARIANTS + _workload_invariants()

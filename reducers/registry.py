@@ -8,7 +8,7 @@ one line in `CONTROLLERS` below.
 from __future__ import annotations
 
 from kubefold.core.events import Drain, Evict, Helm, MetricSample, NodeHealth, PodEvent, Usage
-from kubefold.reducers import helm, rollouts
+from kubefold.reducers import flagger, helm, rollouts
 from kubefold.reducers.apiserver import eviction
 from kubefold.reducers.controllers import (
     disruption,
@@ -59,6 +59,7 @@ CONTROLLERS: tuple[Controller, ...] = (
     rollouts.ROLLOUTS,  # argo-rollouts: Rollout, ReplicaSet, AnalysisRun, Experiment, Service, ...
     rollouts.ANALYSIS,  # analysis: AnalysisRun, Job
     rollouts.EXPERIMENTS,  # experiments: Experiment, ReplicaSet, AnalysisRun
+    flagger.CONTROLLER,  # flagger: Canary (its analysis ticks are queued for their time)
 )
 
 # The events of the world: `pod:` (a container exits, a probe's verdict) that the kubelet then

@@ -26,6 +26,10 @@ holding it to the explorer, the checker or `kubefold.cli.main`.
   its pod's Ready condition says (as if every Service published not-ready addresses).
 - "namespace-finalized-early": the namespace controller removes the `kubernetes` finalizer
   without deleting the namespace's content.
+- "flagger-ab-match-dropped": Flagger's Istio router sets an A/B test's weights on a route
+  without the analysis' header and cookie conditions, so everyone reaches the canary.
+- "flagger-rollback-keeps-canary": Flagger's rollback routes traffic back but leaves the
+  canary Deployment running.
 
 A planted cluster value, `ForgetfulCluster`, breaks the scheduler cache's maintenance: a pod
 that ends (turns Succeeded or Failed) is not taken off its node's allocation. Writes keep a
@@ -86,7 +90,8 @@ class ForgetfulCluster(Cluster):
 
 BUGS = ("max-surge-rounded-down", "new-unavailable-ignored", "taints-ignored",
         "recreate-no-wait", "statefulset-eager", "tolerance-ignored", "unready-endpoints",
-        "namespace-finalized-early", "canary-pause-skipped", "bluegreen-switch-unready")
+        "namespace-finalized-early", "canary-pause-skipped", "bluegreen-switch-unready",
+        "flagger-ab-match-dropped", "flagger-rollback-keeps-canary")
 
 
 def variant(fn: Callable[..., Any], **names: Any) -> Callable[..., Any]:
@@ -283,6 +288,45 @@ def bluegreen_switch_unready() -> Controller:
     return _rollouts_with(bluegreen=_module_with(ro_bluegreen, rollout_blue_green=rollout))
 
 
+def _flagger_with(advance: Callable[..., Any]) -> Controller:
+    """The flagger controller whose analysis tick is `advance`."""
+    from kubefold.reducers import flagger
+    from kubefold.reducers.flagger import controller as flagger_controller
+
+    run_job = variant(flagger_controller.run_job,
+                      scheduler=types.SimpleNamespace(advance_canary=advance))
+    return attrs.evolve(flagger.CONTROLLER,
+                        sync=variant(flagger_controller.sync_canary, run_job=run_job))
+
+
+def flagger_ab_match_dropped() -> Controller:
+    from kubefold.reducers.flagger import scheduler as flagger_scheduler
+    from kubefold.reducers.flagger.router import istio
+
+    set_routes = variant(istio.IstioRouter.set_routes,
+                         merge_match_conditions=lambda canary, defaults: defaults)
+    dropped = type("DroppedMatchRouter", (istio.IstioRouter,), {"set_routes": set_routes})
+
+    def mesh_router(provider: str) -> Any:
+        found = flagger_scheduler.mesh_router(provider)
+        return dropped() if isinstance(found, istio.IstioRouter) else found
+
+    return _flagger_with(variant(flagger_scheduler.advance_canary, mesh_router=mesh_router))
+
+
+def flagger_rollback_keeps_canary() -> Controller:
+    from kubefold.reducers.flagger import scheduler as s
+    from kubefold.reducers.flagger.canary import deployment_controller
+
+    kept = types.SimpleNamespace(**{**vars(deployment_controller),
+                                    "scale_to_zero": lambda cluster, cd: (cluster, None)})
+    rollback = variant(s.rollback, deployer=kept)
+    phases = variant(s._phases, rollback=rollback)
+    analyse = variant(s._analyse, rollback=rollback, _phases=phases)
+    initialize = variant(s._initialize, rollback=rollback, _analyse=analyse)
+    return _flagger_with(variant(s.advance_canary, _initialize=initialize))
+
+
 VARIANTS: dict[str, Callable[[], Controller]] = {
     "max-surge-rounded-down": max_surge_rounded_down,
     "new-unavailable-ignored": new_unavailable_ignored,
@@ -294,6 +338,8 @@ VARIANTS: dict[str, Callable[[], Controller]] = {
     "namespace-finalized-early": namespace_finalized_early,
     "canary-pause-skipped": canary_pause_skipped,
     "bluegreen-switch-unready": bluegreen_switch_unready,
+    "flagger-ab-match-dropped": flagger_ab_match_dropped,
+    "flagger-rollback-keeps-canary": flagger_rollback_keeps_canary,
 }
 
 

@@ -151,6 +151,12 @@ def test_a_kind_no_server_serves_is_not_found(kind, api_version):
 def test_served_kinds_are_stored(kind, api_version):
     manifest = {"apiVersion": api_version, "kind": kind,
                 "metadata": {"name": "x", "namespace": "default"}}
+    if kind == "Canary":  # validated against its CRD's schema: a valid one
+        manifest["spec"] = {"targetRef": {"apiVersion": "apps/v1", "kind": "Deployment",
+                                          "name": "web"},
+                            "service": {"port": 80},
+                            "analysis": {"interval": "1m", "threshold": 5, "maxWeight": 50,
+                                         "stepWeight": 10}}
     if kind == "HorizontalPodAutoscaler":  # validated: a valid one
         manifest["spec"] = {"maxReplicas": 3, "scaleTargetRef": {
             "apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}}

@@ -171,3 +171,43 @@ def test_a_forbid_cronjob_with_two_running_jobs_is_reported():
         ("CronJob default/cj",))]
     assert list(forbid_cronjobs_never_run_two_jobs(restore(cron_job("Allow"), *jobs,
                                                            now=NOW))) == []
+
+
+def test_flagger_invariants():
+    """Flagger's invariants on hand-built states (tests/test_flagger_e2e.py drives them)."""
+    from kubefold.properties.flagger import (
+        ab_tests_send_only_matching_requests_to_the_canary,
+        failed_analyses_leave_all_traffic_on_the_primary,
+    )
+
+    def canary(phase, match):
+        analysis = {"interval": "1m", "threshold": 1, "iterations": 2}
+        if match:
+            analysis["match"] = [{"headers": {"x-canary": {"exact": "insider"}}}]
+        return {"apiVersion": "flagger.app/v1beta1", "kind": "Canary",
+                "metadata": {"name": "web", "namespace": "default"},
+                "spec": {"targetRef": {"apiVersion": "apps/v1", "kind": "Deployment",
+                                       "name": "web"}, "service": {"port": 80},
+                         "analysis": analysis},
+                "status": {"phase": phase, "canaryWeight": 0}}
+
+    def vs(http):
+        return {"apiVersion": "networking.istio.io/v1beta1", "kind": "VirtualService",
+                "metadata": {"name": "web", "namespace": "default"},
+                "spec": {"hosts": ["web"], "http": http}}
+
+    dest = [{"destination": {"host": "web-primary"}, "weight": 0},
+            {"destination": {"host": "web-canary"}, "weight": 100}]
+    gated = {"match": [{"headers": {"x-canary": {"exact": "insider"}}}], "route": dest}
+    open_route = {"route": dest}
+    web = {"apiVersion": "apps/v1", "kind": "Deployment",
+           "metadata": {"name": "web", "namespace": "default"},
+           "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                    "template": {"metadata": {"labels": {"app": "web"}},
+                                 "spec": {"containers": [{"name": "a", "image": "a"}]}}}}
+    fine = restore(canary("Progressing", True), vs([gated]))
+    assert list(ab_tests_send_only_matching_requests_to_the_canary(fine)) == []
+    broken = restore(canary("Progressing", True), vs([gated, open_route]))
+    assert len(list(ab_tests_send_only_matching_requests_to_the_canary(broken))) == 1
+    failed = restore(canary("Failed", False), vs([open_route]), web)
+    assert len(list(failed_analyses_leave_all_traffic_on_the_primary(failed))) == 2

@@ -82,6 +82,10 @@ COMPONENTS = {
     "world": (*PUBLIC_APISERVER, "kubefold.reducers.world"),
     # Helm is a client like kubectl; it vendors the Deployment util layer for its ready
     # checker and merges as kubectl's three-way JSON merge does.
+    # Flagger is a controller of its own; it hashes pod templates as the Deployment controller
+    # does.
+    "flagger": (*PUBLIC_APISERVER, "kubefold.reducers.controlplane", "kubefold.reducers.flagger",
+                "kubefold.reducers.controllers.deployment.util"),
     "helm": (*PUBLIC_APISERVER, "kubefold.reducers.controlplane", "kubefold.reducers.helm",
              "kubefold.reducers.controllers.deployment.util",
              "kubefold.reducers.kubectl.apply"),

@@ -30,9 +30,10 @@ to milli-units; ImageVolume (off by default in v1.34) sets no image pull policy.
 does not model (ReplicationController, Secret, ConfigMap, ...) are returned unchanged.
 StatefulSets, DaemonSets and PersistentVolumeClaims: SetDefaults_StatefulSet,
 SetDefaults_DaemonSet, SetDefaults_PersistentVolumeClaim and their generated walks; Jobs and
-CronJobs: SetDefaults_Job, SetDefaults_CronJob. Go's zero values are read from kubefold's
-values as Go would decode the same JSON: a missing key or null is nil, and "" or 0 count as
-unset where Go compares with them.
+CronJobs: SetDefaults_Job, SetDefaults_CronJob. Flagger's Canary gets the `default:` values of
+its CustomResourceDefinition's schema. Go's zero values are read from kubefold's values as Go
+would decode the same JSON: a missing key or null is nil, and "" or 0 count as unset where Go
+compares with them.
 
 Covered by: tests/test_defaults.py (TestSetDefaultDeployment, TestDefaultDeploymentAvailability,
 TestSetDefaultReplicaSetReplicas, TestDefaultRequestIsNotSetForReplicaSet, TestPodDefaults,
@@ -52,7 +53,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
-from pyrsistent import PMap, PVector, pmap
+from pyrsistent import PMap, PVector, pmap, pvector
 
 from kubefold.core.apps import (
     DaemonSet,
@@ -71,6 +72,7 @@ from kubefold.core.batch import (
     JobSpec,
     PodFailurePolicyOnPodConditionsPattern,
 )
+from kubefold.core.flagger import Canary
 from kubefold.core.objects import (
     QUANTITY,
     Container,
@@ -894,6 +896,44 @@ def set_object_defaults_node(obj: Node) -> Node:
     return _evolve(obj, status=new_status)
 
 
+# ---------------------------------------------------------------------------------------------
+# flagger.app/v1beta1 Canary: the defaults of its CustomResourceDefinition's schema
+
+
+def set_defaults_canary(cd: Canary) -> Canary:
+    """The CRD's `default:` values: a gatewayRef's group gateway.networking.k8s.io and kind
+    Gateway, a service mirror's backendRef group "" and kind Service, a sessionAffinity's
+    maxAge 86400."""
+    service = cd.spec.service
+    if service is not None:
+        refs = pvector(ref.set("group", ref.get("group", GATEWAY_API_GROUP))
+                       .set("kind", ref.get("kind", "Gateway"))
+                       if isinstance(ref, PMap) else ref for ref in service.gateway_refs)
+        mirrors = pvector(_default_mirror(m) for m in service.mirror)
+        if refs != service.gateway_refs or mirrors != service.mirror:
+            service = attrs.evolve(service, gateway_refs=refs, mirror=mirrors)
+            cd = attrs.evolve(cd, spec=attrs.evolve(cd.spec, service=service))
+    for attr in ("analysis", "canary_analysis"):
+        analysis = getattr(cd.spec, attr)
+        affinity = analysis.session_affinity if analysis is not None else None
+        if affinity is not None and affinity.max_age is None:
+            analysis = attrs.evolve(analysis, session_affinity=attrs.evolve(
+                affinity, max_age=86400))
+            cd = attrs.evolve(cd, spec=attrs.evolve(cd.spec, **{attr: analysis}))
+    return cd
+
+
+GATEWAY_API_GROUP = "gateway.networking.k8s.io"
+
+
+def _default_mirror(mirror: Any) -> Any:
+    if not isinstance(mirror, PMap) or not isinstance(mirror.get("backendRef"), PMap):
+        return mirror
+    ref = mirror["backendRef"]
+    return mirror.set("backendRef", ref.set("group", ref.get("group", ""))
+                      .set("kind", ref.get("kind", "Service")))
+
+
 _DEFAULTERS: dict[str, Callable[[Any], Any]] = {
     "Deployment": set_object_defaults_deployment,
     "ReplicaSet": set_object_defaults_replica_set,
@@ -908,6 +948,7 @@ _DEFAULTERS: dict[str, Callable[[Any], Any]] = {
     "Job": set_object_defaults_job,
     "CronJob": set_object_defaults_cron_job,
     "HorizontalPodAutoscaler": autoscaling.default_horizontal_pod_autoscaler,
+    "Canary": set_defaults_canary,
 }
 
 _CLASSES: dict[str, type] = {
@@ -917,6 +958,7 @@ _CLASSES: dict[str, type] = {
     "PersistentVolumeClaim": PersistentVolumeClaim,
     "Job": Job, "CronJob": CronJob,
     "HorizontalPodAutoscaler": HorizontalPodAutoscaler,
+    "Canary": Canary,
 }
 
 

@@ -7,6 +7,8 @@ pkg/cmd/rollout (v1.34).
 StatefulSets and DaemonSets: rollback.go's StatefulSetRollbacker and DaemonSetRollbacker
 (findHistory, statefulSetMatch / daemonSetMatch, the patch from a ControllerRevision) and
 history.go's controlledHistoryV1.
+On kind Canary, `promote` and `abort` are flagger-loadtester's gate calls (canary_gates.py);
+for other kinds only kubectl's own actions are accepted.
 Simplifies: kubectl's JSON patch is an update without a resourceVersion; a skipped rollback
 writes nothing and is not a rejection (kubectl prints it and exits 0).
 Covered by: tests/test_apiserver.py, tests/test_rollout_undo.py.
@@ -29,17 +31,18 @@ from kubefold.core.labels import label_selector_as_selector
 from kubefold.core.schema import format_time
 from kubefold.reducers import apiserver
 from kubefold.reducers.controllers.deployment import util
-from kubefold.reducers.kubectl import argo
-
-ARGO_ACTIONS = frozenset({"promote", "abort", "retry"})
+from kubefold.reducers.kubectl import argo, canary_gates
 
 
 def handle(cluster: Cluster, event: Rollout) -> apiserver.Result:
     if event.kind == "Rollout":
         return argo.handle(cluster, event)  # kubectl argo rollouts <action>
-    if event.action in ARGO_ACTIONS:
-        return bad_request(f'unknown command "{event.action}" for "kubectl rollout" (it is a '
-                           f"kubectl argo rollouts verb, for kind Rollout)")
+    if event.kind == "Canary":
+        return canary_gates.handle(cluster, event)  # flagger-loadtester's gates
+    if event.action not in ("undo", "pause", "resume", "restart"):
+        return bad_request(f'unknown command "{event.action}" for "kubectl rollout" '
+                           "(promote, abort and retry are kubectl argo rollouts verbs, for kind "
+                           "Rollout; promote and abort answer a Flagger Canary's gates)")
     info = kind_info(event.kind)
     obj: Any = cluster.get(event.kind, event.namespace or "default", event.name)
     if obj is None:

@@ -179,8 +179,10 @@ def destinations(choice: Choice) -> list[Destination] | None:
         if found is None:
             return None
         weight = dest.get("weight")
-        if weight is None:
-            weight = 100 if len(routes) == 1 else 0
+        if len(routes) == 1:
+            weight = 100  # Istio: a rule's only destination receives all its traffic
+        elif weight is None:
+            weight = 0
         port = (target.get("port") or {}).get("number")
         out.append(Destination(found[0], found[1], target.get("subset"), port, int(weight)))
     return out

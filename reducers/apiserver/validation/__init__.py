@@ -3,8 +3,9 @@
 `validate_create(obj)` and `validate_update(new, old)` choose the validator by `obj.kind`:
 Deployment, ReplicaSet, StatefulSet, DaemonSet and ControllerRevision (apps.py), Job and
 CronJob (batch.py), HorizontalPodAutoscaler (autoscaling.py), Pod, Namespace and Node
-(core.py), Service, EndpointSlice and Endpoints (service.py); any other kind gets
-ValidateObjectMeta with the name rule Kubernetes uses for it (on update:
+(core.py), Service, EndpointSlice and Endpoints (service.py), Flagger's Canary (flagger.py, its
+CRD's schema); any other kind gets ValidateObjectMeta with the name rule Kubernetes uses for it
+(on update:
 ValidateObjectMetaUpdate). Errors come in the order Go appends them.
 
 Models: the registry strategies' Validate/ValidateUpdate dispatch of kube-apiserver (v1.34) and
@@ -28,6 +29,7 @@ from kubefold.reducers.apiserver.validation import (
     autoscaling,
     batch,
     core,
+    flagger,
     policy,
     service,
 )
@@ -56,6 +58,7 @@ _CREATE: dict[str, Callable[[Any], list[FieldError]]] = {
     "EndpointSlice": service.validate_endpoint_slice,
     "Endpoints": service.validate_endpoints,
     "PodDisruptionBudget": policy.validate_pod_disruption_budget,
+    "Canary": flagger.validate_canary,
 }
 
 _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
@@ -74,6 +77,7 @@ _UPDATE: dict[str, Callable[[Any, Any], list[FieldError]]] = {
     "EndpointSlice": service.validate_endpoint_slice_update,
     "Endpoints": service.validate_endpoints_update,
     "PodDisruptionBudget": policy.validate_pod_disruption_budget_update,
+    "Canary": flagger.validate_canary_update,
 }
 
 _RBAC_KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
