@@ -124,3 +124,33 @@ def test_check_snapshot():
     overcommitted = restore(node("n1", cpu="1"), new_pod("a", node_name="n1", cpu="600m"),
                             new_pod("b", node_name="n1", cpu="600m"), now=NOW)
     assert check_snapshot(overcommitted) == [OVERCOMMIT]
+
+
+# -- pods and deleted nodes ----------------------------------------------------------------
+
+
+def test_a_node_deleted_under_its_pods_breaks_nothing():
+    """Kubernetes lets a node be deleted while pods are bound to it (the pod GC collects them
+    after its quarantine): the pods left behind were bound while the node existed."""
+    from kubefold.core.events import Delete
+
+    start = restore(node("n1"), new_pod("a", node_name="n1"), now=NOW)
+    result = check_replay(start, [Delete("Node", "n1"), Tick(10)], mode="manual")
+    assert result.cluster.get("Pod", "default", "a").spec.node_name == "n1"
+    assert result.findings == ()
+
+
+def _bind_to_ghost(cluster: Cluster, key: str) -> Cluster:
+    """A broken scheduler: binds pod p to a node that does not exist."""
+    written = apiserver.bind(cluster, "default", "p", "ghost")
+    assert isinstance(written, apiserver.Written), written
+    return written.cluster
+
+
+def test_a_binding_to_a_missing_node_is_reported():
+    ghost = manager.Controller("ghost", _bind_to_ghost, _on_config_map)
+    start = restore(node("n1"), new_pod("p"), now=NOW)
+    result = check_replay(start, [Tick(1), CM], plane=plane(ghost))
+    assert [f.violation.invariant for f in result.findings] == [
+        "every_pod_is_on_an_existing_node"]
+    assert result.findings[0].step == "ghost default/c"

@@ -38,6 +38,7 @@ from kubefold.core.flagger import (
     parse_go_duration,
     service_of,
 )
+from kubefold.core.networking import WRITTEN_BY
 from kubefold.core.schema import encode, thaw
 from kubefold.reducers import apiserver
 from kubefold.reducers.flagger.canary.deployment_controller import controller_ref
@@ -48,7 +49,6 @@ COOKIE_HEADER = "Cookie"
 SET_COOKIE_HEADER = "Set-Cookie"
 CONFIG_ANNOTATION = "flagger.kubernetes.io/original-configuration"
 KUBECTL_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration"
-WRITTEN_BY = "kubefold.io/written-by"
 LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 Routed = tuple[Cluster, Canary, str | None]
