@@ -92,7 +92,8 @@ def start_cluster(snapshot_paths: Sequence[str] | None, logs: Sequence[sources.S
     if start is None:
         return manager.empty_cluster(seed, plane)
     cluster = Cluster(seed=seed, clock_start=start, now=start)
-    return manager.dispatch(apiserver.ensure_bootstrap_namespaces(cluster), plane)[0]
+    started = manager.dispatch(apiserver.ensure_bootstrap_namespaces(cluster), plane)[0]
+    return manager.run_until_settled(started, plane=plane)[0]  # as empty_cluster does
 
 
 class Placements:

@@ -346,5 +346,8 @@ def replay(cluster: Cluster, events: Iterable[Event], mode: str = "auto",
 
 
 def empty_cluster(seed: int = 0, plane: ControlPlane | None = None) -> Cluster:
-    """A new cluster: the bootstrap namespaces and nothing else."""
-    return dispatch(apiserver.ensure_bootstrap_namespaces(Cluster(seed=seed)), plane)[0]
+    """A new cluster as it stands once kube-apiserver and kube-controller-manager have started:
+    the bootstrap namespaces and the `kubernetes` Service, and what the controllers make of
+    them (each namespace's `default` ServiceAccount), the queue run to a fixpoint."""
+    started = dispatch(apiserver.ensure_bootstrap_namespaces(Cluster(seed=seed)), plane)[0]
+    return run_until_settled(started, plane=plane)[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from kubefold.core.cluster import Cluster
 from kubefold.core.codec import decode_log, dump_snapshot, load_snapshot
 from kubefold.core.errors import InputError
 from kubefold.io import dump
@@ -62,7 +63,7 @@ def test_sonobuoy_dumps_load_as_snapshots(path):
 
 def load_cluster_from_text(text: str):
     snap = load_snapshot(text, "dump")
-    return apiserver.restore(manager.empty_cluster(), snap.objects, snap.latest_time)
+    return apiserver.restore(Cluster(), snap.objects, snap.latest_time)  # as a restored etcd
 
 
 def test_sonobuoy_nodes_keep_their_conditions_and_clock():
