@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 import yaml
 
-from kubefold import io
+from kubefold import htmlreport, io
 from kubefold.core.codec import decode_log, encode_object
 from kubefold.core.errors import InputError
 from kubefold.properties.campaign import (
@@ -322,7 +322,8 @@ def run(plan: Plan, *, ray_address: str | None = None, workers: int | None = Non
 
 
 def write(campaign: Campaign, plan: Plan, out: str | Path) -> dict[str, Any]:
-    """summary.json and one log per distinct counterexample under `out`; returns the JSON."""
+    """summary.json, report.html (the same, for a person) and one log per distinct
+    counterexample under `out`; returns the JSON."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, str] = {}  # digest -> file name
@@ -353,12 +354,20 @@ def write(campaign: Campaign, plan: Plan, out: str | Path) -> dict[str, Any]:
                            "counterexample": first, "others": others})
     summary: dict[str, Any] = {"tasks": campaign.summary.tasks + len(campaign.failed),
                                "examples": campaign.summary.examples,
+                               "steps": campaign.summary.steps,
                                "violations": violations}
+    logs = [{"log": r.task.label, "broke": list(r.found.properties) if r.found else [],
+             "summary": list(r.summary)}
+            for r in campaign.summary.results if r.task.kind == "check"]
+    if logs:
+        summary["logs"] = logs
     if campaign.failed:
         summary["failed"] = [{"task": f.task.label, "seed": f.task.seed, "error": f.error}
                              for f in campaign.failed]
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n",
                                          encoding="utf-8")
+    (folder / "report.html").write_text(
+        htmlreport.campaign_page(summary, campaign.runner, campaign.seconds), encoding="utf-8")
     return summary
 
 
@@ -407,7 +416,8 @@ def main(args: Any, plane: ControlPlane | None = None) -> int:
     print("\n".join(report(campaign)))
     if args.out:
         write(campaign, plan, args.out)
-        print(f"summary written to {Path(args.out) / 'summary.json'}")
+        print(f"summary written to {Path(args.out) / 'summary.json'} and "
+              f"{Path(args.out) / 'report.html'}")
     return 1 if campaign.summary.violations else 0
 
 

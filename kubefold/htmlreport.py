@@ -198,6 +198,45 @@ def build(history: Any, findings: Sequence[Any] = (),
             f"<script>{SCRIPT}</script></body></html>\n")
 
 
+def campaign_page(summary: dict[str, Any], runner: str, seconds: float) -> str:
+    """A campaign's page (`campaign --out DIR` writes it as DIR/report.html): the totals, each
+    distinct violation with its seeds and a link to its counterexample log, the failed tasks
+    and every checked log's verdict. Built from summary.json's content, so the two agree."""
+    rate = summary["steps"] / seconds if seconds > 0 else 0.0
+    violations = summary["violations"]
+    body = ["<h1>kubefold campaign</h1>",
+            f'<p id="summary">{summary["tasks"]} tasks ({_e(runner)}), {summary["examples"]} '
+            f'examples, {summary["steps"]} steps in {seconds:.1f} s ({rate:.0f} states/s); '
+            f'<span id="violations" data-count="tr.violation"></span> distinct violations. '
+            '<span id="rendered" class="muted"></span></p>', "<h2>Violations</h2>"]
+    if violations:
+        head = "".join(f"<th>{h}</th>" for h in ("property", "tasks", "seeds",
+                                                  "shortest counterexample", "others"))
+        rows = "".join(
+            f'<tr class="violation"><td>{_e(v["property"])}</td><td>{v["count"]}</td>'
+            f'<td>{_e(", ".join("log" if x is None else str(x) for x in v["seeds"]))}</td>'
+            f'<td><a href="{_e(v["counterexample"])}">{_e(v["counterexample"])}</a></td><td>'
+            + " ".join(f'<a href="{_e(o)}">{_e(o)}</a>' for o in v["others"]) + "</td></tr>"
+            for v in violations)
+        body.append(f'<table class="bad"><tr>{head}</tr>{rows}</table>'
+                    "<p class=\"muted\">Each log replays the violation: <code>kubefold replay "
+                    "--check FILE</code>.</p>")
+    else:
+        body.append("<p>No violation found.</p>")
+    if summary.get("failed"):
+        body.append("<h2>Failed tasks</h2>" + _table(
+            ["task", "seed", "error"], [[f["task"], f["seed"], f["error"]]
+                                        for f in summary["failed"]], "bad"))
+    if summary.get("logs"):
+        body.append("<h2>Checked logs</h2>" + _table(
+            ["log", "broke", "final state"],
+            [[x["log"], ", ".join(x["broke"]) or "nothing", "; ".join(x["summary"])]
+             for x in summary["logs"]]))
+    return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>kubefold campaign"
+            f"</title><style>{STYLE}</style></head><body>{''.join(body)}"
+            f"<script>{SCRIPT}</script></body></html>\n")
+
+
 def write(path: str, history: Any, findings: Sequence[Any] = (),
           placements: Sequence[tuple[Any, str, str]] = (),
           samples: Sequence[Any] | None = None, title: str = "replay") -> None:

@@ -115,7 +115,11 @@ def test_planted_bugs_found_deduplicated_and_replayable(tmp_path, capsys):
     assert summary["tasks"] == 4 and summary["examples"] > 0
     assert {v["property"] for v in summary["violations"]} == EXPECTED
     assert json.loads((out / "summary.json").read_text()) == summary
+    page = (out / "report.html").read_text()
+    assert page.count('<tr class="violation">') == len(EXPECTED)
+    assert f'{summary["steps"]} steps' in page and "http" not in page
     for v in summary["violations"]:
+        assert f'<a href="{v["counterexample"]}">' in page
         assert sorted(v["seeds"]) == sorted(found[v["property"]][1])
         for name in [v["counterexample"], *v["others"]]:
             assert main(["replay", "--check", "--quiet", str(out / name)], plane=BUGS) == 1
@@ -159,6 +163,11 @@ def test_logs_are_checked_and_copied(tmp_path):
     copied = tmp_path / "out" / summary["violations"][0]["counterexample"]
     assert copied.read_text() == log.read_text()
     assert campaign.report(result)[-1].startswith("log incident.yaml: pod_disruption")
+    (checked,) = summary["logs"]
+    assert checked["log"] == "incident.yaml"
+    assert checked["broke"] == ["pod_disruption_budgets_hold"]
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert "<h2>Checked logs</h2>" in page and "pod_disruption_budgets_hold" in page
 
 
 def test_whatif_variations_are_tasks_of_their_own(tmp_path):
