@@ -525,11 +525,28 @@ def select_host(node_scores: Sequence[NodeScore], count: int, random: Any
     cnt_of_max_score = 1
     selected_index = 0
     top = [_heap_pop(h)]
-    while h:
-        ns = _heap_pop(h)
-        if ns.score != top[0].score and len(top) == count:
+    max_score = top[0][1]
+    n = len(h)
+    while n:
+        # _heap_pop with _down inlined (h[x][1] is the score): the loop pops most of the heap
+        # when many nodes tie at the highest score.
+        n -= 1
+        h[0], h[n] = h[n], h[0]
+        i = 0
+        while True:
+            j = 2 * i + 1
+            if j >= n:
+                break
+            if j + 1 < n and h[j + 1][1] > h[j][1]:
+                j += 1
+            if not h[j][1] > h[i][1]:
+                break
+            h[i], h[j] = h[j], h[i]
+            i = j
+        ns = h.pop()
+        if ns[1] != max_score and len(top) == count:
             break
-        if ns.score == top[0].score:
+        if ns[1] == max_score:
             cnt_of_max_score += 1
             if random(cnt_of_max_score) == 0:
                 selected_index = cnt_of_max_score - 1

@@ -151,7 +151,14 @@ class NodeInfo:
     so plugins may read counts from the cluster's indices instead of walking `pods`. One built
     with explicit pods (preemption's what-ifs) is not."""
 
-    __slots__ = ("node", "allocation", "_pods", "_cluster", "_allocatable", "_labels")
+    __slots__ = ("node", "allocation", "name", "allocatable_resource", "labels", "_pods",
+                 "_cluster")
+
+    node: Node
+    allocation: NodeAllocation
+    name: str
+    allocatable_resource: Allocatable  # NodeInfo.Allocatable in integers
+    labels: Map[str, str]  # the node's labels as a fast map
 
     def __init__(self, node: Node, pods: tuple[Pod, ...] | None = None,
                  allocation: NodeAllocation | None = None, cluster: Cluster | None = None,
@@ -160,38 +167,24 @@ class NodeInfo:
             allocation = ZERO
             for pod in pods or ():
                 allocation = allocation.add(pod_info(pod))
+        name = node.metadata.name or ""
+        sched = None if cluster is None else cluster.sched
+        if allocatable is None:
+            allocatable = None if sched is None else sched.allocatable.get(name)
+            if allocatable is None:
+                allocatable = allocatable_of(node)
+        labels = None if sched is None else sched.node_labels.get(name)
         self.node = node
         self.allocation = allocation
+        self.name = name
+        self.allocatable_resource = allocatable
+        self.labels = labels if labels is not None else Map(dict(node.metadata.labels))
         self._pods = pods
         self._cluster = cluster
-        self._allocatable = allocatable
-        self._labels: Map[str, str] | None = None
-
-    @property
-    def name(self) -> str:
-        return self.node.metadata.name or ""
 
     @property
     def allocatable(self) -> ResourceList:
         return self.node.status.allocatable
-
-    @property
-    def allocatable_resource(self) -> Allocatable:
-        """NodeInfo.Allocatable in integers (the cluster's scheduler cache keeps it)."""
-        if self._allocatable is None:
-            cached = None if self._cluster is None else \
-                self._cluster.sched.allocatable.get(self.name)
-            self._allocatable = cached if cached is not None else allocatable_of(self.node)
-        return self._allocatable
-
-    @property
-    def labels(self) -> Map[str, str]:
-        """The node's labels as a fast map (the cluster's scheduler cache keeps it)."""
-        if self._labels is None:
-            cached = None if self._cluster is None else \
-                self._cluster.sched.node_labels.get(self.name)
-            self._labels = cached if cached is not None else Map(dict(self.node.metadata.labels))
-        return self._labels
 
     @property
     def pods(self) -> tuple[Pod, ...]:
@@ -213,7 +206,7 @@ class NodeInfo:
 
     def with_pods(self, pods: tuple[Pod, ...], allocation: NodeAllocation) -> NodeInfo:
         """A what-if copy holding other pods (preemption's AddPod/RemovePod)."""
-        return NodeInfo(self.node, pods, allocation, None, self._allocatable)
+        return NodeInfo(self.node, pods, allocation, None, self.allocatable_resource)
 
 
 class Snapshot:

@@ -323,16 +323,16 @@ class PodTopologySpread:
         if not constraints:
             return PreScoreState()
         ignored: set[str] = set()
-        counts: list[dict[str, int]] = [{} for _ in constraints]
-        for info in filtered_nodes:
-            node_labels = info.labels
-            if require_all_topologies and not node_labels_match_spread_constraints(
-                    node_labels, constraints):
-                ignored.add(info.name)
-                continue
-            for i, c in enumerate(constraints):
-                if c.topology_key != LABEL_HOSTNAME:
-                    counts[i].setdefault(node_labels.get(c.topology_key, ""), 0)
+        if require_all_topologies:
+            ignored = {info.name for info in filtered_nodes
+                       if not node_labels_match_spread_constraints(info.labels, constraints)}
+        counted = [info for info in filtered_nodes if info.name not in ignored] if ignored \
+            else filtered_nodes
+        # The topology values of the counted nodes, zeroed (in node order), but for hostname.
+        counts: list[dict[str, int]] = [
+            {} if c.topology_key == LABEL_HOSTNAME else
+            dict.fromkeys([info.labels.get(c.topology_key, "") for info in counted], 0)
+            for c in constraints]
         weights = []
         for i, c in enumerate(constraints):
             size = len(counts[i])
@@ -394,8 +394,7 @@ class PodTopologySpread:
         s: PreScoreState | None = state.read(PRE_SCORE_STATE_KEY)
         if s is None:
             return [], _not_found(PRE_SCORE_STATE_KEY, "error reading")
-        ns = pod.metadata.namespace or ""
-        return [_score_node(s, ns, info) for info in nodes], OK
+        return score_nodes(s, pod.metadata.namespace or "", nodes), OK
 
     def normalize_score(self, state: CycleState, pod: Pod, scores: list[NodeScore]
                         ) -> tuple[list[NodeScore], Status]:
@@ -435,28 +434,42 @@ def _normalize(s: PreScoreState, names: Sequence[str], values: Sequence[int]) ->
 def _score_node(s: PreScoreState, ns: str, node_info: NodeInfo) -> int:
     """Score for one node: per soft constraint, the matching pods in the node's domain (on
     the node itself for the hostname key) weighted, plus maxSkew - 1; rounded."""
-    name = node_info.name
-    if name in s.ignored_nodes:
-        return 0
-    node_labels = node_info.labels
-    total = 0.0
-    for i, c in enumerate(s.constraints):
-        tp_val = node_labels.get(c.topology_key)
-        if tp_val is None:
+    return score_nodes(s, ns, (node_info,))[0]
+
+
+def score_nodes(s: PreScoreState, ns: str, nodes: Sequence[NodeInfo]) -> list[int]:
+    """_score_node for each node, the constraints' invariants taken once for the window."""
+    per_constraint = [
+        (c.topology_key, c.topology_key == LABEL_HOSTNAME, c.selector,
+         s.matching[i] if s.matching else None, s.topology_value_to_pod_counts[i],
+         s.topology_normalizing_weight[i], float(c.max_skew - 1))
+        for i, c in enumerate(s.constraints)]
+    ignored = s.ignored_nodes
+    out = []
+    for node_info in nodes:
+        name = node_info.name
+        if name in ignored:
+            out.append(0)
             continue
-        if c.topology_key == LABEL_HOSTNAME:
-            groups = s.matching[i] if s.matching else None
-            if groups is not None and node_info.cached:  # count_on_node, inlined
-                cnt = 0
-                for group in groups:
-                    cnt += group.get(name, 0)
+        node_labels = node_info.labels
+        total = 0.0
+        for key, hostname, selector, groups, tp_counts, weight, skew in per_constraint:
+            tp_val = node_labels.get(key)
+            if tp_val is None:
+                continue
+            if hostname:
+                if groups is not None and node_info.cached:  # count_on_node, inlined
+                    cnt = 0
+                    for group in groups:
+                        cnt += group.get(name, 0)
+                else:
+                    cnt = count_pods_match_selector(node_info.pods, selector, ns)
             else:
-                cnt = count_pods_match_selector(node_info.pods, c.selector, ns)
-        else:
-            cnt = s.topology_value_to_pod_counts[i].get(tp_val, 0)
-        # score_for_count, inlined
-        total += float(cnt) * s.topology_normalizing_weight[i] + float(c.max_skew - 1)
-    return _go_round(total)
+                cnt = tp_counts.get(tp_val, 0)
+            # score_for_count, inlined
+            total += float(cnt) * weight + skew
+        out.append(int(total + 0.5) if total >= 0 else _go_round(total))  # _go_round
+    return out
 
 
 def update_with_pod(s: PreFilterState, updated_pod: Pod, preemptor_pod: Pod,
