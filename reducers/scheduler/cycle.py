@@ -301,10 +301,11 @@ def run_score_plugins(profile: Profile, state: CycleState, pod: Pod,
                     return [], _as_error('running Normalize on Score plugins: plugin '
                                          f'"{pl.name}" failed with: {status.message()}')
             if normalize_values is not None or not hasattr(pl, "normalize_score"):
-                for i, value in enumerate(values):
-                    if not MIN_NODE_SCORE <= value <= MAX_NODE_SCORE:
-                        return [], _invalid_score(pl.name, value)
-                    totals[i] += value * weight
+                if values and not (min(values) >= MIN_NODE_SCORE
+                                   and max(values) <= MAX_NODE_SCORE):
+                    return [], _invalid_score(pl.name, next(
+                        v for v in values if not MIN_NODE_SCORE <= v <= MAX_NODE_SCORE))
+                totals = [t + v * weight for t, v in zip(totals, values, strict=True)]
                 continue
             scores = [NodeScore(info.name, v) for info, v in zip(nodes, values, strict=True)]
         else:
@@ -324,7 +325,9 @@ def run_score_plugins(profile: Profile, state: CycleState, pod: Pod,
             if not MIN_NODE_SCORE <= s.score <= MAX_NODE_SCORE:
                 return [], _invalid_score(pl.name, s.score)
             totals[i] += s.score * weight
-    return [NodeScore(info.name, t) for info, t in zip(nodes, totals, strict=True)], OK
+    new = tuple.__new__  # NodeScore(name, total) without NamedTuple's argument handling
+    return [new(NodeScore, pair)  # type: ignore[type-var]
+            for pair in zip([info.name for info in nodes], totals, strict=True)], OK
 
 
 def _invalid_score(plugin: str, score: int) -> Status:
@@ -504,14 +507,28 @@ def _heap_pop(h: list[NodeScore]) -> NodeScore:
 
 
 def select_host_name(node_scores: Sequence[NodeScore], count: int, random: Any) -> str:
-    """selectHost's choice alone: with one node at the highest score no tie is sampled (no
-    random draw is made), so it is that node, found without the heap."""
-    if node_scores:
-        best = max(s[1] for s in node_scores)
-        at_best = [s for s in node_scores if s[1] == best]
-        if len(at_best) == 1:
-            return at_best[0].name
-    return select_host(node_scores, count, random)[0]
+    """selectHost's choice alone, for a `random` that is a function of its argument (the
+    cycle's: the cluster's seeded bits for this pod and revision). The reservoir sampling
+    keeps the i-th node popped at the highest score (i from 0) where i + 1 is the largest n
+    in 2..ties with random(n) == 0 (i = 0 if none): so that n is found counting down, and
+    the heap is popped only down to that node. One node at the highest score draws nothing;
+    with every node at it the heap never moves, so pop i > 0 is the (len - i)-th node."""
+    if not node_scores:
+        raise ValueError("empty priorityList")
+    best = max(s[1] for s in node_scores)
+    ties = sum(1 for s in node_scores if s[1] == best)
+    selected_index = 0
+    for n in range(ties, 1, -1):
+        if random(n) == 0:
+            selected_index = n - 1
+            break
+    if ties == len(node_scores):
+        return node_scores[-selected_index if selected_index else 0][0]
+    h = list(node_scores)
+    _heap_init(h)
+    for _ in range(selected_index):
+        _heap_pop(h)
+    return _heap_pop(h)[0]
 
 
 def select_host(node_scores: Sequence[NodeScore], count: int, random: Any

@@ -236,6 +236,17 @@ class Snapshot:
             self._infos[name] = info
         return info
 
+    def node_labels(self, name: str) -> Map[str, str] | None:
+        """The node's labels (NodeInfo.labels) without building its NodeInfo; None when there
+        is no such node."""
+        info = self._infos.get(name)
+        if info is not None:
+            return info.labels
+        if self.cluster.get("Node", "", name) is None:
+            return None
+        labels = self.cluster.sched.node_labels.get(name)
+        return labels if labels is not None else self.get(name).labels  # type: ignore[union-attr]
+
     def __iter__(self) -> Iterator[NodeInfo]:
         for name in self.node_names:
             info = self.get(name)

@@ -88,6 +88,16 @@ class TopologySpreadConstraint:
     node_affinity_policy: str = HONOR
     node_taints_policy: str = IGNORE
 
+    def includes_every_node(self, pod: Pod) -> bool:
+        """Whether match_node_inclusion_policies holds whatever the node: taints ignored, and
+        node affinity ignored or the pod without a nodeSelector or required node affinity
+        (required_node_affinity_match is then true)."""
+        if self.node_taints_policy == HONOR:
+            return False
+        return self.node_affinity_policy != HONOR or (
+            not pod.spec.node_selector and ((pod.spec.affinity or {}).get("nodeAffinity") or {})
+            .get("requiredDuringSchedulingIgnoredDuringExecution") is None)
+
     def match_node_inclusion_policies(self, pod: Pod, node: Node) -> bool:
         """Whether the node counts for this constraint under its inclusion policies."""
         if self.node_affinity_policy == HONOR and not required_node_affinity_match(pod, node):
@@ -365,19 +375,23 @@ class PodTopologySpread:
             for group in groups[i]:
                 for name, n in group.items():
                     per_node[name] = per_node.get(name, 0) + n
+            every_node = c.includes_every_node(pod)
+            key = c.topology_key
+            tp_counts = counts[i]
             for name, n in per_node.items():
-                info = snapshot.get(name)
-                if info is None:
-                    continue
-                node = info.node
+                node_labels = snapshot.node_labels(name)
+                if node_labels is None:
+                    continue  # no such node
                 if require_all and not node_labels_match_spread_constraints(
-                        info.labels, s.constraints):
+                        node_labels, s.constraints):
                     continue
-                if not c.match_node_inclusion_policies(pod, node):
-                    continue
-                value = info.labels.get(c.topology_key, "")
-                if value in counts[i]:
-                    counts[i][value] += n
+                if not every_node:
+                    info = snapshot.get(name)
+                    if info is None or not c.match_node_inclusion_policies(pod, info.node):
+                        continue
+                value = node_labels.get(key, "")
+                if value in tp_counts:
+                    tp_counts[value] += n
         s = attrs.evolve(s, topology_value_to_pod_counts=tuple(Map(c) for c in counts),
                          matching=groups)
         return state.write(PRE_SCORE_STATE_KEY, s), OK
@@ -438,38 +452,33 @@ def _score_node(s: PreScoreState, ns: str, node_info: NodeInfo) -> int:
 
 
 def score_nodes(s: PreScoreState, ns: str, nodes: Sequence[NodeInfo]) -> list[int]:
-    """_score_node for each node, the constraints' invariants taken once for the window."""
-    per_constraint = [
-        (c.topology_key, c.topology_key == LABEL_HOSTNAME, c.selector,
-         s.matching[i] if s.matching else None, s.topology_value_to_pod_counts[i],
-         s.topology_normalizing_weight[i], float(c.max_skew - 1))
-        for i, c in enumerate(s.constraints)]
-    ignored = s.ignored_nodes
-    out = []
-    for node_info in nodes:
-        name = node_info.name
-        if name in ignored:
-            out.append(0)
-            continue
-        node_labels = node_info.labels
-        total = 0.0
-        for key, hostname, selector, groups, tp_counts, weight, skew in per_constraint:
-            tp_val = node_labels.get(key)
-            if tp_val is None:
-                continue
-            if hostname:
-                if groups is not None and node_info.cached:  # count_on_node, inlined
-                    cnt = 0
-                    for group in groups:
-                        cnt += group.get(name, 0)
-                else:
-                    cnt = count_pods_match_selector(node_info.pods, selector, ns)
+    """_score_node for each node, a column per constraint: the same float additions, in the
+    same order, as node by node."""
+    names = [info.name for info in nodes]
+    node_labels = [info.labels for info in nodes]
+    all_cached = all(info.cached for info in nodes)
+    totals = [0.0] * len(nodes)
+    for i, c in enumerate(s.constraints):
+        key = c.topology_key
+        tp_vals = [labels.get(key) for labels in node_labels]
+        if key == LABEL_HOSTNAME:
+            groups = s.matching[i] if s.matching else None
+            if groups is not None and all_cached:  # count_on_node, from the cache's counts
+                cnts = [0] * len(names)
+                for g in groups:
+                    cnts = [n + g.get(name, 0) for n, name in zip(cnts, names, strict=True)]
             else:
-                cnt = tp_counts.get(tp_val, 0)
-            # score_for_count, inlined
-            total += float(cnt) * weight + skew
-        out.append(int(total + 0.5) if total >= 0 else _go_round(total))  # _go_round
-    return out
+                cnts = [count_on_node(info, c.selector, ns, groups) for info in nodes]
+        else:
+            tp_counts = s.topology_value_to_pod_counts[i]
+            cnts = [0 if v is None else tp_counts.get(v, 0) for v in tp_vals]
+        weight, skew = s.topology_normalizing_weight[i], float(c.max_skew - 1)
+        # score_for_count, inlined
+        totals = [t if v is None else t + (float(cnt) * weight + skew)
+                  for t, v, cnt in zip(totals, tp_vals, cnts, strict=True)]
+    ignored = s.ignored_nodes
+    return [0 if name in ignored else int(t + 0.5) if t >= 0 else _go_round(t)
+            for name, t in zip(names, totals, strict=True)]
 
 
 def update_with_pod(s: PreFilterState, updated_pod: Pod, preemptor_pod: Pod,
