@@ -175,7 +175,7 @@ def run_pre_filter_plugins(profile: Profile, state: CycleState, pod: Pod, snapsh
     return_status = OK
 
     def done(status: Status, plugins: set[str]) -> tuple[Any, ...]:
-        return (attrs.evolve(state, skip_filter_plugins=frozenset(skip)), result, status,
+        return (state.with_skip_filter_plugins(frozenset(skip)), result, status,
                 plugins)
 
     for pl in profile.pre_filter:
@@ -278,13 +278,20 @@ def run_pre_score_plugins(profile: Profile, state: CycleState, pod: Pod, snapsho
             continue
         if not status.is_success():
             return state, _as_error(f'running PreScore plugin "{pl.name}": {status.message()}')
-    return attrs.evolve(state, skip_score_plugins=frozenset(skip)), OK
+    return state.with_skip_score_plugins(frozenset(skip)), OK
 
 
 def run_score_plugins(profile: Profile, state: CycleState, pod: Pod,
                       nodes: Sequence[NodeInfo]) -> tuple[list[NodeScore], Status]:
     """Each plugin's scores, normalized, weighted and summed per node (NodePluginScores'
     TotalScore)."""
+    totals, status = run_score_plugins_totals(profile, state, pod, nodes)
+    return [NodeScore(info.name, t) for info, t in zip(nodes, totals, strict=True)], status
+
+
+def run_score_plugins_totals(profile: Profile, state: CycleState, pod: Pod,
+                             nodes: Sequence[NodeInfo]) -> tuple[list[int], Status]:
+    """run_score_plugins' totals alone, in node order ([] on failure)."""
     plugins = [(pl, w) for pl, w in profile.score if pl.name not in state.skip_score_plugins]
     totals = [0] * len(nodes)
     for pl, weight in plugins:
@@ -325,9 +332,7 @@ def run_score_plugins(profile: Profile, state: CycleState, pod: Pod,
             if not MIN_NODE_SCORE <= s.score <= MAX_NODE_SCORE:
                 return [], _invalid_score(pl.name, s.score)
             totals[i] += s.score * weight
-    new = tuple.__new__  # NodeScore(name, total) without NamedTuple's argument handling
-    return [new(NodeScore, pair)  # type: ignore[type-var]
-            for pair in zip([info.name for info in nodes], totals, strict=True)], OK
+    return totals, OK
 
 
 def _invalid_score(plugin: str, score: int) -> Status:
@@ -421,8 +426,9 @@ class Scheduler:
         examined = 0
         while examined < num_all and len(feasible) < to_find:
             size = max(to_find - len(feasible), MIN_FILTER_WINDOW)
-            window = [info for i in range(examined, min(num_all, examined + size))
-                      if (info := self.snapshot.get(names[(start + i) % num_all])) is not None]
+            end = min(num_all, examined + size)
+            window = self.snapshot.get_many(
+                names[(start + i) % num_all] for i in range(examined, end))
             examined += size
             statuses = run_filter_plugins_on_nodes(self.profile, state, pod, window)
             for info, status in zip(window, statuses, strict=True):
@@ -451,11 +457,11 @@ class Scheduler:
         evaluated = len(feasible) + len(diagnosis.node_to_status)
         if len(feasible) == 1:
             return state, ScheduleResult(feasible[0].name, evaluated, 1)
-        state, scores, status = prioritize_nodes(self.profile, state, pod, self.snapshot,
-                                                 feasible)
+        state, totals, status = prioritize_node_totals(self.profile, state, pod, self.snapshot,
+                                                       feasible)
         if not status.is_success():
             return state, Failure(status)
-        host = select_host_name(scores, NUMBER_OF_HIGHEST_SCORED_NODES_TO_REPORT, random)
+        host = select_host_name([info.name for info in feasible], totals, random)
         return state, ScheduleResult(host, evaluated, len(feasible))
 
 
@@ -463,22 +469,29 @@ def prioritize_nodes(profile: Profile, state: CycleState, pod: Pod, snapshot: Sn
                      nodes: Sequence[NodeInfo]) -> tuple[CycleState, list[NodeScore], Status]:
     """PreScore, Score, NormalizeScore and the weighted sum; every node scores 1 when the
     profile has no score plugins."""
+    state, totals, status = prioritize_node_totals(profile, state, pod, snapshot, nodes)
+    return state, [NodeScore(n.name, t) for n, t in zip(nodes, totals, strict=True)], status
+
+
+def prioritize_node_totals(profile: Profile, state: CycleState, pod: Pod, snapshot: Snapshot,
+                           nodes: Sequence[NodeInfo]) -> tuple[CycleState, list[int], Status]:
+    """prioritize_nodes' scores alone, in node order ([] on failure)."""
     if not profile.score:
-        return state, [NodeScore(n.name, 1) for n in nodes], OK
+        return state, [1] * len(nodes), OK
     state, status = run_pre_score_plugins(profile, state, pod, snapshot, nodes)
     if not status.is_success():
         return state, [], status
-    scores, status = run_score_plugins(profile, state, pod, nodes)
-    return state, scores, status
+    totals, status = run_score_plugins_totals(profile, state, pod, nodes)
+    return state, totals, status
 
 
-# container/heap with nodeScoreHeap.Less = higher TotalScore first.
+# container/heap with nodeScoreHeap.Less = higher TotalScore first, on (name, score) pairs.
 
-def _less(h: list[NodeScore], i: int, j: int) -> bool:
+def _less(h: list[Any], i: int, j: int) -> bool:
     return h[i].score > h[j].score
 
 
-def _down(h: list[NodeScore], i0: int, n: int) -> None:
+def _down(h: list[Any], i0: int, n: int) -> None:
     i = i0
     while True:  # _less inlined: h[x][1] is the score
         j1 = 2 * i + 1
@@ -494,41 +507,42 @@ def _down(h: list[NodeScore], i0: int, n: int) -> None:
         i = j
 
 
-def _heap_init(h: list[NodeScore]) -> None:
+def _heap_init(h: list[Any]) -> None:
     for i in range(len(h) // 2 - 1, -1, -1):
         _down(h, i, len(h))
 
 
-def _heap_pop(h: list[NodeScore]) -> NodeScore:
+def _heap_pop(h: list[Any]) -> Any:
     n = len(h) - 1
     h[0], h[n] = h[n], h[0]
     _down(h, 0, n)
     return h.pop()
 
 
-def select_host_name(node_scores: Sequence[NodeScore], count: int, random: Any) -> str:
-    """selectHost's choice alone, for a `random` that is a function of its argument (the
-    cycle's: the cluster's seeded bits for this pod and revision). The reservoir sampling
-    keeps the i-th node popped at the highest score (i from 0) where i + 1 is the largest n
-    in 2..ties with random(n) == 0 (i = 0 if none): so that n is found counting down, and
-    the heap is popped only down to that node. One node at the highest score draws nothing;
-    with every node at it the heap never moves, so pop i > 0 is the (len - i)-th node."""
-    if not node_scores:
+def select_host_name(names: Sequence[str], scores: Sequence[int], random: Any) -> str:
+    """selectHost's choice alone (the node `names[i]` scored `scores[i]`), for a `random`
+    that is a function of its argument (the cycle's: the cluster's seeded bits for this pod
+    and revision). The reservoir sampling keeps the i-th node popped at the highest score (i
+    from 0) where i + 1 is the largest n in 2..ties with random(n) == 0 (i = 0 if none): so
+    that n is found counting down, and the heap is popped only down to that node. One node
+    at the highest score draws nothing; with every node at it the heap never moves, so pop
+    i > 0 is the (len - i)-th node."""
+    if not scores:
         raise ValueError("empty priorityList")
-    best = max(s[1] for s in node_scores)
-    ties = sum(1 for s in node_scores if s[1] == best)
+    best = max(scores)
+    ties = scores.count(best) if isinstance(scores, list) else list(scores).count(best)
     selected_index = 0
     for n in range(ties, 1, -1):
         if random(n) == 0:
             selected_index = n - 1
             break
-    if ties == len(node_scores):
-        return node_scores[-selected_index if selected_index else 0][0]
-    h = list(node_scores)
+    if ties == len(scores):
+        return names[-selected_index if selected_index else 0]
+    h = list(zip(names, scores, strict=True))
     _heap_init(h)
     for _ in range(selected_index):
         _heap_pop(h)
-    return _heap_pop(h)[0]
+    return h[0][0]
 
 
 def select_host(node_scores: Sequence[NodeScore], count: int, random: Any

@@ -32,7 +32,7 @@ Covered by: tests/test_scheduler_*.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -140,6 +140,12 @@ class CycleState:
         return CycleState(self.data.set(key, value), self.skip_filter_plugins,
                           self.skip_score_plugins)
 
+    def with_skip_filter_plugins(self, plugins: frozenset[str]) -> CycleState:
+        return CycleState(self.data, plugins, self.skip_score_plugins)
+
+    def with_skip_score_plugins(self, plugins: frozenset[str]) -> CycleState:
+        return CycleState(self.data, self.skip_filter_plugins, plugins)
+
 
 class NodeInfo:
     """What the scheduler knows of one node: the node, the sums the cluster's scheduler cache
@@ -181,6 +187,24 @@ class NodeInfo:
         self.labels = labels if labels is not None else Map(dict(node.metadata.labels))
         self._pods = pods
         self._cluster = cluster
+
+    @classmethod
+    def of_cache(cls, node: Node, cluster: Cluster) -> NodeInfo:
+        """NodeInfo(node, None, cluster.allocation(name), cluster), read straight from the
+        cluster's scheduler cache (a Snapshot builds one per node it examines)."""
+        info = cls.__new__(cls)
+        sched = cluster.sched
+        name = info.name = node.metadata.name or ""
+        info.node = node
+        info.allocation = sched.allocations.get(name, ZERO)
+        allocatable = sched.allocatable.get(name)
+        info.allocatable_resource = allocatable if allocatable is not None else \
+            allocatable_of(node)
+        labels = sched.node_labels.get(name)
+        info.labels = labels if labels is not None else Map(dict(node.metadata.labels))
+        info._pods = None
+        info._cluster = cluster
+        return info
 
     @property
     def allocatable(self) -> ResourceList:
@@ -232,9 +256,22 @@ class Snapshot:
             node = self.cluster.get("Node", "", name)
             if node is None:
                 return None
-            info = NodeInfo(node, None, self.cluster.allocation(name), self.cluster)
+            info = NodeInfo.of_cache(node, self.cluster)
             self._infos[name] = info
         return info
+
+    def get_many(self, names: Iterable[str]) -> list[NodeInfo]:
+        """`get` for each of `names` but those that are not nodes, in order (a window)."""
+        infos = self._infos
+        out = []
+        for name in names:
+            info = infos.get(name)
+            if info is None:
+                info = self.get(name)
+                if info is None:
+                    continue
+            out.append(info)
+        return out
 
     def node_labels(self, name: str) -> Map[str, str] | None:
         """The node's labels (NodeInfo.labels) without building its NodeInfo; None when there

@@ -376,6 +376,13 @@ def _weighted_mean(resources: Sequence[ResourceSpec], scores: Sequence[Sequence[
     not 0), int64 division; 0 without any: the least and most scorers' final step."""
     n = len(allocatable[0]) if allocatable else 0
     node_score = [0] * n
+    if all(all(alloc) for alloc in allocatable):  # every node has every resource
+        total_weight = sum(spec.weight for spec in resources)
+        for spec, col in zip(resources, scores, strict=True):
+            w = spec.weight
+            node_score = [t + v * w for t, v in zip(node_score, col, strict=True)]
+        return [0 if total_weight == 0 else ns // total_weight if ns >= 0 and total_weight > 0
+                else go_quo(ns, total_weight) for ns in node_score]
     weight_sum = [0] * n
     for spec, col, alloc in zip(resources, scores, allocatable, strict=True):
         w = spec.weight
