@@ -232,9 +232,11 @@ def run_filter_plugins_on_nodes(profile: Profile, state: CycleState, pod: Pod,
         if pl.name in state.skip_filter_plugins:
             continue
         batch = getattr(pl, "filter_nodes", None)
-        infos = [nodes[k] for k in alive]
+        infos = nodes if len(alive) == len(nodes) else [nodes[k] for k in alive]
         statuses = batch(state, pod, infos) if batch is not None else \
             [pl.filter(state, pod, info) for info in infos]
+        if statuses.count(OK) == len(statuses):  # every node passed (the usual case)
+            continue
         passing = []
         for k, status in zip(alive, statuses, strict=True):
             if status.code == SUCCESS:
