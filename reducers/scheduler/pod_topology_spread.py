@@ -88,6 +88,12 @@ class TopologySpreadConstraint:
     node_affinity_policy: str = HONOR
     node_taints_policy: str = IGNORE
 
+    def with_selector(self, selector: Selector) -> TopologySpreadConstraint:
+        """attrs.evolve(self, selector=selector), without evolve's introspection."""
+        return TopologySpreadConstraint(self.max_skew, self.topology_key, selector,
+                                        self.min_domains, self.node_affinity_policy,
+                                        self.node_taints_policy)
+
     def includes_every_node(self, pod: Pod) -> bool:
         """Whether match_node_inclusion_policies holds whatever the node: taints ignored, and
         node affinity ignored or the pod without a nodeSelector or required node affinity
@@ -137,6 +143,13 @@ def filter_topology_spread_constraints(
             node_taints_policy=c.get("nodeTaintsPolicy") or IGNORE,
         ))
     return result
+
+
+# The system default constraints as filter_topology_spread_constraints parses them, per
+# whenUnsatisfiable (they have no matchLabelKeys, so the pod's labels do not matter).
+_SYSTEM_DEFAULT_PARSED: Mapping[str, tuple[TopologySpreadConstraint, ...]] = {
+    action: tuple(filter_topology_spread_constraints(SYSTEM_DEFAULT_CONSTRAINTS, {}, action))
+    for action in (DO_NOT_SCHEDULE, SCHEDULE_ANYWAY)}
 
 
 def merge_label_set_with_selector(match_labels: Mapping[str, str], s: Selector) -> Selector:
@@ -263,14 +276,18 @@ class PodTopologySpread:
                                   ) -> list[TopologySpreadConstraint]:
         """The default constraints for `action`, selecting what the pod's Services and
         controller select; none when that selector is empty."""
-        constraints = filter_topology_spread_constraints(
-            self.default_constraints, pod.metadata.labels, action)
+        constraints: Sequence[TopologySpreadConstraint]
+        if self.default_constraints is SYSTEM_DEFAULT_CONSTRAINTS:  # parsed once: no labels
+            constraints = _SYSTEM_DEFAULT_PARSED[action]
+        else:
+            constraints = filter_topology_spread_constraints(
+                self.default_constraints, pod.metadata.labels, action)
         if not constraints:
             return []
         selector = default_selector(pod, cluster)
         if selector.empty():
             return []
-        return [attrs.evolve(c, selector=selector) for c in constraints]
+        return [c.with_selector(selector) for c in constraints]
 
     def cal_pre_filter_state(self, pod: Pod, all_nodes: Iterable[NodeInfo],
                              cluster: Cluster) -> PreFilterState:
@@ -461,21 +478,28 @@ def score_nodes(s: PreScoreState, ns: str, nodes: Sequence[NodeInfo]) -> list[in
     for i, c in enumerate(s.constraints):
         key = c.topology_key
         tp_vals = [labels.get(key) for labels in node_labels]
+        weight, skew = s.topology_normalizing_weight[i], float(c.max_skew - 1)
+        # score_for_count inlined: the node's domain's count (its own for hostname) * weight
+        # + maxSkew - 1, added for the nodes that have the key
         if key == LABEL_HOSTNAME:
             groups = s.matching[i] if s.matching else None
+            if groups is not None and all_cached and len(groups) == 1:  # the usual case
+                g = groups[0]
+                totals = [t if v is None else t + (float(g.get(name, 0)) * weight + skew)
+                          for t, v, name in zip(totals, tp_vals, names, strict=True)]
+                continue
             if groups is not None and all_cached:  # count_on_node, from the cache's counts
                 cnts = [0] * len(names)
                 for g in groups:
                     cnts = [n + g.get(name, 0) for n, name in zip(cnts, names, strict=True)]
             else:
                 cnts = [count_on_node(info, c.selector, ns, groups) for info in nodes]
+            totals = [t if v is None else t + (float(cnt) * weight + skew)
+                      for t, v, cnt in zip(totals, tp_vals, cnts, strict=True)]
         else:
             tp_counts = s.topology_value_to_pod_counts[i]
-            cnts = [0 if v is None else tp_counts.get(v, 0) for v in tp_vals]
-        weight, skew = s.topology_normalizing_weight[i], float(c.max_skew - 1)
-        # score_for_count, inlined
-        totals = [t if v is None else t + (float(cnt) * weight + skew)
-                  for t, v, cnt in zip(totals, tp_vals, cnts, strict=True)]
+            totals = [t if v is None else t + (float(tp_counts.get(v, 0)) * weight + skew)
+                      for t, v in zip(totals, tp_vals, strict=True)]
     ignored = s.ignored_nodes
     return [0 if name in ignored else int(t + 0.5) if t >= 0 else _go_round(t)
             for name, t in zip(names, totals, strict=True)]
