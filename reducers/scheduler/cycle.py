@@ -32,6 +32,7 @@ Covered by: tests/test_scheduler_cycle.py.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -314,7 +315,8 @@ def run_score_plugins_totals(profile: Profile, state: CycleState, pod: Pod,
                                    and max(values) <= MAX_NODE_SCORE):
                     return [], _invalid_score(pl.name, next(
                         v for v in values if not MIN_NODE_SCORE <= v <= MAX_NODE_SCORE))
-                totals = [t + v * weight for t, v in zip(totals, values, strict=True)]
+                totals = list(map(operator.add, totals, values)) if weight == 1 else \
+                    [t + v * weight for t, v in zip(totals, values, strict=True)]
                 continue
             scores = [NodeScore(info.name, v) for info, v in zip(nodes, values, strict=True)]
         else:

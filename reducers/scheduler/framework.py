@@ -263,15 +263,23 @@ class Snapshot:
     def get_many(self, names: Iterable[str]) -> list[NodeInfo]:
         """`get` for each of `names` but those that are not nodes, in order (a window)."""
         infos = self._infos
+        cluster = self.cluster
+        nodes = self._nodes
         out = []
         for name in names:
             info = infos.get(name)
             if info is None:
-                info = self.get(name)
-                if info is None:
+                node = nodes.get(name)
+                if node is None:
                     continue
+                info = infos[name] = NodeInfo.of_cache(node, cluster)
             out.append(info)
         return out
+
+    @cached_property
+    def _nodes(self) -> Mapping[str, Node]:
+        """The cluster's Nodes by name (cluster.get("Node", "", name) for each name)."""
+        return self.cluster.objects.get("Node", Map()).get("", Map())  # type: ignore[return-value]
 
     def node_labels(self, name: str) -> Map[str, str] | None:
         """The node's labels (NodeInfo.labels) without building its NodeInfo; None when there

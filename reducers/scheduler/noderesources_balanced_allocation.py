@@ -51,7 +51,6 @@ from kubefold.reducers.scheduler.noderesources_fit import (
 )
 
 NAME = "NodeResourcesBalancedAllocation"
-EXACT = 2**53  # integers up to this size are exact as float64
 PRE_SCORE_STATE_KEY = "PreScore" + NAME
 
 
@@ -116,14 +115,14 @@ def balanced_resource_scorer_nodes(requested: Sequence[Sequence[int]],
                                    allocatable: Sequence[Sequence[int]]) -> list[int]:
     """balanced_resource_scorer for a window of nodes (columns per resource): the usual two
     resources, both held, in one pass; any other node by balanced_resource_scorer."""
-    if len(requested) != 2 or not all(min(col, default=0) >= -EXACT and max(col, default=0)
-                                      <= EXACT for col in (*requested, *allocatable)):
+    if len(requested) != 2:
         rows = zip(zip(*requested, strict=True), zip(*allocatable, strict=True), strict=True)
         return [balanced_resource_scorer(req, alloc) for req, alloc in rows]
-    # Every integer is exact as a float64, so r / a is float(r) / float(a); f if f < 1.0
+    # r * 1.0 is float(r) (int * float converts the int as float() does); f if f < 1.0
     # else 1.0 is min(f, 1.0).
-    return [int((1 - abs(((f0 if (f0 := r0 / a0) < 1.0 else 1.0)
-                          - (f1 if (f1 := r1 / a1) < 1.0 else 1.0)) / 2)) * float(MAX_NODE_SCORE))
+    return [int((1 - abs(((f0 if (f0 := r0 * 1.0 / (a0 * 1.0)) < 1.0 else 1.0)
+                          - (f1 if (f1 := r1 * 1.0 / (a1 * 1.0)) < 1.0 else 1.0)) / 2))
+                * float(MAX_NODE_SCORE))
             if a0 != 0 and a1 != 0 else balanced_resource_scorer((r0, r1), (a0, a1))
             for r0, a0, r1, a1 in zip(requested[0], allocatable[0], requested[1],
                                       allocatable[1], strict=True)]

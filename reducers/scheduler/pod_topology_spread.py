@@ -388,15 +388,20 @@ class PodTopologySpread:
         for i, c in enumerate(s.constraints):
             if not counts[i]:
                 continue  # the hostname constraint: Score counts on the node itself
-            per_node: dict[str, int] = {}
-            for group in groups[i]:
-                for name, n in group.items():
-                    per_node[name] = per_node.get(name, 0) + n
+            per_node: Mapping[str, int]
+            if len(groups[i]) == 1:
+                per_node = groups[i][0]
+            else:
+                per_node = {}
+                for group in groups[i]:
+                    for name, n in group.items():
+                        per_node[name] = per_node.get(name, 0) + n  # type: ignore[index]
             every_node = c.includes_every_node(pod)
             key = c.topology_key
             tp_counts = counts[i]
+            labels_of = snapshot.node_labels
             for name, n in per_node.items():
-                node_labels = snapshot.node_labels(name)
+                node_labels = labels_of(name)
                 if node_labels is None:
                     continue  # no such node
                 if require_all and not node_labels_match_spread_constraints(
