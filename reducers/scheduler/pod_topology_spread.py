@@ -485,12 +485,13 @@ def score_nodes(s: PreScoreState, ns: str, nodes: Sequence[NodeInfo]) -> list[in
         tp_vals = [labels.get(key) for labels in node_labels]
         weight, skew = s.topology_normalizing_weight[i], float(c.max_skew - 1)
         # score_for_count inlined: the node's domain's count (its own for hostname) * weight
-        # + maxSkew - 1, added for the nodes that have the key
+        # + maxSkew - 1, added for the nodes that have the key (an int times the float weight
+        # is float(cnt) * weight)
         if key == LABEL_HOSTNAME:
             groups = s.matching[i] if s.matching else None
             if groups is not None and all_cached and len(groups) == 1:  # the usual case
                 g = groups[0]
-                totals = [t if v is None else t + (float(g.get(name, 0)) * weight + skew)
+                totals = [t if v is None else t + (g.get(name, 0) * weight + skew)
                           for t, v, name in zip(totals, tp_vals, names, strict=True)]
                 continue
             if groups is not None and all_cached:  # count_on_node, from the cache's counts
@@ -503,7 +504,7 @@ def score_nodes(s: PreScoreState, ns: str, nodes: Sequence[NodeInfo]) -> list[in
                       for t, v, cnt in zip(totals, tp_vals, cnts, strict=True)]
         else:
             tp_counts = s.topology_value_to_pod_counts[i]
-            totals = [t if v is None else t + (float(tp_counts.get(v, 0)) * weight + skew)
+            totals = [t if v is None else t + (tp_counts.get(v, 0) * weight + skew)
                       for t, v in zip(totals, tp_vals, strict=True)]
     ignored = s.ignored_nodes
     return [0 if name in ignored else int(t + 0.5) if t >= 0 else _go_round(t)
