@@ -495,31 +495,36 @@ def _less(h: list[Any], i: int, j: int) -> bool:
     return h[i].score > h[j].score
 
 
-def _down(h: list[Any], i0: int, n: int) -> None:
-    i = i0
-    while True:  # _less inlined: h[x][1] is the score
-        j1 = 2 * i + 1
-        if j1 >= n:
-            break
-        j = j1
-        j2 = j1 + 1
-        if j2 < n and h[j2][1] > h[j1][1]:
-            j = j2
-        if not h[j][1] > h[i][1]:
-            break
-        h[i], h[j] = h[j], h[i]
-        i = j
-
-
 def _heap_init(h: list[Any]) -> None:
-    for i in range(len(h) // 2 - 1, -1, -1):
-        _down(h, i, len(h))
+    n = len(h)
+    for i0 in range(n // 2 - 1, -1, -1):
+        i = i0  # heap.down(h, i0, n), _less inlined: h[x][1] is the score
+        while True:
+            j = 2 * i + 1
+            if j >= n:
+                break
+            if j + 1 < n and h[j + 1][1] > h[j][1]:
+                j += 1
+            if not h[j][1] > h[i][1]:
+                break
+            h[i], h[j] = h[j], h[i]
+            i = j
 
 
 def _heap_pop(h: list[Any]) -> Any:
     n = len(h) - 1
     h[0], h[n] = h[n], h[0]
-    _down(h, 0, n)
+    i = 0  # heap.down(h, 0, n), as in _heap_init
+    while True:
+        j = 2 * i + 1
+        if j >= n:
+            break
+        if j + 1 < n and h[j + 1][1] > h[j][1]:
+            j += 1
+        if not h[j][1] > h[i][1]:
+            break
+        h[i], h[j] = h[j], h[i]
+        i = j
     return h.pop()
 
 
@@ -563,7 +568,7 @@ def select_host(node_scores: Sequence[NodeScore], count: int, random: Any
     max_score = top[0][1]
     n = len(h)
     while n:
-        # _heap_pop with _down inlined (h[x][1] is the score): the loop pops most of the heap
+        # _heap_pop inlined (h[x][1] is the score): the loop pops most of the heap
         # when many nodes tie at the highest score.
         n -= 1
         h[0], h[n] = h[n], h[0]

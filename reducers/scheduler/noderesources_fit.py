@@ -378,9 +378,13 @@ def _weighted_mean(resources: Sequence[ResourceSpec], scores: Sequence[Sequence[
     node_score = [0] * n
     if all(all(alloc) for alloc in allocatable):  # every node has every resource
         total_weight = sum(spec.weight for spec in resources)
-        for spec, col in zip(resources, scores, strict=True):
-            w = spec.weight
-            node_score = [t + v * w for t, v in zip(node_score, col, strict=True)]
+        if len(resources) == 2:  # the usual cpu and memory, in one pass
+            w0, w1 = resources[0].weight, resources[1].weight
+            node_score = [a * w0 + b * w1 for a, b in zip(scores[0], scores[1], strict=True)]
+        else:
+            for spec, col in zip(resources, scores, strict=True):
+                w = spec.weight
+                node_score = [t + v * w for t, v in zip(node_score, col, strict=True)]
         return [0 if total_weight == 0 else ns // total_weight if ns >= 0 and total_weight > 0
                 else go_quo(ns, total_weight) for ns in node_score]
     weight_sum = [0] * n
