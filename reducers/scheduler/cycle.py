@@ -430,9 +430,11 @@ class Scheduler:
         examined = 0
         while examined < num_all and len(feasible) < to_find:
             size = max(to_find - len(feasible), MIN_FILTER_WINDOW)
-            end = min(num_all, examined + size)
-            window = self.snapshot.get_many(
-                names[(start + i) % num_all] for i in range(examined, end))
+            # names[(start + i) % num_all] for i in examined..end-1, as at most two slices
+            first, count = (start + examined) % num_all, min(num_all, examined + size) - examined
+            wanted = names[first:first + count] if first + count <= num_all else \
+                [*names[first:], *names[:first + count - num_all]]
+            window = self.snapshot.get_many(wanted)
             examined += size
             statuses = run_filter_plugins_on_nodes(self.profile, state, pod, window)
             for info, status in zip(window, statuses, strict=True):
@@ -691,7 +693,9 @@ def schedule_one(cluster: Cluster, pod_key: str, profile: Profile,
     _, result = scheduling_cycle(scheduler, CycleState(), pod, _random(cluster, pod_key))
     if isinstance(result, Failure) and result.cluster is not None:
         cluster = result.cluster
-    cluster = attrs.evolve(cluster, scheduler_next_start=scheduler.next_start_node_index)
+    if scheduler.next_start_node_index != cluster.scheduler_next_start:  # (all nodes examined:
+        # the same start again)
+        cluster = attrs.evolve(cluster, scheduler_next_start=scheduler.next_start_node_index)
     if isinstance(result, Failure):
         return handle_scheduling_failure(cluster, pod_key, pod, result)
     written = apiserver.bind(cluster, namespace, name, result.suggested_host)

@@ -157,14 +157,15 @@ class NodeInfo:
     so plugins may read counts from the cluster's indices instead of walking `pods`. One built
     with explicit pods (preemption's what-ifs) is not."""
 
-    __slots__ = ("node", "allocation", "name", "allocatable_resource", "labels", "_pods",
-                 "_cluster")
+    __slots__ = ("node", "allocation", "name", "allocatable_resource", "labels", "cached",
+                 "_pods", "_cluster")
 
     node: Node
     allocation: NodeAllocation
     name: str
     allocatable_resource: Allocatable  # NodeInfo.Allocatable in integers
     labels: Map[str, str]  # the node's labels as a fast map
+    cached: bool  # whether this is the cluster's view of the node (no what-if pods)
 
     def __init__(self, node: Node, pods: tuple[Pod, ...] | None = None,
                  allocation: NodeAllocation | None = None, cluster: Cluster | None = None,
@@ -185,6 +186,7 @@ class NodeInfo:
         self.name = name
         self.allocatable_resource = allocatable
         self.labels = labels if labels is not None else Map(dict(node.metadata.labels))
+        self.cached = cluster is not None
         self._pods = pods
         self._cluster = cluster
 
@@ -202,6 +204,7 @@ class NodeInfo:
             allocatable_of(node)
         labels = sched.node_labels.get(name)
         info.labels = labels if labels is not None else Map(dict(node.metadata.labels))
+        info.cached = True
         info._pods = None
         info._cluster = cluster
         return info
@@ -218,10 +221,6 @@ class NodeInfo:
                                if p.status.phase not in TERMINAL_PHASES)
         return self._pods
 
-    @property
-    def cached(self) -> bool:
-        """Whether this is the cluster's view of the node (no what-if pods)."""
-        return self._cluster is not None
 
     @property
     def requested(self) -> ResourceList:

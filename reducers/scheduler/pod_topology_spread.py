@@ -478,7 +478,7 @@ def score_nodes(s: PreScoreState, ns: str, nodes: Sequence[NodeInfo]) -> list[in
     same order, as node by node."""
     names = [info.name for info in nodes]
     node_labels = [info.labels for info in nodes]
-    all_cached = all(info.cached for info in nodes)
+    all_cached = all([info.cached for info in nodes])
     totals = [0.0] * len(nodes)
     for i, c in enumerate(s.constraints):
         key = c.topology_key
