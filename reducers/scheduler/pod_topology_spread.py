@@ -453,9 +453,14 @@ def _normalize(s: PreScoreState, names: Sequence[str], values: Sequence[int]) ->
     """NormalizeScore: ignored nodes 0; the others MaxNodeScore * (max + min - score) / max
     (all MaxNodeScore when the maximum is 0)."""
     ignored = s.ignored_nodes
-    valid = [v for name, v in zip(names, values, strict=True) if name not in ignored]
+    valid = [v for name, v in zip(names, values, strict=True) if name not in ignored] \
+        if ignored else values
     min_score = min(valid, default=2**63 - 1)
-    max_score = max([0, *valid])
+    max_score = max(0, max(valid, default=0))
+    if not ignored:  # the same, for a window without ignored nodes, in one pass
+        if max_score == 0:
+            return [MAX_NODE_SCORE] * len(values)
+        return [MAX_NODE_SCORE * (max_score + min_score - v) // max_score for v in values]
     out = []
     for name, v in zip(names, values, strict=True):
         if name in ignored:
@@ -507,6 +512,8 @@ def score_nodes(s: PreScoreState, ns: str, nodes: Sequence[NodeInfo]) -> list[in
             totals = [t if v is None else t + (tp_counts.get(v, 0) * weight + skew)
                       for t, v in zip(totals, tp_vals, strict=True)]
     ignored = s.ignored_nodes
+    if not ignored:
+        return [int(t + 0.5) if t >= 0 else _go_round(t) for t in totals]
     return [0 if name in ignored else int(t + 0.5) if t >= 0 else _go_round(t)
             for name, t in zip(names, totals, strict=True)]
 
