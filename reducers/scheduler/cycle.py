@@ -32,6 +32,7 @@ Covered by: tests/test_scheduler_cycle.py.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -175,7 +176,7 @@ def run_pre_filter_plugins(profile: Profile, state: CycleState, pod: Pod, snapsh
     return_status = OK
 
     def done(status: Status, plugins: set[str]) -> tuple[Any, ...]:
-        return (attrs.evolve(state, skip_filter_plugins=frozenset(skip)), result, status,
+        return (state.with_skip_filter_plugins(frozenset(skip)), result, status,
                 plugins)
 
     for pl in profile.pre_filter:
@@ -232,9 +233,11 @@ def run_filter_plugins_on_nodes(profile: Profile, state: CycleState, pod: Pod,
         if pl.name in state.skip_filter_plugins:
             continue
         batch = getattr(pl, "filter_nodes", None)
-        infos = [nodes[k] for k in alive]
+        infos = nodes if len(alive) == len(nodes) else [nodes[k] for k in alive]
         statuses = batch(state, pod, infos) if batch is not None else \
             [pl.filter(state, pod, info) for info in infos]
+        if statuses.count(OK) == len(statuses):  # every node passed (the usual case)
+            continue
         passing = []
         for k, status in zip(alive, statuses, strict=True):
             if status.code == SUCCESS:
@@ -278,13 +281,20 @@ def run_pre_score_plugins(profile: Profile, state: CycleState, pod: Pod, snapsho
             continue
         if not status.is_success():
             return state, _as_error(f'running PreScore plugin "{pl.name}": {status.message()}')
-    return attrs.evolve(state, skip_score_plugins=frozenset(skip)), OK
+    return state.with_skip_score_plugins(frozenset(skip)), OK
 
 
 def run_score_plugins(profile: Profile, state: CycleState, pod: Pod,
                       nodes: Sequence[NodeInfo]) -> tuple[list[NodeScore], Status]:
     """Each plugin's scores, normalized, weighted and summed per node (NodePluginScores'
     TotalScore)."""
+    totals, status = run_score_plugins_totals(profile, state, pod, nodes)
+    return [NodeScore(info.name, t) for info, t in zip(nodes, totals, strict=True)], status
+
+
+def run_score_plugins_totals(profile: Profile, state: CycleState, pod: Pod,
+                             nodes: Sequence[NodeInfo]) -> tuple[list[int], Status]:
+    """run_score_plugins' totals alone, in node order ([] on failure)."""
     plugins = [(pl, w) for pl, w in profile.score if pl.name not in state.skip_score_plugins]
     totals = [0] * len(nodes)
     for pl, weight in plugins:
@@ -301,10 +311,12 @@ def run_score_plugins(profile: Profile, state: CycleState, pod: Pod,
                     return [], _as_error('running Normalize on Score plugins: plugin '
                                          f'"{pl.name}" failed with: {status.message()}')
             if normalize_values is not None or not hasattr(pl, "normalize_score"):
-                for i, value in enumerate(values):
-                    if not MIN_NODE_SCORE <= value <= MAX_NODE_SCORE:
-                        return [], _invalid_score(pl.name, value)
-                    totals[i] += value * weight
+                if values and not (min(values) >= MIN_NODE_SCORE
+                                   and max(values) <= MAX_NODE_SCORE):
+                    return [], _invalid_score(pl.name, next(
+                        v for v in values if not MIN_NODE_SCORE <= v <= MAX_NODE_SCORE))
+                totals = list(map(operator.add, totals, values)) if weight == 1 else \
+                    [t + v * weight for t, v in zip(totals, values, strict=True)]
                 continue
             scores = [NodeScore(info.name, v) for info, v in zip(nodes, values, strict=True)]
         else:
@@ -324,7 +336,7 @@ def run_score_plugins(profile: Profile, state: CycleState, pod: Pod,
             if not MIN_NODE_SCORE <= s.score <= MAX_NODE_SCORE:
                 return [], _invalid_score(pl.name, s.score)
             totals[i] += s.score * weight
-    return [NodeScore(info.name, t) for info, t in zip(nodes, totals, strict=True)], OK
+    return totals, OK
 
 
 def _invalid_score(plugin: str, score: int) -> Status:
@@ -418,8 +430,11 @@ class Scheduler:
         examined = 0
         while examined < num_all and len(feasible) < to_find:
             size = max(to_find - len(feasible), MIN_FILTER_WINDOW)
-            window = [info for i in range(examined, min(num_all, examined + size))
-                      if (info := self.snapshot.get(names[(start + i) % num_all])) is not None]
+            # names[(start + i) % num_all] for i in examined..end-1, as at most two slices
+            first, count = (start + examined) % num_all, min(num_all, examined + size) - examined
+            wanted = names[first:first + count] if first + count <= num_all else \
+                [*names[first:], *names[:first + count - num_all]]
+            window = self.snapshot.get_many(wanted)
             examined += size
             statuses = run_filter_plugins_on_nodes(self.profile, state, pod, window)
             for info, status in zip(window, statuses, strict=True):
@@ -448,11 +463,11 @@ class Scheduler:
         evaluated = len(feasible) + len(diagnosis.node_to_status)
         if len(feasible) == 1:
             return state, ScheduleResult(feasible[0].name, evaluated, 1)
-        state, scores, status = prioritize_nodes(self.profile, state, pod, self.snapshot,
-                                                 feasible)
+        state, totals, status = prioritize_node_totals(self.profile, state, pod, self.snapshot,
+                                                       feasible)
         if not status.is_success():
             return state, Failure(status)
-        host = select_host_name(scores, NUMBER_OF_HIGHEST_SCORED_NODES_TO_REPORT, random)
+        host = select_host_name([info.name for info in feasible], totals, random)
         return state, ScheduleResult(host, evaluated, len(feasible))
 
 
@@ -460,58 +475,85 @@ def prioritize_nodes(profile: Profile, state: CycleState, pod: Pod, snapshot: Sn
                      nodes: Sequence[NodeInfo]) -> tuple[CycleState, list[NodeScore], Status]:
     """PreScore, Score, NormalizeScore and the weighted sum; every node scores 1 when the
     profile has no score plugins."""
+    state, totals, status = prioritize_node_totals(profile, state, pod, snapshot, nodes)
+    return state, [NodeScore(n.name, t) for n, t in zip(nodes, totals, strict=True)], status
+
+
+def prioritize_node_totals(profile: Profile, state: CycleState, pod: Pod, snapshot: Snapshot,
+                           nodes: Sequence[NodeInfo]) -> tuple[CycleState, list[int], Status]:
+    """prioritize_nodes' scores alone, in node order ([] on failure)."""
     if not profile.score:
-        return state, [NodeScore(n.name, 1) for n in nodes], OK
+        return state, [1] * len(nodes), OK
     state, status = run_pre_score_plugins(profile, state, pod, snapshot, nodes)
     if not status.is_success():
         return state, [], status
-    scores, status = run_score_plugins(profile, state, pod, nodes)
-    return state, scores, status
+    totals, status = run_score_plugins_totals(profile, state, pod, nodes)
+    return state, totals, status
 
 
-# container/heap with nodeScoreHeap.Less = higher TotalScore first.
+# container/heap with nodeScoreHeap.Less = higher TotalScore first, on (name, score) pairs.
 
-def _less(h: list[NodeScore], i: int, j: int) -> bool:
+def _less(h: list[Any], i: int, j: int) -> bool:
     return h[i].score > h[j].score
 
 
-def _down(h: list[NodeScore], i0: int, n: int) -> None:
-    i = i0
-    while True:  # _less inlined: h[x][1] is the score
-        j1 = 2 * i + 1
-        if j1 >= n:
+def _heap_init(h: list[Any]) -> None:
+    n = len(h)
+    for i0 in range(n // 2 - 1, -1, -1):
+        i = i0  # heap.down(h, i0, n), _less inlined: h[x][1] is the score
+        while True:
+            j = 2 * i + 1
+            if j >= n:
+                break
+            if j + 1 < n and h[j + 1][1] > h[j][1]:
+                j += 1
+            if not h[j][1] > h[i][1]:
+                break
+            h[i], h[j] = h[j], h[i]
+            i = j
+
+
+def _heap_pop(h: list[Any]) -> Any:
+    n = len(h) - 1
+    h[0], h[n] = h[n], h[0]
+    i = 0  # heap.down(h, 0, n), as in _heap_init
+    while True:
+        j = 2 * i + 1
+        if j >= n:
             break
-        j = j1
-        j2 = j1 + 1
-        if j2 < n and h[j2][1] > h[j1][1]:
-            j = j2
+        if j + 1 < n and h[j + 1][1] > h[j][1]:
+            j += 1
         if not h[j][1] > h[i][1]:
             break
         h[i], h[j] = h[j], h[i]
         i = j
-
-
-def _heap_init(h: list[NodeScore]) -> None:
-    for i in range(len(h) // 2 - 1, -1, -1):
-        _down(h, i, len(h))
-
-
-def _heap_pop(h: list[NodeScore]) -> NodeScore:
-    n = len(h) - 1
-    h[0], h[n] = h[n], h[0]
-    _down(h, 0, n)
     return h.pop()
 
 
-def select_host_name(node_scores: Sequence[NodeScore], count: int, random: Any) -> str:
-    """selectHost's choice alone: with one node at the highest score no tie is sampled (no
-    random draw is made), so it is that node, found without the heap."""
-    if node_scores:
-        best = max(s[1] for s in node_scores)
-        at_best = [s for s in node_scores if s[1] == best]
-        if len(at_best) == 1:
-            return at_best[0].name
-    return select_host(node_scores, count, random)[0]
+def select_host_name(names: Sequence[str], scores: Sequence[int], random: Any) -> str:
+    """selectHost's choice alone (the node `names[i]` scored `scores[i]`), for a `random`
+    that is a function of its argument (the cycle's: the cluster's seeded bits for this pod
+    and revision). The reservoir sampling keeps the i-th node popped at the highest score (i
+    from 0) where i + 1 is the largest n in 2..ties with random(n) == 0 (i = 0 if none): so
+    that n is found counting down, and the heap is popped only down to that node. One node
+    at the highest score draws nothing; with every node at it the heap never moves, so pop
+    i > 0 is the (len - i)-th node."""
+    if not scores:
+        raise ValueError("empty priorityList")
+    best = max(scores)
+    ties = scores.count(best) if isinstance(scores, list) else list(scores).count(best)
+    selected_index = 0
+    for n in range(ties, 1, -1):
+        if random(n) == 0:
+            selected_index = n - 1
+            break
+    if ties == len(scores):
+        return names[-selected_index if selected_index else 0]
+    h = list(zip(names, scores, strict=True))
+    _heap_init(h)
+    for _ in range(selected_index):
+        _heap_pop(h)
+    return h[0][0]
 
 
 def select_host(node_scores: Sequence[NodeScore], count: int, random: Any
@@ -525,11 +567,28 @@ def select_host(node_scores: Sequence[NodeScore], count: int, random: Any
     cnt_of_max_score = 1
     selected_index = 0
     top = [_heap_pop(h)]
-    while h:
-        ns = _heap_pop(h)
-        if ns.score != top[0].score and len(top) == count:
+    max_score = top[0][1]
+    n = len(h)
+    while n:
+        # _heap_pop inlined (h[x][1] is the score): the loop pops most of the heap
+        # when many nodes tie at the highest score.
+        n -= 1
+        h[0], h[n] = h[n], h[0]
+        i = 0
+        while True:
+            j = 2 * i + 1
+            if j >= n:
+                break
+            if j + 1 < n and h[j + 1][1] > h[j][1]:
+                j += 1
+            if not h[j][1] > h[i][1]:
+                break
+            h[i], h[j] = h[j], h[i]
+            i = j
+        ns = h.pop()
+        if ns[1] != max_score and len(top) == count:
             break
-        if ns.score == top[0].score:
+        if ns[1] == max_score:
             cnt_of_max_score += 1
             if random(cnt_of_max_score) == 0:
                 selected_index = cnt_of_max_score - 1
@@ -634,7 +693,9 @@ def schedule_one(cluster: Cluster, pod_key: str, profile: Profile,
     _, result = scheduling_cycle(scheduler, CycleState(), pod, _random(cluster, pod_key))
     if isinstance(result, Failure) and result.cluster is not None:
         cluster = result.cluster
-    cluster = attrs.evolve(cluster, scheduler_next_start=scheduler.next_start_node_index)
+    if scheduler.next_start_node_index != cluster.scheduler_next_start:  # (all nodes examined:
+        # the same start again)
+        cluster = attrs.evolve(cluster, scheduler_next_start=scheduler.next_start_node_index)
     if isinstance(result, Failure):
         return handle_scheduling_failure(cluster, pod_key, pod, result)
     written = apiserver.bind(cluster, namespace, name, result.suggested_host)

@@ -32,7 +32,7 @@ Covered by: tests/test_scheduler_*.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -140,6 +140,12 @@ class CycleState:
         return CycleState(self.data.set(key, value), self.skip_filter_plugins,
                           self.skip_score_plugins)
 
+    def with_skip_filter_plugins(self, plugins: frozenset[str]) -> CycleState:
+        return CycleState(self.data, plugins, self.skip_score_plugins)
+
+    def with_skip_score_plugins(self, plugins: frozenset[str]) -> CycleState:
+        return CycleState(self.data, self.skip_filter_plugins, plugins)
+
 
 class NodeInfo:
     """What the scheduler knows of one node: the node, the sums the cluster's scheduler cache
@@ -151,7 +157,15 @@ class NodeInfo:
     so plugins may read counts from the cluster's indices instead of walking `pods`. One built
     with explicit pods (preemption's what-ifs) is not."""
 
-    __slots__ = ("node", "allocation", "_pods", "_cluster", "_allocatable", "_labels")
+    __slots__ = ("node", "allocation", "name", "allocatable_resource", "labels", "cached",
+                 "_pods", "_cluster")
+
+    node: Node
+    allocation: NodeAllocation
+    name: str
+    allocatable_resource: Allocatable  # NodeInfo.Allocatable in integers
+    labels: Map[str, str]  # the node's labels as a fast map
+    cached: bool  # whether this is the cluster's view of the node (no what-if pods)
 
     def __init__(self, node: Node, pods: tuple[Pod, ...] | None = None,
                  allocation: NodeAllocation | None = None, cluster: Cluster | None = None,
@@ -160,38 +174,44 @@ class NodeInfo:
             allocation = ZERO
             for pod in pods or ():
                 allocation = allocation.add(pod_info(pod))
+        name = node.metadata.name or ""
+        sched = None if cluster is None else cluster.sched
+        if allocatable is None:
+            allocatable = None if sched is None else sched.allocatable.get(name)
+            if allocatable is None:
+                allocatable = allocatable_of(node)
+        labels = None if sched is None else sched.node_labels.get(name)
         self.node = node
         self.allocation = allocation
+        self.name = name
+        self.allocatable_resource = allocatable
+        self.labels = labels if labels is not None else Map(dict(node.metadata.labels))
+        self.cached = cluster is not None
         self._pods = pods
         self._cluster = cluster
-        self._allocatable = allocatable
-        self._labels: Map[str, str] | None = None
 
-    @property
-    def name(self) -> str:
-        return self.node.metadata.name or ""
+    @classmethod
+    def of_cache(cls, node: Node, cluster: Cluster) -> NodeInfo:
+        """NodeInfo(node, None, cluster.allocation(name), cluster), read straight from the
+        cluster's scheduler cache (a Snapshot builds one per node it examines)."""
+        info = cls.__new__(cls)
+        sched = cluster.sched
+        name = info.name = node.metadata.name or ""
+        info.node = node
+        info.allocation = sched.allocations.get(name, ZERO)
+        allocatable = sched.allocatable.get(name)
+        info.allocatable_resource = allocatable if allocatable is not None else \
+            allocatable_of(node)
+        labels = sched.node_labels.get(name)
+        info.labels = labels if labels is not None else Map(dict(node.metadata.labels))
+        info.cached = True
+        info._pods = None
+        info._cluster = cluster
+        return info
 
     @property
     def allocatable(self) -> ResourceList:
         return self.node.status.allocatable
-
-    @property
-    def allocatable_resource(self) -> Allocatable:
-        """NodeInfo.Allocatable in integers (the cluster's scheduler cache keeps it)."""
-        if self._allocatable is None:
-            cached = None if self._cluster is None else \
-                self._cluster.sched.allocatable.get(self.name)
-            self._allocatable = cached if cached is not None else allocatable_of(self.node)
-        return self._allocatable
-
-    @property
-    def labels(self) -> Map[str, str]:
-        """The node's labels as a fast map (the cluster's scheduler cache keeps it)."""
-        if self._labels is None:
-            cached = None if self._cluster is None else \
-                self._cluster.sched.node_labels.get(self.name)
-            self._labels = cached if cached is not None else Map(dict(self.node.metadata.labels))
-        return self._labels
 
     @property
     def pods(self) -> tuple[Pod, ...]:
@@ -201,10 +221,6 @@ class NodeInfo:
                                if p.status.phase not in TERMINAL_PHASES)
         return self._pods
 
-    @property
-    def cached(self) -> bool:
-        """Whether this is the cluster's view of the node (no what-if pods)."""
-        return self._cluster is not None
 
     @property
     def requested(self) -> ResourceList:
@@ -213,7 +229,7 @@ class NodeInfo:
 
     def with_pods(self, pods: tuple[Pod, ...], allocation: NodeAllocation) -> NodeInfo:
         """A what-if copy holding other pods (preemption's AddPod/RemovePod)."""
-        return NodeInfo(self.node, pods, allocation, None, self._allocatable)
+        return NodeInfo(self.node, pods, allocation, None, self.allocatable_resource)
 
 
 class Snapshot:
@@ -239,9 +255,41 @@ class Snapshot:
             node = self.cluster.get("Node", "", name)
             if node is None:
                 return None
-            info = NodeInfo(node, None, self.cluster.allocation(name), self.cluster)
+            info = NodeInfo.of_cache(node, self.cluster)
             self._infos[name] = info
         return info
+
+    def get_many(self, names: Iterable[str]) -> list[NodeInfo]:
+        """`get` for each of `names` but those that are not nodes, in order (a window)."""
+        infos = self._infos
+        cluster = self.cluster
+        nodes = self._nodes
+        out = []
+        for name in names:
+            info = infos.get(name)
+            if info is None:
+                node = nodes.get(name)
+                if node is None:
+                    continue
+                info = infos[name] = NodeInfo.of_cache(node, cluster)
+            out.append(info)
+        return out
+
+    @cached_property
+    def _nodes(self) -> Mapping[str, Node]:
+        """The cluster's Nodes by name (cluster.get("Node", "", name) for each name)."""
+        return self.cluster.objects.get("Node", Map()).get("", Map())  # type: ignore[return-value]
+
+    def node_labels(self, name: str) -> Map[str, str] | None:
+        """The node's labels (NodeInfo.labels) without building its NodeInfo; None when there
+        is no such node."""
+        info = self._infos.get(name)
+        if info is not None:
+            return info.labels
+        if self.cluster.get("Node", "", name) is None:
+            return None
+        labels = self.cluster.sched.node_labels.get(name)
+        return labels if labels is not None else self.get(name).labels  # type: ignore[union-attr]
 
     def __iter__(self) -> Iterator[NodeInfo]:
         for name in self.node_names:

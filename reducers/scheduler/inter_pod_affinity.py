@@ -336,6 +336,10 @@ class InterPodAffinity:
 
     def pre_filter(self, state: CycleState, pod: Pod, snapshot: Snapshot
                    ) -> tuple[CycleState, PreFilterResult | None, Status]:
+        if not pod_with_affinity(pod) and not snapshot.cluster.sched.anti_affinity_pods:
+            # No terms of its own and no pod with required anti-affinity anywhere: nothing
+            # to count, so Skip as below, without parsing and merging empty terms.
+            return state, None, Status(SKIP)
         try:
             terms = pod_terms(pod)
         except ValueError as err:
@@ -406,6 +410,10 @@ class InterPodAffinity:
         has_constraints = bool(_kind_terms(pod, "podAffinity", PREFERRED)
                                or _kind_terms(pod, "podAntiAffinity", PREFERRED))
         if self.ignore_preferred_terms_of_existing_pods and not has_constraints:
+            return state, Status(SKIP)
+        if not pod_with_affinity(pod) and not snapshot.cluster.sched.affinity_pods:
+            # No terms of its own and no pod with affinity terms anywhere: no topology
+            # score, so Skip as below, without parsing and merging empty terms.
             return state, Status(SKIP)
         try:
             terms = pod_terms(pod)

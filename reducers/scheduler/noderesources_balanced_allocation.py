@@ -111,6 +111,23 @@ def balanced_resource_scorer(requested: Sequence[int], allocatable: Sequence[int
     return int((1 - std) * float(MAX_NODE_SCORE))
 
 
+def balanced_resource_scorer_nodes(requested: Sequence[Sequence[int]],
+                                   allocatable: Sequence[Sequence[int]]) -> list[int]:
+    """balanced_resource_scorer for a window of nodes (columns per resource): the usual two
+    resources, both held, in one pass; any other node by balanced_resource_scorer."""
+    if len(requested) != 2:
+        rows = zip(zip(*requested, strict=True), zip(*allocatable, strict=True), strict=True)
+        return [balanced_resource_scorer(req, alloc) for req, alloc in rows]
+    # r * 1.0 is float(r) (int * float converts the int as float() does); f if f < 1.0
+    # else 1.0 is min(f, 1.0).
+    return [int((1 - abs(((f0 if (f0 := r0 * 1.0 / (a0 * 1.0)) < 1.0 else 1.0)
+                          - (f1 if (f1 := r1 * 1.0 / (a1 * 1.0)) < 1.0 else 1.0)) / 2))
+                * float(MAX_NODE_SCORE))
+            if a0 != 0 and a1 != 0 else balanced_resource_scorer((r0, r1), (a0, a1))
+            for r0, a0, r1, a1 in zip(requested[0], allocatable[0], requested[1],
+                                      allocatable[1], strict=True)]
+
+
 @attrs.frozen
 class BalancedAllocation:
     resource_allocation_scorer: ResourceAllocationScorer
@@ -156,7 +173,8 @@ def new_balanced_allocation(args: NodeResourcesBalancedAllocationArgs) -> Balanc
     if errs:
         raise ValueError(aggregate(errs))
     return BalancedAllocation(ResourceAllocationScorer(
-        NAME, balanced_resource_scorer, args.resources, use_requested=True))
+        NAME, balanced_resource_scorer, args.resources, use_requested=True,
+        scorer_nodes=balanced_resource_scorer_nodes))
 
 
 def new(args: Mapping[str, Any]) -> BalancedAllocation:

@@ -188,6 +188,9 @@ def validate_node_resources_fit_args(args: NodeResourcesFitArgs) -> list[FieldEr
 # --- resource_allocation.go ----------------------------------------------------------------
 
 Scorer = Callable[[Sequence[int], Sequence[int]], int]
+# A Scorer over a window of nodes at once: per configured resource, the column of the nodes'
+# requested and the column of their allocatable; one score per node, as Scorer gives each.
+NodesScorer = Callable[[Sequence[Sequence[int]], Sequence[Sequence[int]]], list[int]]
 
 
 def node_allocatable(node_info: NodeInfo, resource: str) -> tuple[int, bool]:
@@ -212,6 +215,7 @@ class ResourceAllocationScorer:
     scorer: Scorer
     resources: tuple[ResourceSpec, ...]
     use_requested: bool = False
+    scorer_nodes: NodesScorer | None = None  # `scorer` for a window at once, if it has one
 
     def score(self, pod: Pod, node_info: NodeInfo, pod_requests: Sequence[int],
               non_zero: tuple[int, int] | None = None) -> tuple[int, Status]:
@@ -222,10 +226,38 @@ class ResourceAllocationScorer:
 
     def score_nodes(self, nodes: Sequence[NodeInfo], pod_requests: Sequence[int]
                     ) -> tuple[list[int], Status]:
-        """`score` for each node (the batch the cycle calls)."""
+        """`score` for each node (the batch the cycle calls): the requested and allocatable
+        columns of the window, scored by `scorer_nodes` (else node by node by `scorer`)."""
         if not self.resources:
             return [], Status(ERROR, ("resources not found",))
-        return [self._score(info, pod_requests, None) for info in nodes], OK
+        requested: list[list[int]] = []
+        allocatable: list[list[int]] = []
+        for i, spec in enumerate(self.resources):
+            want = pod_requests[i]
+            # cpu and memory inline (calculate_resource_allocatable_request's first case); a
+            # resource whose allocatable is 0 is skipped by every scorer, whatever requested.
+            if spec.name == "cpu":
+                allocatable.append([info.allocatable_resource.milli_cpu for info in nodes])
+                requested.append(
+                    [info.allocation.milli_cpu + want for info in nodes] if self.use_requested
+                    else [info.allocation.non0_cpu + want for info in nodes])
+            elif spec.name == "memory":
+                allocatable.append([info.allocatable_resource.memory for info in nodes])
+                requested.append(
+                    [info.allocation.memory + want for info in nodes] if self.use_requested
+                    else [info.allocation.non0_mem + want for info in nodes])
+            else:
+                pairs = [self.calculate_resource_allocatable_request(info, spec.name, want, None
+                                                                     if self.use_requested else
+                                                                     (info.allocation.non0_cpu,
+                                                                      info.allocation.non0_mem))
+                         for info in nodes]
+                allocatable.append([a for a, _ in pairs])
+                requested.append([r for _, r in pairs])
+        if self.scorer_nodes is not None:
+            return self.scorer_nodes(requested, allocatable), OK
+        rows = zip(zip(*requested, strict=True), zip(*allocatable, strict=True), strict=True)
+        return [self.scorer(list(req), list(alloc)) for req, alloc in rows], OK
 
     def _score(self, node_info: NodeInfo, pod_requests: Sequence[int],
                non_zero: tuple[int, int] | None) -> int:
@@ -327,6 +359,44 @@ def least_resource_scorer(resources: Sequence[ResourceSpec]) -> Scorer:
     return scorer
 
 
+def least_resource_scorer_nodes(resources: Sequence[ResourceSpec]) -> NodesScorer:
+    """least_resource_scorer for a window of nodes (columns per resource)."""
+    def scorer(requested: Sequence[Sequence[int]], allocatable: Sequence[Sequence[int]]
+               ) -> list[int]:
+        return _weighted_mean(resources, [
+            [0 if c == 0 else (c - r) * MAX_NODE_SCORE // c if 0 <= r <= c
+             else least_requested_score(r, c) for r, c in zip(req, alloc, strict=True)]
+            for req, alloc in zip(requested, allocatable, strict=True)], allocatable)
+    return scorer
+
+
+def _weighted_mean(resources: Sequence[ResourceSpec], scores: Sequence[Sequence[int]],
+                   allocatable: Sequence[Sequence[int]]) -> list[int]:
+    """Per node, sum(score * weight) / sum(weight) over the resources it has (allocatable
+    not 0), int64 division; 0 without any: the least and most scorers' final step."""
+    n = len(allocatable[0]) if allocatable else 0
+    node_score = [0] * n
+    if all(all(alloc) for alloc in allocatable):  # every node has every resource
+        total_weight = sum(spec.weight for spec in resources)
+        if len(resources) == 2:  # the usual cpu and memory, in one pass
+            w0, w1 = resources[0].weight, resources[1].weight
+            node_score = [a * w0 + b * w1 for a, b in zip(scores[0], scores[1], strict=True)]
+        else:
+            for spec, col in zip(resources, scores, strict=True):
+                w = spec.weight
+                node_score = [t + v * w for t, v in zip(node_score, col, strict=True)]
+        return [0 if total_weight == 0 else ns // total_weight if ns >= 0 and total_weight > 0
+                else go_quo(ns, total_weight) for ns in node_score]
+    weight_sum = [0] * n
+    for spec, col, alloc in zip(resources, scores, allocatable, strict=True):
+        w = spec.weight
+        node_score = [t + v * w if c != 0 else t
+                      for t, v, c in zip(node_score, col, alloc, strict=True)]
+        weight_sum = [t + w if c != 0 else t for t, c in zip(weight_sum, alloc, strict=True)]
+    return [0 if ws == 0 else ns // ws if ns >= 0 and ws > 0 else go_quo(ns, ws)
+            for ns, ws in zip(node_score, weight_sum, strict=True)]
+
+
 def least_requested_score(requested: int, capacity: int) -> int:
     if capacity == 0 or requested > capacity:
         return 0
@@ -344,6 +414,17 @@ def most_resource_scorer(resources: Sequence[ResourceSpec]) -> Scorer:
             node_score += most_requested_score(req, allocatable[i]) * resources[i].weight
             weight_sum += resources[i].weight
         return 0 if weight_sum == 0 else go_quo(node_score, weight_sum)
+    return scorer
+
+
+def most_resource_scorer_nodes(resources: Sequence[ResourceSpec]) -> NodesScorer:
+    """most_resource_scorer for a window of nodes (columns per resource)."""
+    def scorer(requested: Sequence[Sequence[int]], allocatable: Sequence[Sequence[int]]
+               ) -> list[int]:
+        return _weighted_mean(resources, [
+            [0 if c == 0 else min(r, c) * MAX_NODE_SCORE // c if r >= 0 and c > 0
+             else most_requested_score(r, c) for r, c in zip(req, alloc, strict=True)]
+            for req, alloc in zip(requested, allocatable, strict=True)], allocatable)
     return scorer
 
 
@@ -408,10 +489,12 @@ def scorer_for(strategy: ScoringStrategy) -> ResourceAllocationScorer:
     resources = strategy.resources
     if strategy.type == LEAST_ALLOCATED:
         return ResourceAllocationScorer(LEAST_ALLOCATED, least_resource_scorer(resources),
-                                        resources)
+                                        resources, scorer_nodes=least_resource_scorer_nodes(
+                                            resources))
     if strategy.type == MOST_ALLOCATED:
         return ResourceAllocationScorer(MOST_ALLOCATED, most_resource_scorer(resources),
-                                        resources)
+                                        resources, scorer_nodes=most_resource_scorer_nodes(
+                                            resources))
     return ResourceAllocationScorer(
         REQUESTED_TO_CAPACITY_RATIO,
         requested_to_capacity_ratio_scorer(resources, strategy.shape or ()), resources)

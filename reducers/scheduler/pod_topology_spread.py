@@ -88,6 +88,22 @@ class TopologySpreadConstraint:
     node_affinity_policy: str = HONOR
     node_taints_policy: str = IGNORE
 
+    def with_selector(self, selector: Selector) -> TopologySpreadConstraint:
+        """attrs.evolve(self, selector=selector), without evolve's introspection."""
+        return TopologySpreadConstraint(self.max_skew, self.topology_key, selector,
+                                        self.min_domains, self.node_affinity_policy,
+                                        self.node_taints_policy)
+
+    def includes_every_node(self, pod: Pod) -> bool:
+        """Whether match_node_inclusion_policies holds whatever the node: taints ignored, and
+        node affinity ignored or the pod without a nodeSelector or required node affinity
+        (required_node_affinity_match is then true)."""
+        if self.node_taints_policy == HONOR:
+            return False
+        return self.node_affinity_policy != HONOR or (
+            not pod.spec.node_selector and ((pod.spec.affinity or {}).get("nodeAffinity") or {})
+            .get("requiredDuringSchedulingIgnoredDuringExecution") is None)
+
     def match_node_inclusion_policies(self, pod: Pod, node: Node) -> bool:
         """Whether the node counts for this constraint under its inclusion policies."""
         if self.node_affinity_policy == HONOR and not required_node_affinity_match(pod, node):
@@ -127,6 +143,13 @@ def filter_topology_spread_constraints(
             node_taints_policy=c.get("nodeTaintsPolicy") or IGNORE,
         ))
     return result
+
+
+# The system default constraints as filter_topology_spread_constraints parses them, per
+# whenUnsatisfiable (they have no matchLabelKeys, so the pod's labels do not matter).
+_SYSTEM_DEFAULT_PARSED: Mapping[str, tuple[TopologySpreadConstraint, ...]] = {
+    action: tuple(filter_topology_spread_constraints(SYSTEM_DEFAULT_CONSTRAINTS, {}, action))
+    for action in (DO_NOT_SCHEDULE, SCHEDULE_ANYWAY)}
 
 
 def merge_label_set_with_selector(match_labels: Mapping[str, str], s: Selector) -> Selector:
@@ -253,14 +276,18 @@ class PodTopologySpread:
                                   ) -> list[TopologySpreadConstraint]:
         """The default constraints for `action`, selecting what the pod's Services and
         controller select; none when that selector is empty."""
-        constraints = filter_topology_spread_constraints(
-            self.default_constraints, pod.metadata.labels, action)
+        constraints: Sequence[TopologySpreadConstraint]
+        if self.default_constraints is SYSTEM_DEFAULT_CONSTRAINTS:  # parsed once: no labels
+            constraints = _SYSTEM_DEFAULT_PARSED[action]
+        else:
+            constraints = filter_topology_spread_constraints(
+                self.default_constraints, pod.metadata.labels, action)
         if not constraints:
             return []
         selector = default_selector(pod, cluster)
         if selector.empty():
             return []
-        return [attrs.evolve(c, selector=selector) for c in constraints]
+        return [c.with_selector(selector) for c in constraints]
 
     def cal_pre_filter_state(self, pod: Pod, all_nodes: Iterable[NodeInfo],
                              cluster: Cluster) -> PreFilterState:
@@ -323,16 +350,16 @@ class PodTopologySpread:
         if not constraints:
             return PreScoreState()
         ignored: set[str] = set()
-        counts: list[dict[str, int]] = [{} for _ in constraints]
-        for info in filtered_nodes:
-            node_labels = info.labels
-            if require_all_topologies and not node_labels_match_spread_constraints(
-                    node_labels, constraints):
-                ignored.add(info.name)
-                continue
-            for i, c in enumerate(constraints):
-                if c.topology_key != LABEL_HOSTNAME:
-                    counts[i].setdefault(node_labels.get(c.topology_key, ""), 0)
+        if require_all_topologies:
+            ignored = {info.name for info in filtered_nodes
+                       if not node_labels_match_spread_constraints(info.labels, constraints)}
+        counted = [info for info in filtered_nodes if info.name not in ignored] if ignored \
+            else filtered_nodes
+        # The topology values of the counted nodes, zeroed (in node order), but for hostname.
+        counts: list[dict[str, int]] = [
+            {} if c.topology_key == LABEL_HOSTNAME else
+            dict.fromkeys([info.labels.get(c.topology_key, "") for info in counted], 0)
+            for c in constraints]
         weights = []
         for i, c in enumerate(constraints):
             size = len(counts[i])
@@ -361,23 +388,32 @@ class PodTopologySpread:
         for i, c in enumerate(s.constraints):
             if not counts[i]:
                 continue  # the hostname constraint: Score counts on the node itself
-            per_node: dict[str, int] = {}
-            for group in groups[i]:
-                for name, n in group.items():
-                    per_node[name] = per_node.get(name, 0) + n
+            per_node: Mapping[str, int]
+            if len(groups[i]) == 1:
+                per_node = groups[i][0]
+            else:
+                per_node = {}
+                for group in groups[i]:
+                    for name, n in group.items():
+                        per_node[name] = per_node.get(name, 0) + n  # type: ignore[index]
+            every_node = c.includes_every_node(pod)
+            key = c.topology_key
+            tp_counts = counts[i]
+            labels_of = snapshot.node_labels
             for name, n in per_node.items():
-                info = snapshot.get(name)
-                if info is None:
-                    continue
-                node = info.node
+                node_labels = labels_of(name)
+                if node_labels is None:
+                    continue  # no such node
                 if require_all and not node_labels_match_spread_constraints(
-                        info.labels, s.constraints):
+                        node_labels, s.constraints):
                     continue
-                if not c.match_node_inclusion_policies(pod, node):
-                    continue
-                value = info.labels.get(c.topology_key, "")
-                if value in counts[i]:
-                    counts[i][value] += n
+                if not every_node:
+                    info = snapshot.get(name)
+                    if info is None or not c.match_node_inclusion_policies(pod, info.node):
+                        continue
+                value = node_labels.get(key, "")
+                if value in tp_counts:
+                    tp_counts[value] += n
         s = attrs.evolve(s, topology_value_to_pod_counts=tuple(Map(c) for c in counts),
                          matching=groups)
         return state.write(PRE_SCORE_STATE_KEY, s), OK
@@ -394,8 +430,7 @@ class PodTopologySpread:
         s: PreScoreState | None = state.read(PRE_SCORE_STATE_KEY)
         if s is None:
             return [], _not_found(PRE_SCORE_STATE_KEY, "error reading")
-        ns = pod.metadata.namespace or ""
-        return [_score_node(s, ns, info) for info in nodes], OK
+        return score_nodes(s, pod.metadata.namespace or "", nodes), OK
 
     def normalize_score(self, state: CycleState, pod: Pod, scores: list[NodeScore]
                         ) -> tuple[list[NodeScore], Status]:
@@ -418,9 +453,14 @@ def _normalize(s: PreScoreState, names: Sequence[str], values: Sequence[int]) ->
     """NormalizeScore: ignored nodes 0; the others MaxNodeScore * (max + min - score) / max
     (all MaxNodeScore when the maximum is 0)."""
     ignored = s.ignored_nodes
-    valid = [v for name, v in zip(names, values, strict=True) if name not in ignored]
+    valid = [v for name, v in zip(names, values, strict=True) if name not in ignored] \
+        if ignored else values
     min_score = min(valid, default=2**63 - 1)
-    max_score = max([0, *valid])
+    max_score = max(0, max(valid, default=0))
+    if not ignored:  # the same, for a window without ignored nodes, in one pass
+        if max_score == 0:
+            return [MAX_NODE_SCORE] * len(values)
+        return [MAX_NODE_SCORE * (max_score + min_score - v) // max_score for v in values]
     out = []
     for name, v in zip(names, values, strict=True):
         if name in ignored:
@@ -435,28 +475,47 @@ def _normalize(s: PreScoreState, names: Sequence[str], values: Sequence[int]) ->
 def _score_node(s: PreScoreState, ns: str, node_info: NodeInfo) -> int:
     """Score for one node: per soft constraint, the matching pods in the node's domain (on
     the node itself for the hostname key) weighted, plus maxSkew - 1; rounded."""
-    name = node_info.name
-    if name in s.ignored_nodes:
-        return 0
-    node_labels = node_info.labels
-    total = 0.0
+    return score_nodes(s, ns, (node_info,))[0]
+
+
+def score_nodes(s: PreScoreState, ns: str, nodes: Sequence[NodeInfo]) -> list[int]:
+    """_score_node for each node, a column per constraint: the same float additions, in the
+    same order, as node by node."""
+    names = [info.name for info in nodes]
+    node_labels = [info.labels for info in nodes]
+    all_cached = all([info.cached for info in nodes])
+    totals = [0.0] * len(nodes)
     for i, c in enumerate(s.constraints):
-        tp_val = node_labels.get(c.topology_key)
-        if tp_val is None:
-            continue
-        if c.topology_key == LABEL_HOSTNAME:
+        key = c.topology_key
+        tp_vals = [labels.get(key) for labels in node_labels]
+        weight, skew = s.topology_normalizing_weight[i], float(c.max_skew - 1)
+        # score_for_count inlined: the node's domain's count (its own for hostname) * weight
+        # + maxSkew - 1, added for the nodes that have the key (an int times the float weight
+        # is float(cnt) * weight)
+        if key == LABEL_HOSTNAME:
             groups = s.matching[i] if s.matching else None
-            if groups is not None and node_info.cached:  # count_on_node, inlined
-                cnt = 0
-                for group in groups:
-                    cnt += group.get(name, 0)
+            if groups is not None and all_cached and len(groups) == 1:  # the usual case
+                g = groups[0]
+                totals = [t if v is None else t + (g.get(name, 0) * weight + skew)
+                          for t, v, name in zip(totals, tp_vals, names, strict=True)]
+                continue
+            if groups is not None and all_cached:  # count_on_node, from the cache's counts
+                cnts = [0] * len(names)
+                for g in groups:
+                    cnts = [n + g.get(name, 0) for n, name in zip(cnts, names, strict=True)]
             else:
-                cnt = count_pods_match_selector(node_info.pods, c.selector, ns)
+                cnts = [count_on_node(info, c.selector, ns, groups) for info in nodes]
+            totals = [t if v is None else t + (float(cnt) * weight + skew)
+                      for t, v, cnt in zip(totals, tp_vals, cnts, strict=True)]
         else:
-            cnt = s.topology_value_to_pod_counts[i].get(tp_val, 0)
-        # score_for_count, inlined
-        total += float(cnt) * s.topology_normalizing_weight[i] + float(c.max_skew - 1)
-    return _go_round(total)
+            tp_counts = s.topology_value_to_pod_counts[i]
+            totals = [t if v is None else t + (tp_counts.get(v, 0) * weight + skew)
+                      for t, v in zip(totals, tp_vals, strict=True)]
+    ignored = s.ignored_nodes
+    if not ignored:
+        return [int(t + 0.5) if t >= 0 else _go_round(t) for t in totals]
+    return [0 if name in ignored else int(t + 0.5) if t >= 0 else _go_round(t)
+            for name, t in zip(names, totals, strict=True)]
 
 
 def update_with_pod(s: PreFilterState, updated_pod: Pod, preemptor_pod: Pod,
