@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import attrs
 from pyrsistent import pmap, pvector
 from pyrsistent.typing import PVector
 
 from kubefold.core.labels import is_qualified_name
 from kubefold.core.objects import Container, Pod, ResourceList, ResourceRequirements
 from kubefold.core.quantity import Quantity, add_resource_lists
+from kubefold.core.schema import replace
 
 TERMINAL_PHASES = frozenset({"Succeeded", "Failed"})
 ONE_POD: ResourceList = pmap({"pods": Quantity.from_int(1)})
@@ -127,7 +127,7 @@ def apply_non_missing(requests: ResourceList, non_missing: ResourceList) -> Reso
 
 def _with_requests(container: Container, requests: ResourceList) -> Container:
     resources = container.resources or ResourceRequirements()
-    return attrs.evolve(container, resources=attrs.evolve(resources, requests=requests))
+    return replace(container, resources=replace(resources, requests=requests))
 
 
 def pod_requests_non_missing(pod: Pod, non_missing: ResourceList = NON_MISSING_CONTAINER_REQUESTS
@@ -138,9 +138,9 @@ def pod_requests_non_missing(pod: Pod, non_missing: ResourceList = NON_MISSING_C
     def complete(cs: Iterable[Container]) -> PVector[Container]:
         return pvector(_with_requests(c, apply_non_missing(container_requests(c), non_missing))
                        for c in cs)
-    spec = attrs.evolve(pod.spec, containers=complete(pod.spec.containers),
+    spec = replace(pod.spec, containers=complete(pod.spec.containers),
                         init_containers=complete(pod.spec.init_containers))
-    return pod_requests(attrs.evolve(pod, spec=spec))
+    return pod_requests(replace(pod, spec=spec))
 
 
 def non_zero_requests(pod: Pod) -> tuple[int, int]:

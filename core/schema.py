@@ -32,6 +32,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import math
+import operator
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
@@ -142,6 +143,46 @@ def freeze(value: Any) -> Any:
     if isinstance(value, list | tuple | PVector):
         return pvector(freeze(v) for v in value)
     return value
+
+
+_Plain = tuple[tuple[str, ...], frozenset[str], Callable[[Any], tuple[Any, ...]]]
+_PLAIN_FIELDS: dict[type, _Plain | None] = {}
+
+
+def _plain_fields(cls: type) -> _Plain | None:
+    """The field names of an attrs class whose __init__ only stores its arguments (no
+    converter, validator, post-init or field left out of __init__), with a getter of all
+    of them at once; None for any other class. Computed once per class."""
+    if cls not in _PLAIN_FIELDS:
+        fields = attrs.fields(cls)
+        plain = len(fields) > 1 and not any(
+            hasattr(cls, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__")) \
+            and all(f.init and f.converter is None and f.validator is None and f.alias == f.name
+                    for f in fields)
+        names = tuple(f.name for f in fields)
+        _PLAIN_FIELDS[cls] = (names, frozenset(names), operator.attrgetter(*names)) \
+            if plain else None
+    return _PLAIN_FIELDS[cls]
+
+
+def replace(obj: T, **changes: Any) -> T:
+    """`attrs.evolve(obj, **changes)` for the hot paths: the same value, built without
+    evolve's generic walk over the fields when the class's __init__ only stores them."""
+    spec = _plain_fields(type(obj))
+    if spec is None:
+        return attrs.evolve(obj, **changes)
+    names, known, get_all = spec
+    new = object.__new__(type(obj))
+    for name, value in zip(names, get_all(obj), strict=True):
+        _SET(new, name, value)
+    for name, value in changes.items():
+        if name not in known:
+            raise TypeError(f"{type(obj).__name__} has no field {name!r}")
+        _SET(new, name, value)
+    return new
+
+
+_SET = object.__setattr__
 
 
 def thaw(value: Any) -> Any:

@@ -73,7 +73,6 @@ import re
 from collections.abc import Iterable, Sequence, Set
 from typing import Any
 
-import attrs
 from immutables import Map
 from pyrsistent import pmap, pvector
 
@@ -96,7 +95,7 @@ from kubefold.core.objects import (
 )
 from kubefold.core.quantity import Quantity, add_resource_lists
 from kubefold.core.resources import pod_requests
-from kubefold.core.schema import format_time, freeze, parse_time
+from kubefold.core.schema import format_time, freeze, parse_time, replace
 from kubefold.reducers import apiserver
 from kubefold.reducers.controlplane import Controller
 
@@ -444,12 +443,12 @@ def sync_container(pod: Pod, container: Container, status: ContainerStatus, now:
         if status.ready or due > now:
             return status, None if status.ready else due
         if _readiness_left_to_probe(pod.status, due):
-            return attrs.evolve(status, ready=True), None
+            return replace(status, ready=True), None
         return status, None
     if "terminated" in state:
         terminated = state["terminated"]
         if not should_restart(pod.spec.restart_policy, _exit_code(terminated)):
-            return attrs.evolve(status, ready=False), None
+            return replace(status, ready=False), None
         finished = _time_of(terminated.get("finishedAt"), now)
         started = _time_of(terminated.get("startedAt"), finished)
         previous = _last_terminated(status)
@@ -462,9 +461,9 @@ def sync_container(pod: Pod, container: Container, status: ContainerStatus, now:
                    "message": backoff_message(delay, container.name or "", pod)}
         last = terminated if "containerID" in terminated or not status.container_id \
             else terminated.set("containerID", status.container_id)
-        return attrs.evolve(status, ready=False, started=False,
-                            state=freeze({"waiting": waiting}),
-                            last_state=freeze({"terminated": last})), finished + delay
+        return replace(status, ready=False, started=False,
+                       state=freeze({"waiting": waiting}),
+                       last_state=freeze({"terminated": last})), finished + delay
     backoff = state.get("waiting")
     last = _last_terminated(status)
     if backoff is not None and backoff.get("reason") == "CrashLoopBackOff" and last is not None:
@@ -515,7 +514,7 @@ def generate_pod_ready_condition(pod: Pod, conditions: Sequence[Condition],
     """GeneratePodReadyCondition: ContainersReady, then the readiness gates."""
     containers_ready = generate_containers_ready_condition(pod, statuses, phase)
     if containers_ready.status != "True":
-        return attrs.evolve(containers_ready, type="Ready")
+        return replace(containers_ready, type="Ready")
     messages = []
     for gate in pod.spec.extra.get("readinessGates", ()):
         ctype = gate.get("conditionType")
@@ -584,8 +583,8 @@ def _kubelet_conditions(pod: Pod, old: PodStatus, statuses: Sequence[ContainerSt
         ltt = previous.last_transition_time if previous is not None \
             and previous.status == cond.status and previous.last_transition_time is not None \
             else now
-        result.append(attrs.evolve(cond, last_transition_time=ltt,
-                                   observed_generation=pod.metadata.generation))
+        result.append(replace(cond, last_transition_time=ltt,
+                              observed_generation=pod.metadata.generation))
     return result
 
 
@@ -610,10 +609,10 @@ def generate_api_pod_status(pod: Pod, init_statuses: Sequence[ContainerStatus],
     conditions = _kubelet_conditions(pod, old, [*init_statuses, *statuses], phase, now)
     extra = old.extra.set("observedGeneration", pod.metadata.generation) \
         if pod.metadata.generation is not None else old.extra
-    return attrs.evolve(old, phase=phase, reason=reason, message=message,
-                        conditions=pvector(conditions), start_time=old.start_time or now,
-                        container_statuses=pvector(statuses),
-                        init_container_statuses=pvector(init_statuses), extra=extra)
+    return replace(old, phase=phase, reason=reason, message=message,
+                   conditions=pvector(conditions), start_time=old.start_time or now,
+                   container_statuses=pvector(statuses),
+                   init_container_statuses=pvector(init_statuses), extra=extra)
 
 
 # -- admission -----------------------------------------------------------------------------------
@@ -670,7 +669,7 @@ def reject_pod(pod: Pod, reason: str, message: str, now: int) -> PodStatus:
 def _write_status(cluster: Cluster, pod: Pod, status: PodStatus) -> Cluster | Status:
     if status == pod.status:
         return cluster
-    result = apiserver.update_status(cluster, attrs.evolve(pod, status=status))
+    result = apiserver.update_status(cluster, replace(pod, status=status))
     return result if isinstance(result, Status) else result.cluster
 
 
@@ -685,8 +684,8 @@ def start_pod(cluster: Cluster, node: Node, pod: Pod, taken: Set[str]) -> Cluste
     ip = host if pod.spec.host_network else pod_ip(cluster, node, taken)
     extra = status.extra.set("hostIPs", freeze([{"ip": host}])).set(
         "podIPs", freeze([{"ip": ip}]))
-    return _write_status(cluster, pod, attrs.evolve(status, host_ip=host, pod_ip=ip,
-                                                    extra=extra))
+    return _write_status(cluster, pod, replace(status, host_ip=host, pod_ip=ip,
+                                               extra=extra))
 
 
 def _sync_statuses(pod: Pod, containers: Sequence[Container],
@@ -731,12 +730,12 @@ def sync_running_pod(cluster: Cluster, pod: Pod) -> tuple[Cluster | Status, list
 def _kill(status: ContainerStatus, now: int) -> ContainerStatus:
     running = _state(status).get("running")
     if running is None:
-        return attrs.evolve(status, ready=False)
+        return replace(status, ready=False)
     terminated = {"exitCode": KILLED_EXIT_CODE, "reason": "Error",
                   "startedAt": running.get("startedAt"), "finishedAt": format_time(now),
                   "containerID": status.container_id}
-    return attrs.evolve(status, ready=False, started=False,
-                        state=freeze({"terminated": terminated}))
+    return replace(status, ready=False, started=False,
+                   state=freeze({"terminated": terminated}))
 
 
 def _any_running(pod: Pod) -> bool:
@@ -871,10 +870,10 @@ def update_node_status(cluster: Cluster, node: Node) -> Cluster | Status:
                 conditions[index] = new
     if not changed:
         return cluster
-    conditions = [attrs.evolve(c, last_heartbeat_time=now)
+    conditions = [replace(c, last_heartbeat_time=now)
                   if c.type in {t for t, *_ in NODE_CONDITIONS} else c for c in conditions]
-    node_status = attrs.evolve(node.status, conditions=pvector(conditions))
-    result = apiserver.update_status(cluster, attrs.evolve(node, status=node_status))
+    node_status = replace(node.status, conditions=pvector(conditions))
+    result = apiserver.update_status(cluster, replace(node, status=node_status))
     return result if isinstance(result, Status) else result.cluster
 
 
