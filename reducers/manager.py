@@ -116,8 +116,10 @@ def dispatch(cluster: Cluster, plane: ControlPlane | None = None) -> tuple[Clust
     for change in changes:
         for controller in plane.watchers(change.kind):
             if controller.observe is not None:
-                cache = controller.observe(cluster.caches.get(controller.name), cluster, change)
-                cluster = replace(cluster, caches=cluster.caches.set(controller.name, cache))
+                cached = cluster.caches.get(controller.name)
+                cache = controller.observe(cached, cluster, change)
+                if cache is not cached or cached is None:
+                    cluster = replace(cluster, caches=cluster.caches.set(controller.name, cache))
             for key in controller.watch(cluster, change):
                 if isinstance(key, tuple):  # (key, seconds): the handler's AddAfter
                     item, delay = (controller.name, key[0]), key[1]
