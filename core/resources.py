@@ -14,15 +14,13 @@ Covered by: tests/test_cluster.py, tests/test_scheduler_noderesources.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 
-from pyrsistent import pmap, pvector
-from pyrsistent.typing import PVector
+from pyrsistent import pmap
 
 from kubefold.core.labels import is_qualified_name
-from kubefold.core.objects import Container, Pod, ResourceList, ResourceRequirements
+from kubefold.core.objects import Container, Pod, ResourceList
 from kubefold.core.quantity import Quantity, add_resource_lists
-from kubefold.core.schema import replace
 
 TERMINAL_PHASES = frozenset({"Succeeded", "Failed"})
 ONE_POD: ResourceList = pmap({"pods": Quantity.from_int(1)})
@@ -34,29 +32,50 @@ def container_requests(container: Container) -> ResourceList:
     return container.resources.requests
 
 
-def _max_lists(a: ResourceList, b: ResourceList) -> ResourceList:
-    out = a.evolver()
-    for name, q in b.items():
-        if name not in a or q > a[name]:
-            out[name] = q
-    return out.persistent()
+def _add_into(total: dict[str, Quantity], requests: Mapping[str, Quantity]) -> None:
+    """quota.Add in place: `total` plus `requests`, per name."""
+    for name, q in requests.items():
+        total[name] = total[name] + q if name in total else q
+
+
+def _max_into(total: dict[str, Quantity], requests: Mapping[str, Quantity]) -> None:
+    """quota.Max in place: each name of `requests` raised in `total` where it is larger."""
+    for name, q in requests.items():
+        if name not in total or q > total[name]:
+            total[name] = q
+
+
+def _summed_requests(pod: Pod, non_missing: ResourceList | None = None
+                     ) -> dict[str, Quantity]:
+    """PodRequests' aggregation: max(sum of containers (+ sidecars started before), each init
+    container), plus the overhead; with `non_missing`, every container missing one of its
+    names counts that default instead (applyNonMissing)."""
+    def requests(c: Container) -> ResourceList:
+        r = container_requests(c)
+        return r if non_missing is None else apply_non_missing(r, non_missing)
+
+    total: dict[str, Quantity] = {}
+    for c in pod.spec.containers:
+        _add_into(total, requests(c))
+    sidecars: dict[str, Quantity] = {}
+    init_max: dict[str, Quantity] = {}
+    for c in pod.spec.init_containers:
+        if c.restart_policy == "Always":
+            _add_into(sidecars, requests(c))
+            _max_into(init_max, sidecars)
+        else:
+            running = dict(sidecars)
+            _add_into(running, requests(c))
+            _max_into(init_max, running)
+    _add_into(total, sidecars)
+    _max_into(total, init_max)
+    _add_into(total, pod.spec.overhead)
+    return total
 
 
 def pod_requests(pod: Pod) -> ResourceList:
     """PodRequests: max(sum of containers (+ sidecars started before), each init container)."""
-    total: ResourceList = pmap()
-    for c in pod.spec.containers:
-        total = add_resource_lists(total, container_requests(c))
-    sidecars: ResourceList = pmap()
-    init_max: ResourceList = pmap()
-    for c in pod.spec.init_containers:
-        if c.restart_policy == "Always":
-            sidecars = add_resource_lists(sidecars, container_requests(c))
-            init_max = _max_lists(init_max, sidecars)
-        else:
-            init_max = _max_lists(init_max, add_resource_lists(sidecars, container_requests(c)))
-    total = _max_lists(add_resource_lists(total, sidecars), init_max)
-    return add_resource_lists(total, pod.spec.overhead)
+    return pmap(_summed_requests(pod))
 
 
 def counts_on_node(pod: Pod) -> bool:
@@ -125,25 +144,15 @@ def apply_non_missing(requests: ResourceList, non_missing: ResourceList) -> Reso
     return requests.update(missing) if missing else requests
 
 
-def _with_requests(container: Container, requests: ResourceList) -> Container:
-    resources = container.resources or ResourceRequirements()
-    return replace(container, resources=replace(resources, requests=requests))
-
-
 def pod_requests_non_missing(pod: Pod, non_missing: ResourceList = NON_MISSING_CONTAINER_REQUESTS
                              ) -> ResourceList:
     """resourcehelper.PodRequests with NonMissingContainerRequests: every container (init
     ones too) missing a cpu or memory request counts the default instead; the aggregation is
-    `pod_requests` itself, run on the containers so completed."""
-    def complete(cs: Iterable[Container]) -> PVector[Container]:
-        return pvector(_with_requests(c, apply_non_missing(container_requests(c), non_missing))
-                       for c in cs)
-    spec = replace(pod.spec, containers=complete(pod.spec.containers),
-                        init_containers=complete(pod.spec.init_containers))
-    return pod_requests(replace(pod, spec=spec))
+    `pod_requests`' own."""
+    return pmap(_summed_requests(pod, non_missing))
 
 
 def non_zero_requests(pod: Pod) -> tuple[int, int]:
     """PodInfo.CalculateResource's Non0CPU (millicores) and Non0Mem (bytes) of one pod."""
-    requests = pod_requests_non_missing(pod)
+    requests = _summed_requests(pod, NON_MISSING_CONTAINER_REQUESTS)
     return resource_int("cpu", requests.get("cpu")), resource_int("memory", requests.get("memory"))
