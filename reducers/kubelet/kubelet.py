@@ -66,6 +66,7 @@ Covered by: tests/test_kubelet.py, tests/test_node_lifecycle.py.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import math
@@ -313,6 +314,7 @@ def ready_at(container: Container, started_at: int) -> int:
 # -- images, ids, addresses --------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
 def normalize_image(image: str) -> str:
     """The reference as containerd reports it: docker.io/library/nginx:latest."""
     name, at, digest = image.partition("@")
@@ -328,6 +330,7 @@ def _sha(*parts: object) -> str:
     return hashlib.sha256("/".join(map(str, parts)).encode()).hexdigest()
 
 
+@functools.lru_cache(maxsize=1024)
 def image_id(image: str) -> str:
     normalized = normalize_image(image)
     repo = normalized.split("@")[0]
@@ -363,12 +366,17 @@ def _default_pod_cidr(index: int) -> str:
     return f"{ipaddress.ip_address('10.0.0.0') + 256 * index}/24"
 
 
+@functools.lru_cache(maxsize=1024)
+def _network(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """The node's pod range, parsed once per CIDR."""
+    return ipaddress.ip_network(cidr, strict=False)
+
+
 def pod_ip(cluster: Cluster, node: Node, taken: Set[str]) -> str:
     """A free address of the node's pod range, as host-local IPAM hands them out: counting up
     from .2, probing from the number of addresses held, so an allocation costs O(1) while the
     range is not nearly full."""
-    cidr = node.spec.pod_cidr or _default_pod_cidr(_node_index(cluster, node))
-    network = ipaddress.ip_network(cidr, strict=False)
+    network = _network(node.spec.pod_cidr or _default_pod_cidr(_node_index(cluster, node)))
     usable = network.num_addresses - 3  # network, gateway (.1) and broadcast left out
     if usable <= 0:
         return str(network.network_address)
