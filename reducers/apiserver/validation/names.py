@@ -629,12 +629,23 @@ def validate_label_name(name: str, path: str) -> list[FieldError]:
 
 
 def validate_labels(labels: Mapping[str, str], path: str) -> list[FieldError]:
-    """metav1validation.ValidateLabels: keys are qualified names, values label values."""
+    """metav1validation.ValidateLabels: keys are qualified names, values label values. The
+    errors are kept per (labels in order, path): a pod's labels are validated again on every
+    write of it."""
+    items = tuple(labels.items())
+    try:
+        return list(_labels_errors(items, path))
+    except TypeError:  # an unhashable value: nothing to keep
+        return list(_labels_errors.__wrapped__(items, path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _labels_errors(items: tuple[tuple[str, str], ...], path: str) -> tuple[FieldError, ...]:
     errs: list[FieldError] = []
-    for key, value in labels.items():
+    for key, value in items:
         errs.extend(validate_label_name(key, path))
         errs.extend(invalid(path, value, m) for m in is_valid_label_value(value))
-    return errs
+    return tuple(errs)
 
 
 def annotations_size(annotations: Mapping[str, str]) -> int:
