@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import math
 import operator
 import re
@@ -307,9 +308,11 @@ _RANGES = (("month", 1, 12), ("day", 1, 31), ("hour", 0, 23), ("minute", 0, 59),
            ("second", 0, 59))
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_time(text: str) -> int:
     """RFC 3339 text to Unix seconds (fractions dropped, as metav1.Time serialises); errors
-    worded as Go's time.Parse words them."""
+    worded as Go's time.Parse words them. Kept per text (the kubelet reads the same start
+    times on every pass)."""
     m = _TIME_RE.match(text)
     if not m:
         raise ValueError(f'parsing time "{text}" as "{RFC3339}": cannot parse "{text}" as '

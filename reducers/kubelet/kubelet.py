@@ -391,6 +391,7 @@ def pod_ip(cluster: Cluster, node: Node, taken: Set[str]) -> str:
 # -- container lifecycle -----------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
 def _running(started_at: int) -> Any:
     return freeze({"running": {"startedAt": format_time(started_at)}})
 
@@ -591,8 +592,10 @@ def _kubelet_conditions(pod: Pod, old: PodStatus, statuses: Sequence[ContainerSt
         ltt = previous.last_transition_time if previous is not None \
             and previous.status == cond.status and previous.last_transition_time is not None \
             else now
-        result.append(replace(cond, last_transition_time=ltt,
-                              observed_generation=pod.metadata.generation))
+        # The generated conditions carry only a type, a status, a reason and a message.
+        result.append(Condition(type=cond.type, status=cond.status, reason=cond.reason,
+                                message=cond.message, last_transition_time=ltt,
+                                observed_generation=pod.metadata.generation))
     return result
 
 
