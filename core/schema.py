@@ -146,14 +146,15 @@ def freeze(value: Any) -> Any:
     return value
 
 
-_Plain = tuple[tuple[str, ...], frozenset[str], Callable[[Any], tuple[Any, ...]]]
+# (field names, position of each, getter of all of them, whether __init__ takes them in order)
+_Plain = tuple[tuple[str, ...], dict[str, int], Callable[[Any], tuple[Any, ...]], bool]
 _PLAIN_FIELDS: dict[type, _Plain | None] = {}
 
 
 def _plain_fields(cls: type) -> _Plain | None:
-    """The field names of an attrs class whose __init__ only stores its arguments (no
-    converter, validator, post-init or field left out of __init__), with a getter of all
-    of them at once; None for any other class. Computed once per class."""
+    """How to copy an attrs class whose __init__ only stores its arguments (no converter,
+    validator, post-init or field left out of __init__); None for any other class.
+    Computed once per class."""
     if cls not in _PLAIN_FIELDS:
         fields = attrs.fields(cls)
         plain = len(fields) > 1 and not any(
@@ -161,24 +162,31 @@ def _plain_fields(cls: type) -> _Plain | None:
             and all(f.init and f.converter is None and f.validator is None and f.alias == f.name
                     for f in fields)
         names = tuple(f.name for f in fields)
-        _PLAIN_FIELDS[cls] = (names, frozenset(names), operator.attrgetter(*names)) \
-            if plain else None
+        _PLAIN_FIELDS[cls] = (names, {n: i for i, n in enumerate(names)},
+                              operator.attrgetter(*names),
+                              not any(f.kw_only for f in fields)) if plain else None
     return _PLAIN_FIELDS[cls]
 
 
 def replace(obj: T, **changes: Any) -> T:
     """`attrs.evolve(obj, **changes)` for the hot paths: the same value, built without
-    evolve's generic walk over the fields when the class's __init__ only stores them."""
-    spec = _plain_fields(type(obj))
-    if spec is None:
+    evolve's generic walk over the fields when the class's __init__ only stores them (by
+    position where it takes them so, else by storing each field)."""
+    cls = type(obj)
+    plain = _plain_fields(cls)
+    if plain is None:
         return attrs.evolve(obj, **changes)
-    names, known, get_all = spec
-    new = object.__new__(type(obj))
-    for name, value in zip(names, get_all(obj), strict=True):
-        _SET(new, name, value)
+    names, index, get_all, positional = plain
+    values = list(get_all(obj))
     for name, value in changes.items():
-        if name not in known:
-            raise TypeError(f"{type(obj).__name__} has no field {name!r}")
+        at = index.get(name)
+        if at is None:
+            raise TypeError(f"{cls.__name__} has no field {name!r}")
+        values[at] = value
+    if positional:
+        return cls(*values)  # type: ignore[no-any-return]
+    new = object.__new__(cls)
+    for name, value in zip(names, values, strict=True):
         _SET(new, name, value)
     return new
 
