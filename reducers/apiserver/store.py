@@ -381,7 +381,8 @@ def update_status(cluster: Cluster, obj: Any) -> Result:
 
 
 def _write_update(cluster: Cluster, new: Any, old: Any, status_only: bool = False) -> Result:
-    if _spec_of(new) != _spec_of(old) and old.metadata.generation is not None:
+    new_spec, old_spec = _spec_of(new), _spec_of(old)
+    if new_spec is not old_spec and new_spec != old_spec and old.metadata.generation is not None:
         new = with_meta(new, generation=old.metadata.generation + 1)
     if new == old:
         return Written(cluster, old)
