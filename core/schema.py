@@ -175,7 +175,7 @@ def replace(obj: T, **changes: Any) -> T:
     cls = type(obj)
     plain = _plain_fields(cls)
     if plain is None:
-        return attrs.evolve(obj, **changes)
+        return attrs.evolve(obj, **changes)  # type: ignore[misc]
     names, index, get_all, positional = plain
     values = list(get_all(obj))
     for name, value in changes.items():
