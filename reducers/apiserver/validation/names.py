@@ -655,6 +655,8 @@ def annotations_size(annotations: Mapping[str, str]) -> int:
 
 def validate_annotations(annotations: Mapping[str, str], path: str) -> list[FieldError]:
     """ValidateAnnotations: keys are qualified names up to case; at most 256 KiB in total."""
+    if not annotations:
+        return []
     errs = [invalid(path, key, m) for key in annotations for m in is_qualified_name(key.lower())]
     if annotations_size(annotations) > TOTAL_ANNOTATION_SIZE_LIMIT_B:
         # field.TooLong(fldPath, "", limit): the value is never printed.
