@@ -227,8 +227,10 @@ class Cluster:
 
     # -- writes (the API server reducer is the only caller) ----------------------------------
 
-    def put(self, obj: Any) -> Cluster:
-        """Store `obj` (created or replaced), update every index, and record the change."""
+    def put(self, obj: Any, revision: int | None = None) -> Cluster:
+        """Store `obj` (created or replaced), update every index, and record the change; with
+        `revision`, the revision counter moves there in the same step (a write that bumps
+        it, as `bump_resource_version` does)."""
         kind = obj.kind
         ns = obj.metadata.namespace or ""
         name = obj.metadata.name
@@ -236,7 +238,7 @@ class Cluster:
         in_ns = by_ns.get(ns, EMPTY)
         old = in_ns.get(name)
         objects = self.objects.set(kind, by_ns.set(ns, in_ns.set(name, obj)))
-        return self._write(objects, (kind, ns, name), old, obj)
+        return self._write(objects, (kind, ns, name), old, obj, revision)
 
     def remove(self, kind: str, namespace: str | None, name: str) -> Cluster:
         """Delete the object from the store and the indices, and record the change."""
@@ -250,8 +252,10 @@ class Cluster:
         objects = self.objects.set(kind, by_ns) if by_ns else self.objects.delete(kind)
         return self._write(objects, (kind, ns, name), old, None)
 
-    def _write(self, objects: Any, ref: Ref, old: Any, new: Any) -> Cluster:
-        """The cluster with the store `objects` and every index updated for old -> new."""
+    def _write(self, objects: Any, ref: Ref, old: Any, new: Any, revision: int | None = None
+               ) -> Cluster:
+        """The cluster with the store `objects` and every index updated for old -> new (and
+        the revision counter at `revision`, when given)."""
         changes = self.changes.append(Change(ref[0], ref[1], ref[2], old, new))
         uids, owned, labels, orphans = self.uids, self.owned, self.labels, self.orphans
         old_meta = old.metadata if old is not None else None
@@ -274,6 +278,8 @@ class Cluster:
             labels = _reindex_labels(labels, ref, old_labels, new_labels)
         fields = {"objects": objects, "changes": changes, "uids": uids, "owned": owned,
                   "labels": labels, "orphans": orphans}
+        if revision is not None:
+            fields["resource_version"] = revision
         if ref[0] == "Pod":
             self._reindex_pod(fields, ref, old, new)
         elif ref[0] == "Node":

@@ -97,6 +97,14 @@ def with_meta(obj: Any, **changes: Any) -> Any:
     return replace(obj, metadata=replace(obj.metadata, **changes))
 
 
+def put_at_next_revision(cluster: Cluster, obj: Any) -> Written:
+    """A write as etcd makes it: `obj` stamped with the next revision (its resourceVersion)
+    and stored, the revision counter moved there in the same step."""
+    revision = cluster.resource_version + 1
+    obj = with_meta(obj, resource_version=str(revision))
+    return Written(cluster.put(obj, revision), obj)
+
+
 # -- discovery and decoding -------------------------------------------------------------------
 
 
@@ -402,9 +410,7 @@ def _write_update(cluster: Cluster, new: Any, old: Any, status_only: bool = Fals
         # The last finalizer is gone from an object being deleted: the store removes it.
         _, cluster = cluster.bump_resource_version()
         return Written(cluster.remove(new.kind, new.metadata.namespace, new.metadata.name), None)
-    rv, cluster = cluster.bump_resource_version()
-    new = with_meta(new, resource_version=rv)
-    return Written(cluster.put(new), new)
+    return put_at_next_revision(cluster, new)
 
 
 
@@ -494,9 +500,7 @@ def _mark_deleting(cluster: Cluster, old: Any, finalizers: list[str], grace: int
     if old.kind == "Pod" and grace == 0 and not finalizers:
         _, cluster = cluster.bump_resource_version()
         return Written(cluster.remove("Pod", old.metadata.namespace, old.metadata.name), None)
-    rv, cluster = cluster.bump_resource_version()
-    new = with_meta(new, resource_version=rv)
-    return Written(cluster.put(new), new)
+    return put_at_next_revision(cluster, new)
 
 
 def _shorten_grace(cluster: Cluster, old: Any, grace: int) -> Result:
@@ -511,9 +515,7 @@ def _shorten_grace(cluster: Cluster, old: Any, grace: int) -> Result:
                        None)
     new = with_meta(old, deletion_timestamp=cluster.now + grace,
                     deletion_grace_period_seconds=grace)
-    rv, cluster = cluster.bump_resource_version()
-    new = with_meta(new, resource_version=rv)
-    return Written(cluster.put(new), new)
+    return put_at_next_revision(cluster, new)
 
 
 def finish_deletion(cluster: Cluster, kind: str, namespace: str | None, name: str | None

@@ -30,8 +30,8 @@ from kubefold.core.objects import Condition, GenericObject, LabelSelector
 from kubefold.core.schema import DecodeError, TypeMismatch, decode, replace, thaw
 from kubefold.reducers.apiserver.store import (
     Result,
-    Written,
     cannot_be_handled,
+    put_at_next_revision,
     set_condition,
     update,
     with_meta,
@@ -54,16 +54,14 @@ def bind(cluster: Cluster, namespace: str, name: str, node_name: str) -> Result:
     if old.spec.extra.get("schedulingGates"):
         return conflict("pods/binding", name,
                         f"pod {name} has non-empty .spec.schedulingGates")
-    new = replace(old, spec=replace(old.spec, node_name=node_name))
     scheduled = Condition(type="PodScheduled", status="True", last_transition_time=cluster.now)
     for c in old.status.conditions:
         if c.type == "PodScheduled" and c.status == "True":
             scheduled = replace(scheduled, last_transition_time=c.last_transition_time)
-    new = replace(new, status=replace(
-        new.status, conditions=set_condition(new.status.conditions, scheduled)))
-    rv, cluster = cluster.bump_resource_version()
-    new = with_meta(new, resource_version=rv)
-    return Written(cluster.put(new), new)
+    new = replace(old, spec=replace(old.spec, node_name=node_name),
+                  status=replace(old.status, conditions=set_condition(old.status.conditions,
+                                                                      scheduled)))
+    return put_at_next_revision(cluster, new)
 
 
 SCALABLE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
