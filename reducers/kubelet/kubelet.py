@@ -830,8 +830,17 @@ def handle_pod(cluster: Cluster, node: Node, pod: Pod) -> tuple[Cluster | Status
     result = start_pod(cluster, node, pod, _taken_ips(cluster, node))
     if isinstance(result, Status):
         return result, []
-    return sync_running_pod(result, result.get("Pod", pod.metadata.namespace,
-                                               pod.metadata.name))
+    # The status just written is what syncing the running pod would write (its containers
+    # all just started): what is left is to wake when a readiness probe first passes.
+    return result, _first_readiness_dues(pod, cluster.now)
+
+
+def _first_readiness_dues(pod: Pod, now: int) -> list[int]:
+    """When the containers started `now` (sidecars, then app containers) that are not ready
+    at once first pass their readiness probes."""
+    started = [*(c for c in pod.spec.init_containers if is_restartable_init_container(c)),
+               *pod.spec.containers]
+    return [due for c in started if (due := ready_at(c, now)) > now]
 
 
 def _all_bound_pods_fit(cluster: Cluster, node: Node) -> bool:
