@@ -112,20 +112,20 @@ def dispatch(cluster: Cluster, plane: ControlPlane | None = None) -> tuple[Clust
     if not changes:
         return cluster, ()
     plane = _plane(plane)
-    queue = cluster.queue
+    queue, now = cluster.queue, cluster.now
     for change in changes:
         for controller in plane.watchers(change.kind):
+            name = controller.name
             if controller.observe is not None:
-                cached = cluster.caches.get(controller.name)
+                cached = cluster.caches.get(name)
                 cache = controller.observe(cached, cluster, change)
                 if cache is not cached or cached is None:
-                    cluster = replace(cluster, caches=cluster.caches.set(controller.name, cache))
+                    cluster = replace(cluster, caches=cluster.caches.set(name, cache))
             for key in controller.watch(cluster, change):
                 if isinstance(key, tuple):  # (key, seconds): the handler's AddAfter
-                    item, delay = (controller.name, key[0]), key[1]
-                    queue = queue.add_after(item, cluster.now + delay, cluster.now)
+                    queue = queue.add_after((name, key[0]), now + key[1], now)
                 else:
-                    queue = queue.add((controller.name, key))
+                    queue = queue.add((name, key))
     return replace(cluster, queue=queue), tuple(changes)
 
 
