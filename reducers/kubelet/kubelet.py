@@ -586,17 +586,32 @@ def _kubelet_conditions(pod: Pod, old: PodStatus, statuses: Sequence[ContainerSt
            generate_containers_ready_condition(pod, statuses, phase),
            Condition(type="PodScheduled", status="True")]
     by_type = {c.type: c for c in old.conditions}
+    generation = pod.metadata.generation
     result = list(kept)
     for cond in own:
         previous = by_type.get(cond.type)
+        if previous is not None and _restates(previous, cond, generation):
+            result.append(previous)  # unchanged: the condition as written before
+            continue
         ltt = previous.last_transition_time if previous is not None \
             and previous.status == cond.status and previous.last_transition_time is not None \
             else now
         # The generated conditions carry only a type, a status, a reason and a message.
         result.append(Condition(type=cond.type, status=cond.status, reason=cond.reason,
                                 message=cond.message, last_transition_time=ltt,
-                                observed_generation=pod.metadata.generation))
+                                observed_generation=generation))
     return result
+
+
+def _restates(previous: Condition, cond: Condition, generation: int | None) -> bool:
+    """Whether `previous` is what the kubelet would write for `cond` now: the same status,
+    reason and message, a lastTransitionTime kept, the same observedGeneration, and no other
+    field."""
+    return (previous.status, previous.reason, previous.message, previous.observed_generation) \
+        == (cond.status, cond.reason, cond.message, generation) \
+        and previous.last_transition_time is not None and previous.last_heartbeat_time is None \
+        and previous.last_probe_time is None and previous.last_update_time is None \
+        and not previous.extra
 
 
 def _has_started_regular_container(pod: Pod, statuses: Sequence[ContainerStatus]) -> bool:
