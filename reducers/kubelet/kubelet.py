@@ -355,7 +355,13 @@ def host_ip(cluster: Cluster, node: Node) -> str:
     for address in node.status.addresses:
         if address.get("type") == "InternalIP" and address.get("address"):
             return str(address["address"])
-    return str(ipaddress.ip_address("172.18.0.0") + _node_index(cluster, node) + 2)
+    return _default_host_ip(_node_index(cluster, node))
+
+
+@functools.lru_cache(maxsize=4096)
+def _default_host_ip(index: int) -> str:
+    """172.18.0.0 + index + 2: a node's address without an InternalIP (kind's network)."""
+    return str(ipaddress.ip_address("172.18.0.0") + index + 2)
 
 
 def _default_pod_cidr(index: int) -> str:
