@@ -96,6 +96,7 @@ NON_MISSING_CONTAINER_REQUESTS: ResourceList = pmap({
     "cpu": Quantity.from_milli(DEFAULT_MILLI_CPU_REQUEST),
     "memory": Quantity.from_int(DEFAULT_MEMORY_REQUEST),
 })
+_NON_MISSING_ITEMS = tuple(NON_MISSING_CONTAINER_REQUESTS.items())  # read for every pod
 
 
 def is_prefixed_native_resource(name: str) -> bool:
@@ -140,7 +141,9 @@ def resource_int(name: str, quantity: Quantity | None) -> int:
 def apply_non_missing(requests: ResourceList, non_missing: ResourceList) -> ResourceList:
     """resourcehelper.applyNonMissing: add each default whose name the container does not
     list at all (an explicit zero is kept)."""
-    missing = {k: v for k, v in non_missing.items() if k not in requests}
+    defaults = _NON_MISSING_ITEMS if non_missing is NON_MISSING_CONTAINER_REQUESTS \
+        else non_missing.items()
+    missing = {k: v for k, v in defaults if k not in requests}
     return requests.update(missing) if missing else requests
 
 
