@@ -714,10 +714,16 @@ def start_pod(cluster: Cluster, node: Node, pod: Pod, taken: Set[str]) -> Cluste
     status = generate_api_pod_status(pod, init, containers, now)
     host = host_ip(cluster, node)
     ip = host if pod.spec.host_network else pod_ip(cluster, node, taken)
-    extra = status.extra.set("hostIPs", freeze([{"ip": host}])).set(
-        "podIPs", freeze([{"ip": ip}]))
+    extra = status.extra.set("hostIPs", _ip_list(host)).set("podIPs", _ip_list(ip))
     return _write_status(cluster, pod, replace(status, host_ip=host, pod_ip=ip,
                                                extra=extra))
+
+
+@functools.lru_cache(maxsize=1024)
+def _ip_list(ip: str) -> Any:
+    """status.hostIPs / podIPs holding one address, as frozen JSON (kept per address: a node's
+    pods share its host IP)."""
+    return freeze([{"ip": ip}])
 
 
 def _sync_statuses(pod: Pod, containers: Sequence[Container],
