@@ -52,7 +52,7 @@ from kubefold.core.nodeinfo import NodeAllocation, SchedulerCache
 from kubefold.core.objects import KObject, Pod, ResourceList
 from kubefold.core.quantity import BINARY_SI, Quantity
 from kubefold.core.resources import TERMINAL_PHASES
-from kubefold.core.schema import parse_time
+from kubefold.core.schema import parse_time, replace
 from kubefold.core.workqueue import WorkQueue
 
 Ref: TypeAlias = tuple[str, str, str]  # (kind, namespace, name)
@@ -227,8 +227,10 @@ class Cluster:
 
     # -- writes (the API server reducer is the only caller) ----------------------------------
 
-    def put(self, obj: Any) -> Cluster:
-        """Store `obj` (created or replaced), update every index, and record the change."""
+    def put(self, obj: Any, revision: int | None = None) -> Cluster:
+        """Store `obj` (created or replaced), update every index, and record the change; with
+        `revision`, the revision counter moves there in the same step (a write that bumps
+        it, as `bump_resource_version` does)."""
         kind = obj.kind
         ns = obj.metadata.namespace or ""
         name = obj.metadata.name
@@ -236,7 +238,7 @@ class Cluster:
         in_ns = by_ns.get(ns, EMPTY)
         old = in_ns.get(name)
         objects = self.objects.set(kind, by_ns.set(ns, in_ns.set(name, obj)))
-        return self._write(objects, (kind, ns, name), old, obj)
+        return self._write(objects, (kind, ns, name), old, obj, revision)
 
     def remove(self, kind: str, namespace: str | None, name: str) -> Cluster:
         """Delete the object from the store and the indices, and record the change."""
@@ -250,8 +252,10 @@ class Cluster:
         objects = self.objects.set(kind, by_ns) if by_ns else self.objects.delete(kind)
         return self._write(objects, (kind, ns, name), old, None)
 
-    def _write(self, objects: Any, ref: Ref, old: Any, new: Any) -> Cluster:
-        """The cluster with the store `objects` and every index updated for old -> new."""
+    def _write(self, objects: Any, ref: Ref, old: Any, new: Any, revision: int | None = None
+               ) -> Cluster:
+        """The cluster with the store `objects` and every index updated for old -> new (and
+        the revision counter at `revision`, when given)."""
         changes = self.changes.append(Change(ref[0], ref[1], ref[2], old, new))
         uids, owned, labels, orphans = self.uids, self.owned, self.labels, self.orphans
         old_meta = old.metadata if old is not None else None
@@ -274,13 +278,15 @@ class Cluster:
             labels = _reindex_labels(labels, ref, old_labels, new_labels)
         fields = {"objects": objects, "changes": changes, "uids": uids, "owned": owned,
                   "labels": labels, "orphans": orphans}
+        if revision is not None:
+            fields["resource_version"] = revision
         if ref[0] == "Pod":
             self._reindex_pod(fields, ref, old, new)
         elif ref[0] == "Node":
             self._reindex_node(fields, ref[2], old, new)
         elif ref[0] == "Service":
             self._reindex_service(fields, (ref[1], ref[2]), old, new)
-        return attrs.evolve(self, **fields)
+        return replace(self, **fields)
 
     def _reindex_service(self, fields: dict[str, Any], key: tuple[str, str], old: Any,
                          new: Any) -> None:
@@ -353,7 +359,7 @@ class Cluster:
 
     def bump_resource_version(self) -> tuple[str, Cluster]:
         rv = self.resource_version + 1
-        return str(rv), attrs.evolve(self, resource_version=rv)
+        return str(rv), replace(self, resource_version=rv)
 
     def new_uid(self, ref: Ref) -> str:
         """A uid derived from the seed, the revision and the object's identity."""
@@ -368,22 +374,22 @@ class Cluster:
 
     def enqueue(self, controller: str, key: str) -> Cluster:
         """Queue a key for a controller now (workqueue Add)."""
-        return attrs.evolve(self, queue=self.queue.add((controller, key)))
+        return replace(self, queue=self.queue.add((controller, key)))
 
     def enqueue_after(self, controller: str, key: str, seconds: int) -> Cluster:
         """Queue a key for a controller `seconds` from now (AddAfter / RequeueAfter)."""
         item = (controller, key)
-        return attrs.evolve(self, queue=self.queue.add_after(item, self.now + seconds, self.now))
+        return replace(self, queue=self.queue.add_after(item, self.now + seconds, self.now))
 
     def enqueue_rate_limited(self, controller: str, key: str) -> Cluster:
         """Requeue after a failure with exponential backoff (AddRateLimited)."""
         item = (controller, key)
-        return attrs.evolve(self, queue=self.queue.add_rate_limited(item, self.now))
+        return replace(self, queue=self.queue.add_rate_limited(item, self.now))
 
     def forget(self, controller: str, key: str) -> Cluster:
         """Reset a key's backoff after a successful sync (Forget)."""
         queue = self.queue.forget((controller, key))
-        return self if queue is self.queue else attrs.evolve(self, queue=queue)
+        return self if queue is self.queue else replace(self, queue=queue)
 
     def recall(self, controller: str, key: str) -> Any:
         """What `controller` remembered for `key`, or None."""
@@ -393,14 +399,14 @@ class Cluster:
         """Keep `value` in `controller`'s memory for `key` (None forgets it)."""
         item = (controller, key)
         if value is None:
-            return attrs.evolve(self, memory=self.memory.discard(item)) \
+            return replace(self, memory=self.memory.discard(item)) \
                 if item in self.memory else self
-        return attrs.evolve(self, memory=self.memory.set(item, value))
+        return replace(self, memory=self.memory.set(item, value))
 
     def take_changes(self) -> tuple[PVector[Change], Cluster]:
         if not self.changes:
             return self.changes, self
-        return self.changes, attrs.evolve(self, changes=_NO_CHANGES)
+        return self.changes, replace(self, changes=_NO_CHANGES)
 
 
 _ZERO = NodeAllocation()

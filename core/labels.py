@@ -193,6 +193,9 @@ def _parse_int64(s: str) -> int | None:
 # --- Requirement ---------------------------------------------------------------------------
 
 
+_ABSENT = object()
+
+
 def _strings(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
@@ -209,8 +212,8 @@ class Requirement:
     def matches(self, labels: Mapping[str, str]) -> bool:
         """Requirement.Matches."""
         op = self.operator
-        if op in (IN, EQUALS, DOUBLE_EQUALS):
-            return self.key in labels and labels[self.key] in self.values
+        if op in (IN, EQUALS, DOUBLE_EQUALS):  # one lookup; an absent key matches nothing
+            return labels.get(self.key, _ABSENT) in self.values
         if op in (NOT_IN, NOT_EQUALS):
             return self.key not in labels or labels[self.key] not in self.values
         if op == EXISTS:

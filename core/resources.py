@@ -14,14 +14,12 @@ Covered by: tests/test_cluster.py, tests/test_scheduler_noderesources.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 
-import attrs
-from pyrsistent import pmap, pvector
-from pyrsistent.typing import PVector
+from pyrsistent import pmap
 
 from kubefold.core.labels import is_qualified_name
-from kubefold.core.objects import Container, Pod, ResourceList, ResourceRequirements
+from kubefold.core.objects import Container, Pod, ResourceList
 from kubefold.core.quantity import Quantity, add_resource_lists
 
 TERMINAL_PHASES = frozenset({"Succeeded", "Failed"})
@@ -34,29 +32,50 @@ def container_requests(container: Container) -> ResourceList:
     return container.resources.requests
 
 
-def _max_lists(a: ResourceList, b: ResourceList) -> ResourceList:
-    out = a.evolver()
-    for name, q in b.items():
-        if name not in a or q > a[name]:
-            out[name] = q
-    return out.persistent()
+def _add_into(total: dict[str, Quantity], requests: Mapping[str, Quantity]) -> None:
+    """quota.Add in place: `total` plus `requests`, per name."""
+    for name, q in requests.items():
+        total[name] = total[name] + q if name in total else q
+
+
+def _max_into(total: dict[str, Quantity], requests: Mapping[str, Quantity]) -> None:
+    """quota.Max in place: each name of `requests` raised in `total` where it is larger."""
+    for name, q in requests.items():
+        if name not in total or q > total[name]:
+            total[name] = q
+
+
+def _summed_requests(pod: Pod, non_missing: ResourceList | None = None
+                     ) -> dict[str, Quantity]:
+    """PodRequests' aggregation: max(sum of containers (+ sidecars started before), each init
+    container), plus the overhead; with `non_missing`, every container missing one of its
+    names counts that default instead (applyNonMissing)."""
+    def requests(c: Container) -> ResourceList:
+        r = container_requests(c)
+        return r if non_missing is None else apply_non_missing(r, non_missing)
+
+    total: dict[str, Quantity] = {}
+    for c in pod.spec.containers:
+        _add_into(total, requests(c))
+    sidecars: dict[str, Quantity] = {}
+    init_max: dict[str, Quantity] = {}
+    for c in pod.spec.init_containers:
+        if c.restart_policy == "Always":
+            _add_into(sidecars, requests(c))
+            _max_into(init_max, sidecars)
+        else:
+            running = dict(sidecars)
+            _add_into(running, requests(c))
+            _max_into(init_max, running)
+    _add_into(total, sidecars)
+    _max_into(total, init_max)
+    _add_into(total, pod.spec.overhead)
+    return total
 
 
 def pod_requests(pod: Pod) -> ResourceList:
     """PodRequests: max(sum of containers (+ sidecars started before), each init container)."""
-    total: ResourceList = pmap()
-    for c in pod.spec.containers:
-        total = add_resource_lists(total, container_requests(c))
-    sidecars: ResourceList = pmap()
-    init_max: ResourceList = pmap()
-    for c in pod.spec.init_containers:
-        if c.restart_policy == "Always":
-            sidecars = add_resource_lists(sidecars, container_requests(c))
-            init_max = _max_lists(init_max, sidecars)
-        else:
-            init_max = _max_lists(init_max, add_resource_lists(sidecars, container_requests(c)))
-    total = _max_lists(add_resource_lists(total, sidecars), init_max)
-    return add_resource_lists(total, pod.spec.overhead)
+    return pmap(_summed_requests(pod))
 
 
 def counts_on_node(pod: Pod) -> bool:
@@ -77,6 +96,7 @@ NON_MISSING_CONTAINER_REQUESTS: ResourceList = pmap({
     "cpu": Quantity.from_milli(DEFAULT_MILLI_CPU_REQUEST),
     "memory": Quantity.from_int(DEFAULT_MEMORY_REQUEST),
 })
+_NON_MISSING_ITEMS = tuple(NON_MISSING_CONTAINER_REQUESTS.items())  # read for every pod
 
 
 def is_prefixed_native_resource(name: str) -> bool:
@@ -121,29 +141,21 @@ def resource_int(name: str, quantity: Quantity | None) -> int:
 def apply_non_missing(requests: ResourceList, non_missing: ResourceList) -> ResourceList:
     """resourcehelper.applyNonMissing: add each default whose name the container does not
     list at all (an explicit zero is kept)."""
-    missing = {k: v for k, v in non_missing.items() if k not in requests}
+    defaults = _NON_MISSING_ITEMS if non_missing is NON_MISSING_CONTAINER_REQUESTS \
+        else non_missing.items()
+    missing = {k: v for k, v in defaults if k not in requests}
     return requests.update(missing) if missing else requests
-
-
-def _with_requests(container: Container, requests: ResourceList) -> Container:
-    resources = container.resources or ResourceRequirements()
-    return attrs.evolve(container, resources=attrs.evolve(resources, requests=requests))
 
 
 def pod_requests_non_missing(pod: Pod, non_missing: ResourceList = NON_MISSING_CONTAINER_REQUESTS
                              ) -> ResourceList:
     """resourcehelper.PodRequests with NonMissingContainerRequests: every container (init
     ones too) missing a cpu or memory request counts the default instead; the aggregation is
-    `pod_requests` itself, run on the containers so completed."""
-    def complete(cs: Iterable[Container]) -> PVector[Container]:
-        return pvector(_with_requests(c, apply_non_missing(container_requests(c), non_missing))
-                       for c in cs)
-    spec = attrs.evolve(pod.spec, containers=complete(pod.spec.containers),
-                        init_containers=complete(pod.spec.init_containers))
-    return pod_requests(attrs.evolve(pod, spec=spec))
+    `pod_requests`' own."""
+    return pmap(_summed_requests(pod, non_missing))
 
 
 def non_zero_requests(pod: Pod) -> tuple[int, int]:
     """PodInfo.CalculateResource's Non0CPU (millicores) and Non0Mem (bytes) of one pod."""
-    requests = pod_requests_non_missing(pod)
+    requests = _summed_requests(pod, NON_MISSING_CONTAINER_REQUESTS)
     return resource_int("cpu", requests.get("cpu")), resource_int("memory", requests.get("memory"))

@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import math
+import operator
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
@@ -142,6 +144,54 @@ def freeze(value: Any) -> Any:
     if isinstance(value, list | tuple | PVector):
         return pvector(freeze(v) for v in value)
     return value
+
+
+# (field names, position of each, getter of all of them, whether __init__ takes them in order)
+_Plain = tuple[tuple[str, ...], dict[str, int], Callable[[Any], tuple[Any, ...]], bool]
+_PLAIN_FIELDS: dict[type, _Plain | None] = {}
+
+
+def _plain_fields(cls: type) -> _Plain | None:
+    """How to copy an attrs class whose __init__ only stores its arguments (no converter,
+    validator, post-init or field left out of __init__); None for any other class.
+    Computed once per class."""
+    if cls not in _PLAIN_FIELDS:
+        fields = attrs.fields(cls)
+        plain = len(fields) > 1 and not any(
+            hasattr(cls, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__")) \
+            and all(f.init and f.converter is None and f.validator is None and f.alias == f.name
+                    for f in fields)
+        names = tuple(f.name for f in fields)
+        _PLAIN_FIELDS[cls] = (names, {n: i for i, n in enumerate(names)},
+                              operator.attrgetter(*names),
+                              not any(f.kw_only for f in fields)) if plain else None
+    return _PLAIN_FIELDS[cls]
+
+
+def replace(obj: T, **changes: Any) -> T:
+    """`attrs.evolve(obj, **changes)` for the hot paths: the same value, built without
+    evolve's generic walk over the fields when the class's __init__ only stores them (by
+    position where it takes them so, else by storing each field)."""
+    cls = type(obj)
+    plain = _plain_fields(cls)
+    if plain is None:
+        return attrs.evolve(obj, **changes)  # type: ignore[misc]
+    names, index, get_all, positional = plain
+    values = list(get_all(obj))
+    for name, value in changes.items():
+        at = index.get(name)
+        if at is None:
+            raise TypeError(f"{cls.__name__} has no field {name!r}")
+        values[at] = value
+    if positional:
+        return cls(*values)  # type: ignore[no-any-return]
+    new = object.__new__(cls)
+    for name, value in zip(names, values, strict=True):
+        _SET(new, name, value)
+    return new
+
+
+_SET = object.__setattr__
 
 
 def thaw(value: Any) -> Any:
@@ -266,9 +316,11 @@ _RANGES = (("month", 1, 12), ("day", 1, 31), ("hour", 0, 23), ("minute", 0, 59),
            ("second", 0, 59))
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_time(text: str) -> int:
     """RFC 3339 text to Unix seconds (fractions dropped, as metav1.Time serialises); errors
-    worded as Go's time.Parse words them."""
+    worded as Go's time.Parse words them. Kept per text (the kubelet reads the same start
+    times on every pass)."""
     m = _TIME_RE.match(text)
     if not m:
         raise ValueError(f'parsing time "{text}" as "{RFC3339}": cannot parse "{text}" as '

@@ -20,6 +20,8 @@ from typing import Any, TypeAlias
 import attrs
 from immutables import Map
 
+from kubefold.core.schema import replace
+
 Item: TypeAlias = tuple[str, str]  # (controller, key)
 Heap: TypeAlias = tuple[Any, ...] | None  # (rank, (due, seq, item), left, right) or None
 
@@ -97,8 +99,8 @@ class WorkQueue:
         current = self.waiting.get(item)
         if current is not None and current <= due:
             return self
-        return attrs.evolve(self, heap=_push(self.heap, (due, self.heap_seq, item)),
-                            heap_seq=self.heap_seq + 1, waiting=self.waiting.set(item, due))
+        return replace(self, heap=_push(self.heap, (due, self.heap_seq, item)),
+                       heap_seq=self.heap_seq + 1, waiting=self.waiting.set(item, due))
 
     def next_due(self) -> int | None:
         """The earliest time an item is waiting for, or None."""
@@ -115,23 +117,23 @@ class WorkQueue:
         queue = self
         while queue.heap is not None and queue.heap[1][0] <= now:
             due, _, item = queue.heap[1]
-            queue = attrs.evolve(queue, heap=_pop(queue.heap))
+            queue = replace(queue, heap=_pop(queue.heap))
             if queue.waiting.get(item) == due:
-                queue = attrs.evolve(queue, waiting=queue.waiting.delete(item)).add(item)
+                queue = replace(queue, waiting=queue.waiting.delete(item)).add(item)
         return queue
 
     def add_rate_limited(self, item: Item, now: int) -> WorkQueue:
         """RateLimitingQueue.AddRateLimited with the per-item exponential limiter."""
         failures = self.failures.get(item, 0)
         delay_ms = min(BASE_DELAY_MS * 2**failures, MAX_DELAY_MS)
-        queue = attrs.evolve(self, failures=self.failures.set(item, failures + 1))
+        queue = replace(self, failures=self.failures.set(item, failures + 1))
         return queue.add_after(item, now + max(1, math.ceil(delay_ms / 1000)), now)
 
     def forget(self, item: Item) -> WorkQueue:
         """RateLimitingQueue.Forget: clear the item's failure count."""
         if item not in self.failures:
             return self
-        return attrs.evolve(self, failures=self.failures.delete(item))
+        return replace(self, failures=self.failures.delete(item))
 
     def forget_all(self, *items: Item) -> WorkQueue:
         """Forget each of the items (those with no failure count are skipped)."""

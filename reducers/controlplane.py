@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
+from immutables import Map
 from pyrsistent import PMap, pmap
 
 if TYPE_CHECKING:
@@ -56,15 +57,16 @@ class ControlPlane:
 
     controllers: tuple[Controller, ...] = ()
     world: PMap[type, Handler] = attrs.field(factory=pmap, converter=_handlers)
-    by_name: PMap[str, Controller] = attrs.field(init=False, eq=False, repr=False)
-    by_kind: PMap[str, tuple[Controller, ...]] = attrs.field(init=False, eq=False, repr=False)
+    # Lookups of every write and every reconcile: immutables.Map's get is a C call.
+    by_name: Map[str, Controller] = attrs.field(init=False, eq=False, repr=False)
+    by_kind: Map[str, tuple[Controller, ...]] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "by_name", pmap({c.name: c for c in self.controllers}))
+        object.__setattr__(self, "by_name", Map({c.name: c for c in self.controllers}))
         kinds = {k for c in self.controllers for k in c.kinds}
         routes = {k: tuple(c for c in self.controllers if not c.kinds or k in c.kinds)
                   for k in kinds}
-        object.__setattr__(self, "by_kind", pmap(routes))
+        object.__setattr__(self, "by_kind", Map(routes))
 
     def watchers(self, kind: str) -> tuple[Controller, ...]:
         """The controllers a write of `kind` is offered to, in registration order."""

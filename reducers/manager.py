@@ -47,7 +47,7 @@ from kubefold.core.events import (
     Settle,
     Tick,
 )
-from kubefold.core.schema import MAX_TIME, format_time
+from kubefold.core.schema import MAX_TIME, format_time, replace
 from kubefold.reducers import apiserver
 from kubefold.reducers.controlplane import Controller, ControlPlane
 from kubefold.reducers.kubectl import apply as kubectl_apply
@@ -112,19 +112,21 @@ def dispatch(cluster: Cluster, plane: ControlPlane | None = None) -> tuple[Clust
     if not changes:
         return cluster, ()
     plane = _plane(plane)
-    queue = cluster.queue
+    queue, now = cluster.queue, cluster.now
     for change in changes:
         for controller in plane.watchers(change.kind):
+            name = controller.name
             if controller.observe is not None:
-                cache = controller.observe(cluster.caches.get(controller.name), cluster, change)
-                cluster = attrs.evolve(cluster, caches=cluster.caches.set(controller.name, cache))
+                cached = cluster.caches.get(name)
+                cache = controller.observe(cached, cluster, change)
+                if cache is not cached or cached is None:
+                    cluster = replace(cluster, caches=cluster.caches.set(name, cache))
             for key in controller.watch(cluster, change):
                 if isinstance(key, tuple):  # (key, seconds): the handler's AddAfter
-                    item, delay = (controller.name, key[0]), key[1]
-                    queue = queue.add_after(item, cluster.now + delay, cluster.now)
+                    queue = queue.add_after((name, key[0]), now + key[1], now)
                 else:
-                    queue = queue.add((controller.name, key))
-    return attrs.evolve(cluster, queue=queue), tuple(changes)
+                    queue = queue.add((name, key))
+    return replace(cluster, queue=queue), tuple(changes)
 
 
 # -- external events -------------------------------------------------------------------------
@@ -134,7 +136,7 @@ def advance(cluster: Cluster, to: int) -> Cluster:
     """Move the clock forward to `to` (never back) and release the work that falls due."""
     if to <= cluster.now:
         return cluster
-    return attrs.evolve(cluster, now=to, queue=cluster.queue.promote_due(to))
+    return replace(cluster, now=to, queue=cluster.queue.promote_due(to))
 
 
 def _external(cluster: Cluster, event: Any, plane: ControlPlane) -> apiserver.Result | Cluster:
@@ -207,8 +209,8 @@ def apply_event(cluster: Cluster, event: Event, mode: str = "auto",
         return Outcome(cluster, event, turns=turns, settled=settled, waited=waited)
     before = cluster
     if isinstance(event, Reconcile):
-        unqueued = attrs.evolve(cluster, queue=_unqueue(cluster.queue,
-                                                        (event.controller, event.key)))
+        unqueued = replace(cluster, queue=_unqueue(cluster.queue,
+                                                   (event.controller, event.key)))
         result: Any = _reconcile(unqueued, event.controller, event.key, plane)
     else:
         result = _external(cluster, event, plane)
@@ -248,7 +250,7 @@ def pass_time(cluster: Cluster, to: int, mode: str, observer: Observer | None = 
         due = cluster.queue.next_due()
         moment = to if due is None or due > to else max(due, cluster.now)
         cluster = advance(cluster, moment)
-        cluster = attrs.evolve(cluster, queue=cluster.queue.promote_due(cluster.now))
+        cluster = replace(cluster, queue=cluster.queue.promote_due(cluster.now))
         cluster, more, ok = run_until_settled(dispatch(cluster, plane)[0], observer=observer,
                                               plane=plane)
         turns.extend(more)
@@ -309,7 +311,7 @@ def run_until_settled(cluster: Cluster, max_turns: int = MAX_TURNS,
         if popped is None:
             return cluster, tuple(turns), True
         (name, key), queue = popped
-        cluster = attrs.evolve(cluster, queue=queue)
+        cluster = replace(cluster, queue=queue)
         result = _reconcile(cluster, name, key, plane)
         if isinstance(result, Status):
             continue

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
 from pyrsistent import pmap, pvector
 
 from kubefold.core.cluster import Cluster
 from kubefold.core.errors import Status, forbidden_status, not_found_status
 from kubefold.core.kinds import is_namespaced, kind_info
 from kubefold.core.objects import Pod, Toleration
+from kubefold.core.schema import replace
 
 IMMORTAL_NAMESPACES = ("default", "kube-system", "kube-public")
 NOT_READY_TAINT = "node.kubernetes.io/not-ready"
@@ -74,7 +74,7 @@ def default_toleration_seconds(pod: Pod) -> Pod:
     if not added:
         return pod
     tolerations = pod.spec.tolerations.extend(added)
-    return attrs.evolve(pod, spec=attrs.evolve(pod.spec, tolerations=tolerations))
+    return replace(pod, spec=replace(pod.spec, tolerations=tolerations))
 
 
 def priority(cluster: Cluster, pod: Pod) -> Pod | Status:
@@ -101,10 +101,10 @@ def priority(cluster: Cluster, pod: Pod) -> Pod | Status:
                                 f"({pod.spec.priority}) must not be provided in pod spec; "
                                 "priority admission controller computed "
                                 f"{value} from the given PriorityClass name")
-    spec = attrs.evolve(pod.spec, priority=value, priority_class_name=name,
-                        preemption_policy=policy or pod.spec.preemption_policy
-                        or "PreemptLowerPriority")
-    return attrs.evolve(pod, spec=spec)
+    spec = replace(pod.spec, priority=value, priority_class_name=name,
+                   preemption_policy=policy or pod.spec.preemption_policy
+                   or "PreemptLowerPriority")
+    return replace(pod, spec=spec)
 
 
 def _global_default(cluster: Cluster) -> Any:
@@ -137,8 +137,8 @@ def service_account(cluster: Cluster, pod: Pod) -> Pod | Status:
     if pull_secrets and not extra.get("imagePullSecrets"):
         extra = extra.set("imagePullSecrets", pvector(
             pmap({"name": s.get("name")}) for s in pull_secrets))
-    spec = attrs.evolve(pod.spec, service_account_name=account, extra=extra)
-    return attrs.evolve(pod, spec=spec)
+    spec = replace(pod.spec, service_account_name=account, extra=extra)
+    return replace(pod, spec=spec)
 
 
 def admit_create(cluster: Cluster, obj: Any) -> Any | Status:

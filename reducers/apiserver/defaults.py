@@ -52,7 +52,6 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import attrs
 from pyrsistent import PMap, PVector, pmap, pvector
 
 from kubefold.core.apps import (
@@ -96,7 +95,7 @@ from kubefold.core.objects import (
     ServicePort,
 )
 from kubefold.core.quantity import Quantity
-from kubefold.core.schema import DecodeError, decode, encode, freeze, thaw
+from kubefold.core.schema import DecodeError, decode, encode, freeze, replace, thaw
 from kubefold.reducers.apiserver import autoscaling
 
 T = TypeVar("T")
@@ -116,7 +115,7 @@ MILLI_SCALE = -3
 def _evolve(obj: T, **changes: Any) -> T:
     """attrs.evolve with only the attributes that changed; `obj` itself when none did."""
     changed = {k: v for k, v in changes.items() if getattr(obj, k) is not v}
-    return attrs.evolve(obj, **changed) if changed else obj  # type: ignore[misc]
+    return replace(obj, **changed) if changed else obj  # type: ignore[misc]
 
 
 def _map_vector(vec: PVector[T], fn: Callable[[T], T]) -> PVector[T]:
@@ -245,7 +244,7 @@ def set_defaults_deployment(obj: Deployment) -> Deployment:
 def _deployment_strategy(strategy: DeploymentStrategy | None) -> DeploymentStrategy:
     strategy = strategy or DeploymentStrategy()
     if not strategy.type:
-        strategy = attrs.evolve(strategy, type="RollingUpdate")
+        strategy = replace(strategy, type="RollingUpdate")
     if strategy.type != "RollingUpdate":
         return strategy
     rolling = strategy.rolling_update or RollingUpdateDeployment()
@@ -259,7 +258,7 @@ def set_defaults_replica_set(obj: ReplicaSet) -> ReplicaSet:
     """SetDefaults_ReplicaSet: replicas 1 (apps/v1 defaults no labels or selector)."""
     if obj.spec.replicas is not None:
         return obj
-    return attrs.evolve(obj, spec=attrs.evolve(obj.spec, replicas=1))
+    return replace(obj, spec=replace(obj.spec, replicas=1))
 
 
 def set_object_defaults_deployment(obj: Deployment) -> Deployment:
@@ -281,7 +280,7 @@ def set_defaults_daemon_set(obj: DaemonSet) -> DaemonSet:
     spec = obj.spec
     strategy = spec.update_strategy or DaemonSetUpdateStrategy()
     if not strategy.type:
-        strategy = attrs.evolve(strategy, type="RollingUpdate")
+        strategy = replace(strategy, type="RollingUpdate")
     if strategy.type == "RollingUpdate":
         rolling = strategy.rolling_update or RollingUpdateDaemonSet()
         rolling = _evolve(rolling, max_unavailable=1 if rolling.max_unavailable is None
@@ -305,11 +304,11 @@ def set_defaults_stateful_set(obj: StatefulSet) -> StatefulSet:
     spec = obj.spec
     strategy = spec.update_strategy or StatefulSetUpdateStrategy()
     if not strategy.type:
-        strategy = attrs.evolve(strategy, type="RollingUpdate", rolling_update=(
+        strategy = replace(strategy, type="RollingUpdate", rolling_update=(
             strategy.rolling_update or RollingUpdateStatefulSetStrategy()))
     rolling = strategy.rolling_update
     if strategy.type == "RollingUpdate" and rolling is not None and rolling.partition is None:
-        strategy = attrs.evolve(strategy, rolling_update=attrs.evolve(rolling, partition=0))
+        strategy = replace(strategy, rolling_update=replace(rolling, partition=0))
     policy = spec.persistent_volume_claim_retention_policy \
         or StatefulSetPersistentVolumeClaimRetentionPolicy()
     policy = _evolve(policy, when_deleted=policy.when_deleted or "Retain",
@@ -587,14 +586,14 @@ def set_defaults_namespace(obj: Namespace) -> Namespace:
     if not name or obj.metadata.labels.get(LABEL_METADATA_NAME) == name:
         return obj
     labels = obj.metadata.labels.set(LABEL_METADATA_NAME, name)
-    return attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, labels=labels))
+    return replace(obj, metadata=replace(obj.metadata, labels=labels))
 
 
 def set_defaults_namespace_status(obj: Namespace) -> Namespace:
     """SetDefaults_NamespaceStatus: phase Active."""
     if obj.status.phase:
         return obj
-    return attrs.evolve(obj, status=attrs.evolve(obj.status, phase="Active"))
+    return replace(obj, status=replace(obj.status, phase="Active"))
 
 
 def set_defaults_node_status(obj: Node) -> Node:
@@ -602,7 +601,7 @@ def set_defaults_node_status(obj: Node) -> Node:
     status = obj.status
     if status.allocatable or not status.capacity:
         return obj
-    return attrs.evolve(obj, status=attrs.evolve(status, allocatable=status.capacity))
+    return replace(obj, status=replace(status, allocatable=status.capacity))
 
 
 def set_defaults_object_field_selector(selector: PMap) -> PMap:
@@ -616,7 +615,7 @@ def default_host_network_ports(containers: PVector[Container]) -> PVector[Contai
     def port(p: ContainerPort) -> ContainerPort:
         if p.host_port or not p.container_port:
             return p
-        return attrs.evolve(p, host_port=p.container_port)
+        return replace(p, host_port=p.container_port)
 
     return _map_vector(containers, lambda c: _evolve(c, ports=_map_vector(c.ports, port)))
 
@@ -654,7 +653,7 @@ def set_defaults_scale_io_volume_source(source: PMap) -> PMap:
 
 def set_defaults_container_port(port: ContainerPort) -> ContainerPort:
     """ContainerPort.protocol (+default): TCP."""
-    return port if port.protocol else attrs.evolve(port, protocol="TCP")
+    return port if port.protocol else replace(port, protocol="TCP")
 
 
 def set_defaults_grpc_action(action: PMap) -> PMap:
@@ -670,7 +669,7 @@ def set_defaults_priority_class(obj: PriorityClass) -> PriorityClass:
     """SetDefaults_PriorityClass: preemptionPolicy PreemptLowerPriority."""
     if obj.preemption_policy is not None:
         return obj
-    return attrs.evolve(obj, preemption_policy="PreemptLowerPriority")
+    return replace(obj, preemption_policy="PreemptLowerPriority")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -727,7 +726,7 @@ def set_defaults_pod_failure_policy_on_pod_conditions_pattern(
         pattern: PodFailurePolicyOnPodConditionsPattern
 ) -> PodFailurePolicyOnPodConditionsPattern:
     """SetDefaults_PodFailurePolicyOnPodConditionsPattern: status True."""
-    return pattern if pattern.status else attrs.evolve(pattern, status="True")
+    return pattern if pattern.status else replace(pattern, status="True")
 
 
 def _job_spec_object_defaults(spec: JobSpec) -> JobSpec:
@@ -911,15 +910,14 @@ def set_defaults_canary(cd: Canary) -> Canary:
                        if isinstance(ref, PMap) else ref for ref in service.gateway_refs)
         mirrors = pvector(_default_mirror(m) for m in service.mirror)
         if refs != service.gateway_refs or mirrors != service.mirror:
-            service = attrs.evolve(service, gateway_refs=refs, mirror=mirrors)
-            cd = attrs.evolve(cd, spec=attrs.evolve(cd.spec, service=service))
+            service = replace(service, gateway_refs=refs, mirror=mirrors)
+            cd = replace(cd, spec=replace(cd.spec, service=service))
     for attr in ("analysis", "canary_analysis"):
         analysis = getattr(cd.spec, attr)
         affinity = analysis.session_affinity if analysis is not None else None
         if affinity is not None and affinity.max_age is None:
-            analysis = attrs.evolve(analysis, session_affinity=attrs.evolve(
-                affinity, max_age=86400))
-            cd = attrs.evolve(cd, spec=attrs.evolve(cd.spec, **{attr: analysis}))
+            analysis = replace(analysis, session_affinity=replace(affinity, max_age=86400))
+            cd = replace(cd, spec=replace(cd.spec, **{attr: analysis}))
     return cd
 
 

@@ -45,7 +45,7 @@ from kubefold.core.kinds import (
     served_info,
 )
 from kubefold.core.objects import Condition, GenericObject, KObject, Namespace, ObjectMeta
-from kubefold.core.schema import DecodeError, TypeMismatch, thaw
+from kubefold.core.schema import DecodeError, TypeMismatch, replace, thaw
 from kubefold.reducers.apiserver import admission, batch
 from kubefold.reducers.apiserver.defaults import default_object
 from kubefold.reducers.apiserver.service import alloc as service_alloc
@@ -94,7 +94,15 @@ def generate_name(cluster: Cluster, kind: str, namespace: str, base: str) -> str
 
 
 def with_meta(obj: Any, **changes: Any) -> Any:
-    return attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, **changes))
+    return replace(obj, metadata=replace(obj.metadata, **changes))
+
+
+def put_at_next_revision(cluster: Cluster, obj: Any) -> Written:
+    """A write as etcd makes it: `obj` stamped with the next revision (its resourceVersion)
+    and stored, the revision counter moved there in the same step."""
+    revision = cluster.resource_version + 1
+    obj = with_meta(obj, resource_version=str(revision))
+    return Written(cluster.put(obj, revision), obj)
 
 
 # -- discovery and decoding -------------------------------------------------------------------
@@ -205,10 +213,10 @@ def status_of(obj: Any) -> Any:
 def with_status(obj: Any, status: Any) -> Any:
     if isinstance(obj, GenericObject):
         extra = obj.extra.discard("status") if status is None else obj.extra.set("status", status)
-        return attrs.evolve(obj, extra=extra)
+        return replace(obj, extra=extra)
     if not hasattr(obj, "status"):
         return obj
-    return attrs.evolve(obj, status=type(obj.status)() if status is None else status)
+    return replace(obj, status=type(obj.status)() if status is None else status)
 
 
 def prepare_for_create(obj: Any) -> Any:
@@ -216,16 +224,16 @@ def prepare_for_create(obj: Any) -> Any:
     if obj.kind in STATUS_RESET_KINDS:
         obj = with_status(obj, None)
     if obj.kind == "Pod":
-        obj = attrs.evolve(obj, status=type(obj.status)(phase="Pending",
-                                                         qos_class=qos_class(obj)))
+        obj = replace(obj, status=type(obj.status)(phase="Pending",
+                                                    qos_class=qos_class(obj)))
     if obj.kind == "DaemonSet":
         obj = _template_generation(obj, max(1, _template_generation_of(obj)))
     elif obj.kind == "Service":
         obj = service_alloc.prepare_for_create(obj)
     elif obj.kind == "Namespace":
         finalizers = obj.spec.finalizers or ("kubernetes",)
-        obj = attrs.evolve(obj, spec=attrs.evolve(obj.spec, finalizers=finalizers),
-                           status=attrs.evolve(obj.status, phase="Active"))
+        obj = replace(obj, spec=replace(obj.spec, finalizers=finalizers),
+                      status=replace(obj.status, phase="Active"))
     return obj
 
 
@@ -322,7 +330,7 @@ def _store_new(cluster: Cluster, obj: Any) -> Written:
                     deletion_grace_period_seconds=None,
                     generation=1 if obj.kind in GENERATION_KINDS or obj.kind not in KINDS else None)
     if obj.api_version is None:
-        obj = attrs.evolve(obj, api_version=kind_info(obj.kind).api_version)
+        obj = replace(obj, api_version=kind_info(obj.kind).api_version)
     return Written(cluster.put(obj), obj)
 
 
@@ -381,7 +389,8 @@ def update_status(cluster: Cluster, obj: Any) -> Result:
 
 
 def _write_update(cluster: Cluster, new: Any, old: Any, status_only: bool = False) -> Result:
-    if _spec_of(new) != _spec_of(old) and old.metadata.generation is not None:
+    new_spec, old_spec = _spec_of(new), _spec_of(old)
+    if new_spec is not old_spec and new_spec != old_spec and old.metadata.generation is not None:
         new = with_meta(new, generation=old.metadata.generation + 1)
     if new == old:
         return Written(cluster, old)
@@ -401,9 +410,7 @@ def _write_update(cluster: Cluster, new: Any, old: Any, status_only: bool = Fals
         # The last finalizer is gone from an object being deleted: the store removes it.
         _, cluster = cluster.bump_resource_version()
         return Written(cluster.remove(new.kind, new.metadata.namespace, new.metadata.name), None)
-    rv, cluster = cluster.bump_resource_version()
-    new = with_meta(new, resource_version=rv)
-    return Written(cluster.put(new), new)
+    return put_at_next_revision(cluster, new)
 
 
 
@@ -489,13 +496,11 @@ def _mark_deleting(cluster: Cluster, old: Any, finalizers: list[str], grace: int
     new = with_meta(old, deletion_timestamp=cluster.now + grace,
                     deletion_grace_period_seconds=grace, finalizers=pvector(finalizers))
     if old.kind == "Namespace":
-        new = attrs.evolve(new, status=attrs.evolve(new.status, phase="Terminating"))
+        new = replace(new, status=replace(new.status, phase="Terminating"))
     if old.kind == "Pod" and grace == 0 and not finalizers:
         _, cluster = cluster.bump_resource_version()
         return Written(cluster.remove("Pod", old.metadata.namespace, old.metadata.name), None)
-    rv, cluster = cluster.bump_resource_version()
-    new = with_meta(new, resource_version=rv)
-    return Written(cluster.put(new), new)
+    return put_at_next_revision(cluster, new)
 
 
 def _shorten_grace(cluster: Cluster, old: Any, grace: int) -> Result:
@@ -510,9 +515,7 @@ def _shorten_grace(cluster: Cluster, old: Any, grace: int) -> Result:
                        None)
     new = with_meta(old, deletion_timestamp=cluster.now + grace,
                     deletion_grace_period_seconds=grace)
-    rv, cluster = cluster.bump_resource_version()
-    new = with_meta(new, resource_version=rv)
-    return Written(cluster.put(new), new)
+    return put_at_next_revision(cluster, new)
 
 
 def finish_deletion(cluster: Cluster, kind: str, namespace: str | None, name: str | None
@@ -530,13 +533,13 @@ def restore(cluster: Cluster, objects: Any, latest_time: int | None = None) -> C
     clock starts at the latest timestamp found, and the resourceVersion counter above every
     stored one."""
     if latest_time is not None:
-        cluster = attrs.evolve(cluster, clock_start=latest_time, now=latest_time)
+        cluster = replace(cluster, clock_start=latest_time, now=latest_time)
     counter = cluster.resource_version
     for obj in objects:
         rv = obj.metadata.resource_version
         if rv is not None and rv.isdigit():
             counter = max(counter, int(rv))
-    cluster = attrs.evolve(cluster, resource_version=counter)
+    cluster = replace(cluster, resource_version=counter)
     for obj in objects:
         obj = resolve_scope(default_object(obj))
         if obj.metadata.uid is None:

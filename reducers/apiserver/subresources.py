@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import attrs
 from pyrsistent import pmap
 
 from kubefold.core.autoscaling import Scale
@@ -28,11 +27,11 @@ from kubefold.core.errors import Status, conflict, invalid, invalid_status, not_
 from kubefold.core.kinds import kind_info
 from kubefold.core.labels import label_selector_as_selector, selector_from_set
 from kubefold.core.objects import Condition, GenericObject, LabelSelector
-from kubefold.core.schema import DecodeError, TypeMismatch, decode, thaw
+from kubefold.core.schema import DecodeError, TypeMismatch, decode, replace, thaw
 from kubefold.reducers.apiserver.store import (
     Result,
-    Written,
     cannot_be_handled,
+    put_at_next_revision,
     set_condition,
     update,
     with_meta,
@@ -55,16 +54,14 @@ def bind(cluster: Cluster, namespace: str, name: str, node_name: str) -> Result:
     if old.spec.extra.get("schedulingGates"):
         return conflict("pods/binding", name,
                         f"pod {name} has non-empty .spec.schedulingGates")
-    new = attrs.evolve(old, spec=attrs.evolve(old.spec, node_name=node_name))
     scheduled = Condition(type="PodScheduled", status="True", last_transition_time=cluster.now)
     for c in old.status.conditions:
         if c.type == "PodScheduled" and c.status == "True":
-            scheduled = attrs.evolve(scheduled, last_transition_time=c.last_transition_time)
-    new = attrs.evolve(new, status=attrs.evolve(
-        new.status, conditions=set_condition(new.status.conditions, scheduled)))
-    rv, cluster = cluster.bump_resource_version()
-    new = with_meta(new, resource_version=rv)
-    return Written(cluster.put(new), new)
+            scheduled = replace(scheduled, last_transition_time=c.last_transition_time)
+    new = replace(old, spec=replace(old.spec, node_name=node_name),
+                  status=replace(old.status, conditions=set_condition(old.status.conditions,
+                                                                      scheduled)))
+    return put_at_next_revision(cluster, new)
 
 
 SCALABLE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
@@ -149,7 +146,7 @@ def scale(cluster: Cluster, kind: str, namespace: str | None, name: str, replica
             invalid("spec.replicas", replicas, "must be greater than or equal to 0")])
     if isinstance(old, GenericObject):
         spec = _generic_part(old, "spec") or pmap()
-        new = attrs.evolve(old, extra=old.extra.set("spec", spec.set("replicas", replicas)))
+        new = replace(old, extra=old.extra.set("spec", spec.set("replicas", replicas)))
     else:
-        new = attrs.evolve(old, spec=attrs.evolve(old.spec, replicas=replicas))
+        new = replace(old, spec=replace(old.spec, replicas=replicas))
     return update(cluster, with_meta(new, resource_version=None))

@@ -50,6 +50,7 @@ from kubefold.core.podutil import (
     is_pod_ready,
     is_pod_terminating,
 )
+from kubefold.core.schema import replace
 from kubefold.reducers import apiserver
 from kubefold.reducers.apiserver.validation.names import is_dns1123_subdomain
 
@@ -174,8 +175,8 @@ def _uid_precondition_failed(pod: Pod, stored: Pod) -> Status:
 
 def _patch_owner_references(cluster: Cluster, pod: Pod, refs: list[OwnerReference]
                             ) -> apiserver.Result:
-    meta = attrs.evolve(pod.metadata, owner_references=pvector(refs), resource_version=None)
-    return apiserver.update(cluster, attrs.evolve(pod, metadata=meta))
+    meta = replace(pod.metadata, owner_references=pvector(refs), resource_version=None)
+    return apiserver.update(cluster, replace(pod, metadata=meta))
 
 
 # -- controller_utils.go: pod control --------------------------------------------------------
@@ -205,7 +206,7 @@ def create_pods(cluster: Cluster, namespace: str, template: PodTemplateSpec, par
                 controller_ref: OwnerReference) -> tuple[Cluster, Status | str | None]:
     """RealPodControl.CreatePods: (cluster, None) or the error (a Status, or a message)."""
     pod = get_pod_from_template(template, parent, controller_ref)
-    pod = attrs.evolve(pod, metadata=attrs.evolve(pod.metadata, namespace=namespace))
+    pod = replace(pod, metadata=replace(pod.metadata, namespace=namespace))
     if not pod.metadata.labels:
         return cluster, "unable to create pods, no labels"
     result = apiserver.create(cluster, pod)

@@ -167,6 +167,8 @@ def references_diffs(old: Sequence[OwnerReference], new: Sequence[OwnerReference
                      ) -> tuple[list[OwnerReference], list[OwnerReference],
                                 list[tuple[OwnerReference, OwnerReference]]]:
     """referencesDiffs: references added, removed, and changed (same uid), keyed by uid."""
+    if old is new:  # the same references (a write that left them alone)
+        return [], [], []
     old_by_uid = {ref.uid: ref for ref in old}
     remaining = dict(old_by_uid)
     added: list[OwnerReference] = []

@@ -44,6 +44,7 @@ from kubefold.core.errors import Status
 from kubefold.core.labels import label_selector_as_selector, selector_from_set
 from kubefold.core.objects import Condition, Pod, ReplicaSet, ReplicaSetStatus
 from kubefold.core.podutil import is_pod_available, is_pod_ready
+from kubefold.core.schema import replace
 from kubefold.reducers import apiserver
 from kubefold.reducers.controllers.controller_utils import (
     claim_pods,
@@ -356,8 +357,8 @@ def update_replica_set_status(cluster: Cluster, rs: ReplicaSet, new_status: Repl
             and (rs.metadata.generation or 0) == (old.observed_generation or 0) \
             and old.conditions == new_status.conditions:
         return apiserver.Written(cluster, rs)
-    new_status = attrs.evolve(new_status, observed_generation=rs.metadata.generation)
-    return apiserver.update_status(cluster, attrs.evolve(rs, status=new_status))
+    new_status = replace(new_status, observed_generation=rs.metadata.generation)
+    return apiserver.update_status(cluster, replace(rs, status=new_status))
 
 
 def calculate_status(rs: ReplicaSet, active: list[Pod], terminating: list[Pod] | None,
@@ -384,9 +385,9 @@ def calculate_status(rs: ReplicaSet, active: list[Pod], terminating: list[Pod] |
             REPLICA_FAILURE, "True", reason, manage_error, now))
     elif manage_error is None and failure is not None:
         status = remove_condition(status, REPLICA_FAILURE)
-    return attrs.evolve(status, replicas=len(active), fully_labeled_replicas=fully_labeled,
-                        ready_replicas=ready, available_replicas=available,
-                        terminating_replicas=None if terminating is None else len(terminating))
+    return replace(status, replicas=len(active), fully_labeled_replicas=fully_labeled,
+                   ready_replicas=ready, available_replicas=available,
+                   terminating_replicas=None if terminating is None else len(terminating))
 
 
 def new_replica_set_condition(cond_type: str, status: str, reason: str, message: str,
@@ -411,13 +412,13 @@ def set_condition(status: ReplicaSetStatus, condition: Condition) -> ReplicaSetS
             and current.reason == condition.reason:
         return status
     kept = _filter_out_condition(status.conditions, condition.type)
-    return attrs.evolve(status, conditions=pvector([*kept, condition]))
+    return replace(status, conditions=pvector([*kept, condition]))
 
 
 def remove_condition(status: ReplicaSetStatus, cond_type: str) -> ReplicaSetStatus:
     """RemoveCondition."""
-    return attrs.evolve(status, conditions=pvector(_filter_out_condition(status.conditions,
-                                                                         cond_type)))
+    return replace(status, conditions=pvector(_filter_out_condition(status.conditions,
+                                                                    cond_type)))
 
 
 def _filter_out_condition(conditions: Iterable[Condition], cond_type: str | None

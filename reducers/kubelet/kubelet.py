@@ -66,6 +66,7 @@ Covered by: tests/test_kubelet.py, tests/test_node_lifecycle.py.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import math
@@ -73,7 +74,6 @@ import re
 from collections.abc import Iterable, Sequence, Set
 from typing import Any
 
-import attrs
 from immutables import Map
 from pyrsistent import pmap, pvector
 
@@ -96,7 +96,7 @@ from kubefold.core.objects import (
 )
 from kubefold.core.quantity import Quantity, add_resource_lists
 from kubefold.core.resources import pod_requests
-from kubefold.core.schema import format_time, freeze, parse_time
+from kubefold.core.schema import format_time, freeze, parse_time, replace
 from kubefold.reducers import apiserver
 from kubefold.reducers.controlplane import Controller
 
@@ -314,6 +314,7 @@ def ready_at(container: Container, started_at: int) -> int:
 # -- images, ids, addresses --------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
 def normalize_image(image: str) -> str:
     """The reference as containerd reports it: docker.io/library/nginx:latest."""
     name, at, digest = image.partition("@")
@@ -329,6 +330,7 @@ def _sha(*parts: object) -> str:
     return hashlib.sha256("/".join(map(str, parts)).encode()).hexdigest()
 
 
+@functools.lru_cache(maxsize=1024)
 def image_id(image: str) -> str:
     normalized = normalize_image(image)
     repo = normalized.split("@")[0]
@@ -353,7 +355,13 @@ def host_ip(cluster: Cluster, node: Node) -> str:
     for address in node.status.addresses:
         if address.get("type") == "InternalIP" and address.get("address"):
             return str(address["address"])
-    return str(ipaddress.ip_address("172.18.0.0") + _node_index(cluster, node) + 2)
+    return _default_host_ip(_node_index(cluster, node))
+
+
+@functools.lru_cache(maxsize=4096)
+def _default_host_ip(index: int) -> str:
+    """172.18.0.0 + index + 2: a node's address without an InternalIP (kind's network)."""
+    return str(ipaddress.ip_address("172.18.0.0") + index + 2)
 
 
 def _default_pod_cidr(index: int) -> str:
@@ -364,12 +372,17 @@ def _default_pod_cidr(index: int) -> str:
     return f"{ipaddress.ip_address('10.0.0.0') + 256 * index}/24"
 
 
+@functools.lru_cache(maxsize=1024)
+def _network(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """The node's pod range, parsed once per CIDR."""
+    return ipaddress.ip_network(cidr, strict=False)
+
+
 def pod_ip(cluster: Cluster, node: Node, taken: Set[str]) -> str:
     """A free address of the node's pod range, as host-local IPAM hands them out: counting up
     from .2, probing from the number of addresses held, so an allocation costs O(1) while the
     range is not nearly full."""
-    cidr = node.spec.pod_cidr or _default_pod_cidr(_node_index(cluster, node))
-    network = ipaddress.ip_network(cidr, strict=False)
+    network = _network(node.spec.pod_cidr or _default_pod_cidr(_node_index(cluster, node)))
     usable = network.num_addresses - 3  # network, gateway (.1) and broadcast left out
     if usable <= 0:
         return str(network.network_address)
@@ -384,6 +397,7 @@ def pod_ip(cluster: Cluster, node: Node, taken: Set[str]) -> str:
 # -- container lifecycle -----------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
 def _running(started_at: int) -> Any:
     return freeze({"running": {"startedAt": format_time(started_at)}})
 
@@ -444,12 +458,12 @@ def sync_container(pod: Pod, container: Container, status: ContainerStatus, now:
         if status.ready or due > now:
             return status, None if status.ready else due
         if _readiness_left_to_probe(pod.status, due):
-            return attrs.evolve(status, ready=True), None
+            return replace(status, ready=True), None
         return status, None
     if "terminated" in state:
         terminated = state["terminated"]
         if not should_restart(pod.spec.restart_policy, _exit_code(terminated)):
-            return attrs.evolve(status, ready=False), None
+            return replace(status, ready=False), None
         finished = _time_of(terminated.get("finishedAt"), now)
         started = _time_of(terminated.get("startedAt"), finished)
         previous = _last_terminated(status)
@@ -462,9 +476,9 @@ def sync_container(pod: Pod, container: Container, status: ContainerStatus, now:
                    "message": backoff_message(delay, container.name or "", pod)}
         last = terminated if "containerID" in terminated or not status.container_id \
             else terminated.set("containerID", status.container_id)
-        return attrs.evolve(status, ready=False, started=False,
-                            state=freeze({"waiting": waiting}),
-                            last_state=freeze({"terminated": last})), finished + delay
+        return replace(status, ready=False, started=False,
+                       state=freeze({"waiting": waiting}),
+                       last_state=freeze({"terminated": last})), finished + delay
     backoff = state.get("waiting")
     last = _last_terminated(status)
     if backoff is not None and backoff.get("reason") == "CrashLoopBackOff" and last is not None:
@@ -515,7 +529,7 @@ def generate_pod_ready_condition(pod: Pod, conditions: Sequence[Condition],
     """GeneratePodReadyCondition: ContainersReady, then the readiness gates."""
     containers_ready = generate_containers_ready_condition(pod, statuses, phase)
     if containers_ready.status != "True":
-        return attrs.evolve(containers_ready, type="Ready")
+        return replace(containers_ready, type="Ready")
     messages = []
     for gate in pod.spec.extra.get("readinessGates", ()):
         ctype = gate.get("conditionType")
@@ -578,15 +592,32 @@ def _kubelet_conditions(pod: Pod, old: PodStatus, statuses: Sequence[ContainerSt
            generate_containers_ready_condition(pod, statuses, phase),
            Condition(type="PodScheduled", status="True")]
     by_type = {c.type: c for c in old.conditions}
+    generation = pod.metadata.generation
     result = list(kept)
     for cond in own:
         previous = by_type.get(cond.type)
+        if previous is not None and _restates(previous, cond, generation):
+            result.append(previous)  # unchanged: the condition as written before
+            continue
         ltt = previous.last_transition_time if previous is not None \
             and previous.status == cond.status and previous.last_transition_time is not None \
             else now
-        result.append(attrs.evolve(cond, last_transition_time=ltt,
-                                   observed_generation=pod.metadata.generation))
+        # The generated conditions carry only a type, a status, a reason and a message.
+        result.append(Condition(type=cond.type, status=cond.status, reason=cond.reason,
+                                message=cond.message, last_transition_time=ltt,
+                                observed_generation=generation))
     return result
+
+
+def _restates(previous: Condition, cond: Condition, generation: int | None) -> bool:
+    """Whether `previous` is what the kubelet would write for `cond` now: the same status,
+    reason and message, a lastTransitionTime kept, the same observedGeneration, and no other
+    field."""
+    return (previous.status, previous.reason, previous.message, previous.observed_generation) \
+        == (cond.status, cond.reason, cond.message, generation) \
+        and previous.last_transition_time is not None and previous.last_heartbeat_time is None \
+        and previous.last_probe_time is None and previous.last_update_time is None \
+        and not previous.extra
 
 
 def _has_started_regular_container(pod: Pod, statuses: Sequence[ContainerStatus]) -> bool:
@@ -610,10 +641,10 @@ def generate_api_pod_status(pod: Pod, init_statuses: Sequence[ContainerStatus],
     conditions = _kubelet_conditions(pod, old, [*init_statuses, *statuses], phase, now)
     extra = old.extra.set("observedGeneration", pod.metadata.generation) \
         if pod.metadata.generation is not None else old.extra
-    return attrs.evolve(old, phase=phase, reason=reason, message=message,
-                        conditions=pvector(conditions), start_time=old.start_time or now,
-                        container_statuses=pvector(statuses),
-                        init_container_statuses=pvector(init_statuses), extra=extra)
+    return replace(old, phase=phase, reason=reason, message=message,
+                   conditions=pvector(conditions), start_time=old.start_time or now,
+                   container_statuses=pvector(statuses),
+                   init_container_statuses=pvector(init_statuses), extra=extra)
 
 
 # -- admission -----------------------------------------------------------------------------------
@@ -670,7 +701,7 @@ def reject_pod(pod: Pod, reason: str, message: str, now: int) -> PodStatus:
 def _write_status(cluster: Cluster, pod: Pod, status: PodStatus) -> Cluster | Status:
     if status == pod.status:
         return cluster
-    result = apiserver.update_status(cluster, attrs.evolve(pod, status=status))
+    result = apiserver.update_status(cluster, replace(pod, status=status))
     return result if isinstance(result, Status) else result.cluster
 
 
@@ -683,10 +714,16 @@ def start_pod(cluster: Cluster, node: Node, pod: Pod, taken: Set[str]) -> Cluste
     status = generate_api_pod_status(pod, init, containers, now)
     host = host_ip(cluster, node)
     ip = host if pod.spec.host_network else pod_ip(cluster, node, taken)
-    extra = status.extra.set("hostIPs", freeze([{"ip": host}])).set(
-        "podIPs", freeze([{"ip": ip}]))
-    return _write_status(cluster, pod, attrs.evolve(status, host_ip=host, pod_ip=ip,
-                                                    extra=extra))
+    extra = status.extra.set("hostIPs", _ip_list(host)).set("podIPs", _ip_list(ip))
+    return _write_status(cluster, pod, replace(status, host_ip=host, pod_ip=ip,
+                                               extra=extra))
+
+
+@functools.lru_cache(maxsize=1024)
+def _ip_list(ip: str) -> Any:
+    """status.hostIPs / podIPs holding one address, as frozen JSON (kept per address: a node's
+    pods share its host IP)."""
+    return freeze([{"ip": ip}])
 
 
 def _sync_statuses(pod: Pod, containers: Sequence[Container],
@@ -731,12 +768,12 @@ def sync_running_pod(cluster: Cluster, pod: Pod) -> tuple[Cluster | Status, list
 def _kill(status: ContainerStatus, now: int) -> ContainerStatus:
     running = _state(status).get("running")
     if running is None:
-        return attrs.evolve(status, ready=False)
+        return replace(status, ready=False)
     terminated = {"exitCode": KILLED_EXIT_CODE, "reason": "Error",
                   "startedAt": running.get("startedAt"), "finishedAt": format_time(now),
                   "containerID": status.container_id}
-    return attrs.evolve(status, ready=False, started=False,
-                        state=freeze({"terminated": terminated}))
+    return replace(status, ready=False, started=False,
+                   state=freeze({"terminated": terminated}))
 
 
 def _any_running(pod: Pod) -> bool:
@@ -820,8 +857,17 @@ def handle_pod(cluster: Cluster, node: Node, pod: Pod) -> tuple[Cluster | Status
     result = start_pod(cluster, node, pod, _taken_ips(cluster, node))
     if isinstance(result, Status):
         return result, []
-    return sync_running_pod(result, result.get("Pod", pod.metadata.namespace,
-                                               pod.metadata.name))
+    # The status just written is what syncing the running pod would write (its containers
+    # all just started): what is left is to wake when a readiness probe first passes.
+    return result, _first_readiness_dues(pod, cluster.now)
+
+
+def _first_readiness_dues(pod: Pod, now: int) -> list[int]:
+    """When the containers started `now` (sidecars, then app containers) that are not ready
+    at once first pass their readiness probes."""
+    started = [*(c for c in pod.spec.init_containers if is_restartable_init_container(c)),
+               *pod.spec.containers]
+    return [due for c in started if (due := ready_at(c, now)) > now]
 
 
 def _all_bound_pods_fit(cluster: Cluster, node: Node) -> bool:
@@ -871,10 +917,10 @@ def update_node_status(cluster: Cluster, node: Node) -> Cluster | Status:
                 conditions[index] = new
     if not changed:
         return cluster
-    conditions = [attrs.evolve(c, last_heartbeat_time=now)
+    conditions = [replace(c, last_heartbeat_time=now)
                   if c.type in {t for t, *_ in NODE_CONDITIONS} else c for c in conditions]
-    node_status = attrs.evolve(node.status, conditions=pvector(conditions))
-    result = apiserver.update_status(cluster, attrs.evolve(node, status=node_status))
+    node_status = replace(node.status, conditions=pvector(conditions))
+    result = apiserver.update_status(cluster, replace(node, status=node_status))
     return result if isinstance(result, Status) else result.cluster
 
 

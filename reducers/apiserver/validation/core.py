@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -181,12 +181,14 @@ def _i(value: int | None) -> int:
 # Object metadata on update (apimachinery ValidateObjectMetaAccessorUpdate)
 
 
-def _immutable(new: Any, old: Any, path: str, shown: GoLiteral | None = None
+def _immutable(new: Any, old: Any, path: str, shown: Callable[[], GoLiteral] | None = None
                ) -> list[FieldError]:
+    """ValidateImmutableField; `shown` writes the new value as Go prints it (only called when
+    the value changed)."""
     if new == old:
         return []
     if shown is not None:
-        return [invalid_literal(path, shown, FIELD_IMMUTABLE_ERROR_MSG)]
+        return [invalid_literal(path, shown(), FIELD_IMMUTABLE_ERROR_MSG)]
     return [invalid(path, new, FIELD_IMMUTABLE_ERROR_MSG)]
 
 
@@ -205,14 +207,15 @@ def validate_object_meta_update(new: ObjectMeta, old: ObjectMeta,
     errs += _immutable(_s(new.uid), _s(old.uid), child(path, "uid"))
     errs += _immutable(new.creation_timestamp, old.creation_timestamp,
                        child(path, "creationTimestamp"),
-                       GoLiteral(go_time(new.creation_timestamp)))
+                       lambda: GoLiteral(go_time(new.creation_timestamp)))
     deletion = new.deletion_timestamp
     errs += _immutable(deletion, old.deletion_timestamp, child(path, "deletionTimestamp"),
-                       GoLiteral("null" if deletion is None else go_time(deletion)))
+                       lambda: GoLiteral("null" if deletion is None else go_time(deletion)))
     errs += _immutable(new.deletion_grace_period_seconds, old.deletion_grace_period_seconds,
                        child(path, "deletionGracePeriodSeconds"),
-                       GoLiteral(str(new.deletion_grace_period_seconds)
-                                 if new.deletion_grace_period_seconds is not None else "null"))
+                       lambda: GoLiteral(str(new.deletion_grace_period_seconds)
+                                         if new.deletion_grace_period_seconds is not None
+                                         else "null"))
     errs += validate_labels(new.labels, child(path, "labels"))
     errs += validate_annotations(new.annotations, child(path, "annotations"))
     errs += validate_owner_references(new.owner_references,  # type: ignore[arg-type]

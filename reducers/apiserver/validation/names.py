@@ -38,6 +38,7 @@ TestValidateAnnotations).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -82,6 +83,17 @@ def _blen(value: str) -> int:
     return len(value.encode("utf-8", "surrogatepass"))
 
 
+def _memoized(check: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    """A pure check of one string whose messages are kept per string (the same labels and
+    names are validated on every write): a fresh list each call."""
+    cached = functools.lru_cache(maxsize=4096)(lambda value: tuple(check(value)))
+
+    @functools.wraps(check)
+    def memoized(value: str) -> list[str]:
+        return list(cached(value)) if type(value) is str else check(value)
+    return memoized
+
+
 def _matches(pattern: re.Pattern[str], value: str) -> bool:
     """regexp.MatchString against a pattern anchored with ^...$ (fullmatch, so no '\\n' slack)."""
     return pattern.fullmatch(value) is not None
@@ -101,6 +113,7 @@ QUALIFIED_NAME_MAX_LENGTH = 63
 _QUALIFIED_NAME_RE = re.compile(QUALIFIED_NAME_FMT)
 
 
+@_memoized
 def is_qualified_name(value: str) -> list[str]:
     """IsQualifiedName: an optional DNS subdomain prefix and '/', then a name of at most 63."""
     errs: list[str] = []
@@ -141,6 +154,7 @@ LABEL_VALUE_MAX_LENGTH = 63
 _LABEL_VALUE_RE = re.compile(LABEL_VALUE_FMT)
 
 
+@_memoized
 def is_valid_label_value(value: str) -> list[str]:
     """IsValidLabelValue: empty, or at most 63 of [-A-Za-z0-9_.] with alphanumeric ends."""
     errs: list[str] = []
@@ -198,6 +212,7 @@ _WILDCARD_DNS1123_SUBDOMAIN_ERR_MSG = (
 _WILDCARD_DNS1123_SUBDOMAIN_RE = re.compile(_WILDCARD_DNS1123_SUBDOMAIN_FMT)
 
 
+@_memoized
 def is_dns1123_label(value: str) -> list[str]:
     """IsDNS1123Label: at most 63 of [-a-z0-9], alphanumeric at both ends."""
     errs: list[str] = []
@@ -214,6 +229,7 @@ def is_dns1123_label(value: str) -> list[str]:
     return errs
 
 
+@_memoized
 def is_dns1123_subdomain(value: str) -> list[str]:
     """IsDNS1123Subdomain: at most 253, dot-separated DNS-1123 labels."""
     errs: list[str] = []
@@ -613,12 +629,23 @@ def validate_label_name(name: str, path: str) -> list[FieldError]:
 
 
 def validate_labels(labels: Mapping[str, str], path: str) -> list[FieldError]:
-    """metav1validation.ValidateLabels: keys are qualified names, values label values."""
+    """metav1validation.ValidateLabels: keys are qualified names, values label values. The
+    errors are kept per (labels in order, path): a pod's labels are validated again on every
+    write of it."""
+    items = tuple(labels.items())
+    try:
+        return list(_labels_errors(items, path))
+    except TypeError:  # an unhashable value: nothing to keep
+        return list(_labels_errors.__wrapped__(items, path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _labels_errors(items: tuple[tuple[str, str], ...], path: str) -> tuple[FieldError, ...]:
     errs: list[FieldError] = []
-    for key, value in labels.items():
+    for key, value in items:
         errs.extend(validate_label_name(key, path))
         errs.extend(invalid(path, value, m) for m in is_valid_label_value(value))
-    return errs
+    return tuple(errs)
 
 
 def annotations_size(annotations: Mapping[str, str]) -> int:
@@ -628,6 +655,8 @@ def annotations_size(annotations: Mapping[str, str]) -> int:
 
 def validate_annotations(annotations: Mapping[str, str], path: str) -> list[FieldError]:
     """ValidateAnnotations: keys are qualified names up to case; at most 256 KiB in total."""
+    if not annotations:
+        return []
     errs = [invalid(path, key, m) for key in annotations for m in is_qualified_name(key.lower())]
     if annotations_size(annotations) > TOTAL_ANNOTATION_SIZE_LIMIT_B:
         # field.TooLong(fldPath, "", limit): the value is never printed.

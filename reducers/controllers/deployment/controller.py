@@ -33,14 +33,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
 from pyrsistent import pvector
 
 from kubefold.core.cluster import Change, Cluster
 from kubefold.core.errors import Status, bad_request
 from kubefold.core.labels import Selector, label_selector_as_selector
 from kubefold.core.objects import Deployment, LabelSelector, Pod, ReplicaSet
-from kubefold.core.schema import format_time
+from kubefold.core.schema import format_time, replace
 from kubefold.reducers import apiserver
 from kubefold.reducers.controllers.deployment import sync as dsync
 from kubefold.reducers.controllers.deployment import util
@@ -329,7 +328,7 @@ def _patch_owner_references(cluster: Cluster, rs: ReplicaSet, change: Any
     if fresh.metadata.uid != rs.metadata.uid:
         return cluster, Status("Invalid", 422, "the UID in the precondition does not match")
     refs = pvector(change(list(fresh.metadata.owner_references)))
-    patched = attrs.evolve(fresh, metadata=attrs.evolve(
+    patched = replace(fresh, metadata=replace(
         fresh.metadata, owner_references=refs, resource_version=None))
     written = apiserver.update(cluster, patched)
     if isinstance(written, Status):
@@ -384,7 +383,7 @@ def _sync_deployment(cluster: Cluster, key: str) -> tuple[Cluster, Err]:
     if d.spec.selector == LabelSelector():
         # Selecting all pods (Go records a SelectingAll warning event): status only.
         if (d.status.observed_generation or 0) < (d.metadata.generation or 0):
-            d = attrs.evolve(d, status=attrs.evolve(
+            d = replace(d, status=replace(
                 d.status, observed_generation=d.metadata.generation))
             cluster, _ = dsync.update_status(cluster, d)
         return cluster, None

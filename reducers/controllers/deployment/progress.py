@@ -14,10 +14,9 @@ TestSyncRolloutStatus).
 
 from __future__ import annotations
 
-import attrs
-
 from kubefold.core.cluster import Cluster
 from kubefold.core.objects import Condition, Deployment, DeploymentStatus, ReplicaSet
+from kubefold.core.schema import replace
 from kubefold.reducers.controllers.deployment import util
 from kubefold.reducers.controllers.deployment.sync import (
     NAME,
@@ -52,7 +51,7 @@ def sync_rollout_status(cluster: Cluster, all_rss: RSs, new_rs: ReplicaSet | Non
         # Nothing new: requeue the deployment for a progress check if required.
         cluster, _ = requeue_stuck_deployment(cluster, d, new_status)
         return cluster, None
-    return update_status(cluster, attrs.evolve(d, status=new_status))
+    return update_status(cluster, replace(d, status=new_status))
 
 
 def _estimate_progress(now: int, d: Deployment, new_rs: ReplicaSet | None,
@@ -73,7 +72,7 @@ def _estimate_progress(now: int, d: Deployment, new_rs: ReplicaSet | None,
             f"{subject} is progressing.", now)
         if current_cond is not None:
             if current_cond.status == "True":
-                condition = attrs.evolve(
+                condition = replace(
                     condition, last_transition_time=current_cond.last_transition_time)
             new_status = util.remove_deployment_condition(new_status,
                                                           util.DEPLOYMENT_PROGRESSING)

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import re
 
-import attrs
-
 from kubefold.core.cluster import Cluster
 from kubefold.core.objects import Deployment, ReplicaSet
+from kubefold.core.schema import replace
 from kubefold.reducers.controllers.deployment import util
 from kubefold.reducers.controllers.deployment.sync import (
     Err,
@@ -101,4 +100,4 @@ def set_rollback_to(d: Deployment, rollback_to: int | None) -> Deployment:
         annotations = annotations.discard(util.DEPRECATED_ROLLBACK_TO)
     else:
         annotations = annotations.set(util.DEPRECATED_ROLLBACK_TO, str(rollback_to))
-    return attrs.evolve(d, metadata=attrs.evolve(d.metadata, annotations=annotations))
+    return replace(d, metadata=replace(d.metadata, annotations=annotations))

@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeAlias
 
-import attrs
 from pyrsistent import pmap, pvector
 
 from kubefold.core.cluster import Cluster
@@ -41,6 +40,7 @@ from kubefold.core.objects import (
     ReplicaSet,
     ReplicaSetSpec,
 )
+from kubefold.core.schema import replace
 from kubefold.reducers import apiserver
 from kubefold.reducers.controllers.deployment import util
 
@@ -146,7 +146,7 @@ def check_paused_conditions(cluster: Cluster, d: Deployment
             "Deployment is resumed", cluster.now)
     else:
         return cluster, d, None
-    d = attrs.evolve(d, status=util.set_deployment_condition(d.status, condition))
+    d = replace(d, status=util.set_deployment_condition(d.status, condition))
     cluster, err = update_status(cluster, d)
     return cluster, d, err
 
@@ -184,7 +184,7 @@ def _sync_existing_new_replica_set(cluster: Cluster, d: Deployment, existing: Re
     rs_copy, annotations_updated = util.set_new_replica_set_annotations(
         d, existing, new_revision, True, MAX_REV_HISTORY_LENGTH_IN_CHARS)
     if annotations_updated or rs_copy.spec.min_ready_seconds != d.spec.min_ready_seconds:
-        rs_copy = attrs.evolve(rs_copy, spec=attrs.evolve(
+        rs_copy = replace(rs_copy, spec=replace(
             rs_copy.spec, min_ready_seconds=d.spec.min_ready_seconds))
         cluster, updated, err = update_replica_set(cluster, rs_copy)
         return cluster, d, updated, err
@@ -198,7 +198,7 @@ def _sync_existing_new_replica_set(cluster: Cluster, d: Deployment, existing: Re
         condition = util.new_deployment_condition(
             util.DEPLOYMENT_PROGRESSING, "True", util.FOUND_NEW_RS_REASON,
             f'Found new replica set "{rs_copy.metadata.name}"', cluster.now)
-        d = attrs.evolve(d, status=util.set_deployment_condition(d.status, condition))
+        d = replace(d, status=util.set_deployment_condition(d.status, condition))
         needs_update = True
     if needs_update:
         cluster, err = update_status(cluster, d)
@@ -216,7 +216,7 @@ def new_replica_set_object(d: Deployment, replica_count: int) -> ReplicaSet:
     labels = util.clone_and_add_label(template.metadata.labels,
                                       util.DEFAULT_DEPLOYMENT_UNIQUE_LABEL_KEY,
                                       pod_template_spec_hash)
-    template = attrs.evolve(template, metadata=attrs.evolve(template.metadata, labels=labels))
+    template = replace(template, metadata=replace(template.metadata, labels=labels))
     selector = util.clone_selector_and_add_label(
         d.spec.selector, util.DEFAULT_DEPLOYMENT_UNIQUE_LABEL_KEY, pod_template_spec_hash)
     return ReplicaSet(
@@ -241,7 +241,7 @@ def _create_new_replica_set(cluster: Cluster, d: Deployment, old_rss: RSs, new_r
         new_replicas_count = util.new_rs_new_replicas(d, [*old_rss, new_rs], new_rs)
     except ValueError as exc:
         return cluster, d, None, _value_error(exc)
-    new_rs = attrs.evolve(new_rs, spec=attrs.evolve(new_rs.spec, replicas=new_replicas_count))
+    new_rs = replace(new_rs, spec=replace(new_rs.spec, replicas=new_replicas_count))
     new_rs, _ = util.set_new_replica_set_annotations(d, new_rs, new_revision, False,
                                                      MAX_REV_HISTORY_LENGTH_IN_CHARS)
     created = apiserver.create(cluster, new_rs)
@@ -257,7 +257,7 @@ def _create_new_replica_set(cluster: Cluster, d: Deployment, old_rss: RSs, new_r
         else:
             # Not ours or not equal: bump collisionCount and requeue with the original error.
             count = (d.status.collision_count or 0) + 1
-            d = attrs.evolve(d, status=attrs.evolve(d.status, collision_count=count))
+            d = replace(d, status=replace(d.status, collision_count=count))
             cluster, _ = update_status(cluster, d)
             return cluster, d, None, created
     elif isinstance(created, Status):
@@ -267,7 +267,7 @@ def _create_new_replica_set(cluster: Cluster, d: Deployment, old_rss: RSs, new_r
         if util.has_progress_deadline(d):
             cond = util.new_deployment_condition(util.DEPLOYMENT_PROGRESSING, "False",
                                                  util.FAILED_RS_CREATE_REASON, msg, cluster.now)
-            d = attrs.evolve(d, status=util.set_deployment_condition(d.status, cond))
+            d = replace(d, status=util.set_deployment_condition(d.status, cond))
             # A bigger issue to report than this error.
             cluster, _ = update_status(cluster, d)
         return cluster, d, None, created
@@ -278,7 +278,7 @@ def _create_new_replica_set(cluster: Cluster, d: Deployment, old_rss: RSs, new_r
         condition = util.new_deployment_condition(
             util.DEPLOYMENT_PROGRESSING, "True", util.NEW_REPLICA_SET_REASON,
             f'Created new replica set "{created_rs.metadata.name}"', cluster.now)
-        d = attrs.evolve(d, status=util.set_deployment_condition(d.status, condition))
+        d = replace(d, status=util.set_deployment_condition(d.status, condition))
         needs_update = True
     err: Err = None
     if needs_update:
@@ -370,7 +370,7 @@ def scale_replica_set(cluster: Cluster, rs: ReplicaSet, new_scale: int, d: Deplo
                                                                     max_replicas)
     if not (size_needs_update or annotations_need_update):
         return cluster, False, rs, None
-    rs_copy = attrs.evolve(rs, spec=attrs.evolve(rs.spec, replicas=new_scale))
+    rs_copy = replace(rs, spec=replace(rs.spec, replicas=new_scale))
     rs_copy, _ = util.set_replicas_annotations(rs_copy, replicas(d), max_replicas)
     cluster, updated, err = update_replica_set(cluster, rs_copy)
     if err is not None:
@@ -414,17 +414,17 @@ def sync_deployment_status(cluster: Cluster, all_rss: RSs, new_rs: ReplicaSet | 
     new_status = calculate_status(all_rss, new_rs, d, cluster.now)
     if go_status(d.status) == new_status:
         return cluster, None
-    return update_status(cluster, attrs.evolve(d, status=new_status))
+    return update_status(cluster, replace(d, status=new_status))
 
 
 def go_status(status: DeploymentStatus) -> DeploymentStatus:
     """The status as Go holds it: its int32 counts are never nil (absent reads as 0)."""
-    return attrs.evolve(status, observed_generation=status.observed_generation or 0,
-                        replicas=status.replicas or 0,
-                        updated_replicas=status.updated_replicas or 0,
-                        ready_replicas=status.ready_replicas or 0,
-                        available_replicas=status.available_replicas or 0,
-                        unavailable_replicas=status.unavailable_replicas or 0)
+    return replace(status, observed_generation=status.observed_generation or 0,
+                   replicas=status.replicas or 0,
+                   updated_replicas=status.updated_replicas or 0,
+                   ready_replicas=status.ready_replicas or 0,
+                   available_replicas=status.available_replicas or 0,
+                   unavailable_replicas=status.unavailable_replicas or 0)
 
 
 def calculate_status(all_rss: RSs, new_rs: ReplicaSet | None, d: Deployment,

@@ -55,7 +55,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
 
-import attrs
 from pyrsistent import PMap, PVector, pmap, pvector
 
 from kubefold.core.labels import go_quote
@@ -70,7 +69,7 @@ from kubefold.core.objects import (
     ReplicaSet,
     RollingUpdateDeployment,
 )
-from kubefold.core.schema import encode
+from kubefold.core.schema import encode, replace
 
 # ---------------------------------------------------------------------------------------------
 # constants
@@ -124,7 +123,7 @@ def _annotations(obj: Deployment | ReplicaSet) -> PMap[str, str]:
 
 
 def _with_annotations(obj: Obj, annotations: Mapping[str, str]) -> Obj:
-    return attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, annotations=pmap(annotations)))
+    return replace(obj, metadata=replace(obj.metadata, annotations=pmap(annotations)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,14 +186,14 @@ def set_deployment_condition(status: DeploymentStatus,
             and current.reason == condition.reason:
         return status
     if current is not None and current.status == condition.status:
-        condition = attrs.evolve(condition, last_transition_time=current.last_transition_time)
+        condition = replace(condition, last_transition_time=current.last_transition_time)
     conditions = _filter_out_condition(status.conditions, condition.type or "")
-    return attrs.evolve(status, conditions=conditions.append(condition))
+    return replace(status, conditions=conditions.append(condition))
 
 
 def remove_deployment_condition(status: DeploymentStatus, cond_type: str) -> DeploymentStatus:
     """RemoveDeploymentCondition."""
-    return attrs.evolve(status, conditions=_filter_out_condition(status.conditions, cond_type))
+    return replace(status, conditions=_filter_out_condition(status.conditions, cond_type))
 
 
 def _filter_out_condition(conditions: Iterable[Condition], cond_type: str) -> PVector[Condition]:
@@ -510,7 +509,7 @@ def get_proportion(rs: ReplicaSet | None, d: Deployment, deployment_replicas_to_
 
     Scaling 10 -> 15 (maxSurge 0), a ReplicaSet of 4 annotated with max-replicas 10:
     >>> rs = _with_annotations(ReplicaSet(), {MAX_REPLICAS_ANNOTATION: "10"})
-    >>> rs = attrs.evolve(rs, spec=attrs.evolve(rs.spec, replicas=4))
+    >>> rs = replace(rs, spec=replace(rs.spec, replicas=4))
     >>> get_proportion(rs, _rolling(15, 0, 1), 5, 0), get_proportion(rs, _rolling(15, 0, 1), 5, 4)
     (2, 1)
     """
@@ -572,7 +571,7 @@ def equal_ignore_hash(template1: PodTemplateSpec | None,
 def _without_hash(template: PodTemplateSpec | None) -> PodTemplateSpec:
     t = template if template is not None else PodTemplateSpec()
     labels = t.metadata.labels.discard(DEFAULT_DEPLOYMENT_UNIQUE_LABEL_KEY)
-    return attrs.evolve(t, metadata=attrs.evolve(t.metadata, labels=labels))
+    return replace(t, metadata=replace(t.metadata, labels=labels))
 
 
 def find_new_replica_set(d: Deployment, rs_list: Sequence[ReplicaSet]) -> ReplicaSet | None:
@@ -604,8 +603,8 @@ def set_from_replica_set_template(d: Deployment, template: PodTemplateSpec) -> D
     """SetFromReplicaSetTemplate: the Deployment with the ReplicaSet's template, minus its
     pod-template-hash label (a rollback)."""
     labels = clone_and_remove_label(template.metadata.labels, DEFAULT_DEPLOYMENT_UNIQUE_LABEL_KEY)
-    new_template = attrs.evolve(template, metadata=attrs.evolve(template.metadata, labels=labels))
-    return attrs.evolve(d, spec=attrs.evolve(d.spec, template=new_template))
+    new_template = replace(template, metadata=replace(template.metadata, labels=labels))
+    return replace(d, spec=replace(d.spec, template=new_template))
 
 
 def get_replica_count_for_replica_sets(rss: Iterable[ReplicaSet | None]) -> int:
@@ -681,7 +680,7 @@ def deployment_timed_out(d: Deployment, new_status: DeploymentStatus, now: int) 
     """DeploymentTimedOut: the Progressing condition's lastUpdateTime + progressDeadlineSeconds
     is before `now`; never after NewReplicaSetAvailable, always once ProgressDeadlineExceeded.
 
-    >>> d = attrs.evolve(_rolling(1, 1, 0), spec=attrs.evolve(
+    >>> d = replace(_rolling(1, 1, 0), spec=replace(
     ...     _rolling(1, 1, 0).spec, progress_deadline_seconds=600))
     >>> status = DeploymentStatus(conditions=pvector([new_deployment_condition(
     ...     DEPLOYMENT_PROGRESSING, "True", REPLICA_SET_UPDATED_REASON, "", 1000)]))
@@ -882,7 +881,7 @@ def add_label_to_selector(selector: LabelSelector, key: str, value: str) -> Labe
     """AddLabelToSelector: the selector with matchLabels[key] = value."""
     if not key:
         return selector
-    return attrs.evolve(selector, match_labels=selector.match_labels.set(key, value))
+    return replace(selector, match_labels=selector.match_labels.set(key, value))
 
 
 def clone_selector_and_add_label(selector: LabelSelector, key: str,

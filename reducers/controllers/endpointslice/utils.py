@@ -118,9 +118,11 @@ def services_to_update(cluster: Cluster, old: Pod | None, new: Pod | None) -> se
     """GetPodUpdateProjectionKey + GetServicesToUpdate for a pod's add, update or delete."""
     if old is None and new is None:
         return set()
+    pod = new if new is not None else old
+    assert pod is not None
+    if not any(svc.spec.selector for svc in cluster.list("Service", pod.metadata.namespace or "")):
+        return set()  # no Service of the namespace selects any pod: nothing to update
     if old is None or new is None:
-        pod = new if new is not None else old
-        assert pod is not None
         return get_services_for_pod(cluster, pod.metadata.namespace or "", pod.metadata.labels)
     if old.metadata.resource_version == new.metadata.resource_version:
         return set()
