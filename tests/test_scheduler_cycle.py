@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kubefold.core.objects import Pod
 from kubefold.reducers import manager
@@ -122,6 +124,22 @@ def test_select_host(node_scores: list[NodeScore], possible: set[str]) -> None:
     cluster = ENGINE.restore(now=NOW)
     rand = cycle._random(cluster, "default/p")
     assert cycle.select_host(node_scores, 3, rand) == cycle.select_host(node_scores, 3, rand)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.integers(0, 4), min_size=1, max_size=12), st.integers(0, 2**32 - 1))
+def test_select_host_name_is_select_hosts_choice(values: list[int], seed: int) -> None:
+    """The cycle's shortcut (select_host_name: the reservoir's draws counted down, the heap
+    popped only as far as the chosen node) picks the node selectHost picks, for any scores
+    and any `random` that is a function of its argument, as the cycle's seeded one is."""
+    names = [f"node-{i}" for i in range(len(values))]
+
+    def rand(n: int) -> int:
+        return hash((seed, n)) % n
+
+    node_scores = [NodeScore(name, score) for name, score in zip(names, values, strict=True)]
+    assert cycle.select_host_name(names, values, rand) == \
+        cycle.select_host(node_scores, 3, rand)[0]
 
 
 def test_select_host_empty() -> None:

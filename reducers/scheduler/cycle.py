@@ -493,30 +493,8 @@ def prioritize_node_totals(profile: Profile, state: CycleState, pod: Pod, snapsh
 
 # container/heap with nodeScoreHeap.Less = higher TotalScore first, on (name, score) pairs.
 
-def _less(h: list[Any], i: int, j: int) -> bool:
-    return h[i].score > h[j].score
-
-
-def _heap_init(h: list[Any]) -> None:
-    n = len(h)
-    for i0 in range(n // 2 - 1, -1, -1):
-        i = i0  # heap.down(h, i0, n), _less inlined: h[x][1] is the score
-        while True:
-            j = 2 * i + 1
-            if j >= n:
-                break
-            if j + 1 < n and h[j + 1][1] > h[j][1]:
-                j += 1
-            if not h[j][1] > h[i][1]:
-                break
-            h[i], h[j] = h[j], h[i]
-            i = j
-
-
-def _heap_pop(h: list[Any]) -> Any:
-    n = len(h) - 1
-    h[0], h[n] = h[n], h[0]
-    i = 0  # heap.down(h, 0, n), as in _heap_init
+def _down(h: list[Any], i: int, n: int) -> None:
+    """heap.down(h, i, n) with Less inlined: h[x][1] is the score."""
     while True:
         j = 2 * i + 1
         if j >= n:
@@ -527,6 +505,18 @@ def _heap_pop(h: list[Any]) -> Any:
             break
         h[i], h[j] = h[j], h[i]
         i = j
+
+
+def _heap_init(h: list[Any]) -> None:
+    n = len(h)
+    for i in range(n // 2 - 1, -1, -1):
+        _down(h, i, n)
+
+
+def _heap_pop(h: list[Any]) -> Any:
+    n = len(h) - 1
+    h[0], h[n] = h[n], h[0]
+    _down(h, 0, n)
     return h.pop()
 
 
@@ -568,24 +558,8 @@ def select_host(node_scores: Sequence[NodeScore], count: int, random: Any
     selected_index = 0
     top = [_heap_pop(h)]
     max_score = top[0][1]
-    n = len(h)
-    while n:
-        # _heap_pop inlined (h[x][1] is the score): the loop pops most of the heap
-        # when many nodes tie at the highest score.
-        n -= 1
-        h[0], h[n] = h[n], h[0]
-        i = 0
-        while True:
-            j = 2 * i + 1
-            if j >= n:
-                break
-            if j + 1 < n and h[j + 1][1] > h[j][1]:
-                j += 1
-            if not h[j][1] > h[i][1]:
-                break
-            h[i], h[j] = h[j], h[i]
-            i = j
-        ns = h.pop()
+    while h:
+        ns = _heap_pop(h)
         if ns[1] != max_score and len(top) == count:
             break
         if ns[1] == max_score:
